@@ -1,0 +1,1 @@
+"""Social Work Week Slack bot."""

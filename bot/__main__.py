@@ -1,0 +1,77 @@
+"""Entry point: `python -m bot [run | console | check]`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.app import build_app
+from bot.check import run_check
+from bot.console import run_console
+from bot.programme import ProgrammeError, load_programme
+from bot.server import serve_http, serve_socket_mode
+from bot.services import Services
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Social Work Week bot")
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "console", "check"],
+        help="run: connect to Slack (the default); console: try it offline; check: check the "
+        "programme and settings",
+    )
+    command = parser.parse_args(argv).command
+    if command == "check":
+        return run_check()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        programme, warnings = load_programme(settings.programme_path)
+    except ProgrammeError as error:
+        print(f"{error.source} cannot be used:", file=sys.stderr)
+        print("\n".join(f"  - {problem}" for problem in error.problems), file=sys.stderr)
+        print("Run `python -m bot check` after fixing it.", file=sys.stderr)
+        return 1
+    for warning in warnings:
+        logging.getLogger("bot").warning("%s: %s", settings.programme_path, warning)
+    services = Services(settings=settings, programme=programme)
+
+    if command == "console":
+        return run_console(services)
+    missing = settings.missing_for_slack()
+    if missing:
+        if sys.stdin.isatty():
+            print(f"No Slack connection configured ({', '.join(missing)} not set).")
+            print("Starting the offline console instead.\n")
+            return run_console(services)
+        print(
+            "Cannot connect to Slack: set " + " and ".join(missing) + " in the environment or "
+            "in .env (see .env.example), or run `python -m bot console` to try the bot offline.",
+            file=sys.stderr,
+        )
+        return 2
+    return _connect(settings, services)
+
+
+def _connect(settings: Settings, services: Services) -> int:
+    app = build_app(services)
+    if settings.slack_app_token is not None:
+        serve_socket_mode(app, app_token=settings.slack_app_token.get_secret_value())
+    else:
+        serve_http(app, port=settings.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

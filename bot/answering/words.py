@@ -1,0 +1,141 @@
+"""Word handling shared by the query parser and the topic index: tokens, stems, stop words."""
+
+from __future__ import annotations
+
+import re
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+# Question phrasing and filler: never a topic on its own.
+STOP_WORDS = frozenset(
+    {
+        "a",
+        "about",
+        "all",
+        "an",
+        "and",
+        "any",
+        "anything",
+        "are",
+        "around",
+        "at",
+        "be",
+        "being",
+        "by",
+        "can",
+        "could",
+        "day",
+        "days",
+        "do",
+        "does",
+        "doing",
+        "during",
+        "event",
+        "events",
+        "find",
+        "for",
+        "from",
+        "get",
+        "give",
+        "going",
+        "got",
+        "happening",
+        "has",
+        "have",
+        "held",
+        "host",
+        "hosted",
+        "hosting",
+        "hosts",
+        "how",
+        "i",
+        "im",
+        "in",
+        "info",
+        "is",
+        "it",
+        "its",
+        "know",
+        "lead",
+        "leading",
+        "led",
+        "let",
+        "list",
+        "look",
+        "looking",
+        "me",
+        "more",
+        "my",
+        "near",
+        "next",
+        "of",
+        "on",
+        "or",
+        "please",
+        "presented",
+        "presenting",
+        "run",
+        "running",
+        "runs",
+        "session",
+        "sessions",
+        "should",
+        "show",
+        "some",
+        "something",
+        "speaker",
+        "speakers",
+        "speaking",
+        "speaks",
+        "talk",
+        "talks",
+        "tell",
+        "that",
+        "the",
+        "there",
+        "these",
+        "this",
+        "those",
+        "time",
+        "times",
+        "to",
+        "want",
+        "was",
+        "week",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whos",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    }
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens; `LGBTQ+` becomes `lgbtq`, `sector-led` becomes `sector`, `led`."""
+    return _TOKEN.findall(text.lower().replace("'", ""))
+
+
+def stem(word: str) -> str:
+    """A light stem so that plurals meet: `stereotypes` -> `stereotype`."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def topic_words(text: str) -> list[str]:
+    """The stems of `text` that can name a topic (stop words removed)."""
+    return [stem(word) for word in tokens(text) if word not in STOP_WORDS]

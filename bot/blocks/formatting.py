@@ -1,0 +1,65 @@
+"""Small pure helpers for Slack mrkdwn: escaping, dates each reader sees in their own timezone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: the plain `text` fallback and its Block Kit `blocks`."""
+
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def escape(text: str) -> str:
+    """Escape text for mrkdwn so that nobody can smuggle in `<!channel>`, mentions or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def local_fallback(moment: datetime) -> str:
+    """`Tue 21 Mar, 12:30 GMT`, in the moment's own (the event's) timezone."""
+    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M %Z}"
+
+
+def slack_time_range(start: datetime, end: datetime) -> str:
+    """Day and times rendered by Slack in each reader's timezone, with an event-time fallback."""
+    first = (
+        f"<!date^{int(start.timestamp())}^{{date_short_pretty}}, {{time}}|{local_fallback(start)}>"
+    )
+    last = f"<!date^{int(end.timestamp())}^{{time}}|{end:%H:%M}>"
+    return f"{first}–{last}"
+
+
+def plain_time_range(start: datetime, end: datetime) -> str:
+    """`Tue 21 Mar, 12:30–14:00 GMT`, for plain text fallbacks."""
+    return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}–{end:%H:%M %Z}"
+
+
+_SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def from_slack_text(text: str) -> str:
+    """What a person typed, from Slack's encoding: mentions dropped, links to their label,
+    `&amp;` `&lt;` `&gt;` back to characters."""
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith(("@", "!", "#")):
+            return f" {label} " if label and target.startswith("#") else " "
+        return label or target
+
+    text = _SLACK_TOKEN.sub(plain, text)
+    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())

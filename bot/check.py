@@ -1,0 +1,72 @@
+"""`python -m bot check`: is the programme usable, and are the settings right?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.answering import day_name
+from bot.programme import Programme, ProgrammeError, load_programme
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = None) -> int:
+    """Print what the programme and the settings hold and every problem found; return the exit
+    status (0 when usable, 1 when not)."""
+    problems: list[str] = []
+    settings: Settings | None = None
+    try:
+        settings = load_settings() if env_file is None else load_settings(_env_file=env_file)
+    except SettingsError as error:
+        problems.append(str(error))
+    path = settings.programme_path if settings else Path("programme.json")
+    try:
+        programme, warnings = load_programme(path)
+    except ProgrammeError as error:
+        count = len(error.problems)
+        lines = [f"  - {problem}" for problem in error.problems]
+        problems.append(
+            f"{path} has {count} problem{'s' if count != 1 else ''}:\n" + "\n".join(lines)
+        )
+    else:
+        out(summary(programme, path))
+        for warning in warnings:
+            out(f"  warning: {warning}")
+    if settings is not None:
+        out(describe_settings(settings))
+    if problems:
+        out("\n".join(problems))
+        out("Not OK: fix the problems above and run `python -m bot check` again.")
+        return 1
+    out("OK")
+    return 0
+
+
+def summary(programme: Programme, path: Path) -> str:
+    """Event, days, and sessions per day."""
+    event = programme.event
+    lines = [f"{path}: {event.name} ({event.timezone})"]
+    for day in programme.days:
+        sessions = programme.on_day(day)
+        headline = sum(1 for s in sessions if s.type == "headline")
+        extra = f", {headline} headline" if headline else ""
+        lines.append(f"  {day_name(day)}: {len(sessions)} sessions{extra}")
+    lines.append(f"  {len(programme.sessions)} sessions in all")
+    if event.note:
+        lines.append(f"  Note: {event.note}")
+    return "\n".join(lines)
+
+
+def describe_settings(settings: Settings) -> str:
+    """How the bot would connect, and what is still missing."""
+    missing = settings.missing_for_slack()
+    if missing:
+        mode = "offline console only (missing " + ", ".join(missing) + ")"
+    elif settings.socket_mode:
+        mode = "Socket Mode"
+    else:
+        mode = f"HTTP on port {settings.port}, path /slack/events"
+    lines = [f"Settings: Slack connection: {mode}", f"  Slack Web API: {settings.slack_api_url}"]
+    if not settings.announcements_channel:
+        lines.append("  ANNOUNCEMENTS_CHANNEL is not set (needed for announcements)")
+    return "\n".join(lines)

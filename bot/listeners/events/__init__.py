@@ -1,0 +1,21 @@
+"""Events API listeners."""
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.listeners.events.questions import app_mention, direct_message
+
+
+def _is_direct_message(event: dict[str, Any]) -> bool:
+    return event.get("channel_type") == "im" and not event.get("subtype")
+
+
+def register(app: App) -> None:
+    app.event("app_mention")(app_mention)
+    app.event("message", matchers=[_is_direct_message])(direct_message)
+    app.event("message")(_ignore_other_messages)
+
+
+def _ignore_other_messages() -> None:
+    """Edits, deletions and the bot's own messages need no answer."""

@@ -1,0 +1,53 @@
+"""Connect the app to Slack: Socket Mode, or HTTP served by waitress on `/slack/events`."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+
+
+def http_server(
+    app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8
+) -> BaseWSGIServer | MultiSocketServer:
+    """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve.
+
+    Bolt checks each request's signature and timestamp and answers 401 when they are wrong.
+    """
+    return create_server(
+        SlackRequestHandler(app, path=EVENTS_PATH),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="socialworkweek-bot",
+    )
+
+
+def serve_http(app: App, *, port: int) -> None:
+    """Serve Slack's HTTP requests until interrupted."""
+    server = http_server(app, port=port)
+    logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        logger.info("Stopping")
+    finally:
+        server.close()
+
+
+def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
+    """A Socket Mode connection that uses the app's own Web API client (and its base URL)."""
+    return SocketModeHandler(app, app_token=app_token, web_client=app.client)
+
+
+def serve_socket_mode(app: App, *, app_token: str) -> None:
+    """Connect over Socket Mode and handle events until interrupted."""
+    logger.info("Connecting to Slack with Socket Mode")
+    socket_mode_handler(app, app_token=app_token).start()

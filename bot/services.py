@@ -1,0 +1,36 @@
+"""What the listeners need, handed to them through Bolt's context rather than globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.answering import Answerer
+from bot.programme import Programme
+from bot.settings import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The programme, its answering engine, the settings and the clock."""
+
+    settings: Settings
+    programme: Programme
+    clock: Callable[[], datetime] = utc_now
+    answerer: Answerer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answerer = Answerer(self.programme)
+
+
+def services_from(context: Any) -> Services:
+    """The `Services` that `bot.listeners.register` put into every request's context."""
+    services = context["services"]
+    assert isinstance(services, Services)
+    return services
