@@ -48,7 +48,15 @@ _PERIODS: dict[str, Period] = {
     "evenings": "evening",
     "tonight": "evening",
 }
-_FOCUS: dict[str, Focus] = {"who": "who", "whos": "who", "when": "when", "where": "where"}
+_FOCUS: dict[str, Focus] = {
+    "who": "who",
+    "whos": "who",
+    "when": "when",
+    "time": "when",
+    "where": "where",
+    "link": "where",
+    "join": "where",
+}
 _HELP = {"help", "commands", "how", "usage"}
 _RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1}
 
@@ -101,7 +109,7 @@ def parse_query(text: str, *, days: Sequence[date], today: date) -> Query:
             found_days.append(today + timedelta(days=_RELATIVE_DAYS[word]))
         if word in _PERIODS:
             period = _PERIODS[word]
-        elif word == "now":
+        elif word in ("now", "currently"):
             moment = "now"
         elif word in _FOCUS:
             focus = focus or _FOCUS[word]

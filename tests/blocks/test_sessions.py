@@ -1,0 +1,146 @@
+"""The Block Kit builders, checked without Slack: structure, limits, escaping and paging."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.answering import Answerer
+from bot.blocks import ids
+from bot.blocks.sessions import (
+    PAGE_SIZE,
+    answer_message,
+    help_message,
+    read_pager_value,
+    session_details,
+)
+from bot.programme import Event, Programme, Session, Speaker
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = datetime(2023, 3, 20, 9, 0, tzinfo=LONDON)
+
+
+def make_session(number: int, **fields: object) -> Session:
+    start = MONDAY + timedelta(minutes=10 * number)
+    base: dict[str, object] = {
+        "id": f"s{number}",
+        "title": f"Session {number}",
+        "start": start,
+        "end": start + timedelta(hours=1),
+    }
+    return Session.model_validate(base | fields)
+
+
+def make_programme(*sessions: Session) -> Programme:
+    return Programme(event=Event(name="SWW", timezone="Europe/London"), sessions=sessions)
+
+
+def assert_valid_message(blocks: list[dict[str, object]], text: str) -> None:
+    assert text.strip()
+    assert len(text) <= 4000
+    assert len(blocks) <= 50
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.to_dict()  # slack_sdk raises when a Block Kit limit is broken
+
+
+def test_session_details_show_everything_a_person_needs() -> None:
+    session = make_session(
+        1,
+        title="Racism & practice",
+        type="headline",
+        speakers=[Speaker(name="Ann Lee", role="Chair", organisation="BASW")],
+        location="Online",
+        join_url="https://example.org/join?a=1&b=2",
+        description="About <things>.",
+        host="SWE",
+    )
+    text = session_details(session, LONDON, full=True)
+    assert text.splitlines() == [
+        "*Racism &amp; practice*",
+        "<!date^1679303400^{date_short_pretty}, {time}|Mon 20 Mar, 09:10 GMT>"
+        "–<!date^1679307000^{time}|10:10> · Headline",
+        "With Ann Lee (Chair, BASW)",
+        "Online · <https://example.org/join?a=1&amp;b=2|Join online>",
+        "Hosted by SWE",
+        "About &lt;things&gt;.",
+    ]
+    assert "Hosted by" not in session_details(session, LONDON)
+
+
+def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
+    long = "word " * 1000
+    sessions = [make_session(n, title=long[:400], description=long) for n in range(60)]
+    programme = make_programme(*sessions)
+    answer = Answerer(programme).answer("monday", now=MONDAY)
+    assert len(answer.sessions) == 60
+
+    first = answer_message(answer, LONDON, asked_at=MONDAY.timestamp())
+    assert_valid_message(first.blocks, first.text)
+    sections = [b for b in first.blocks if b["type"] == "section"]
+    assert len(sections) == PAGE_SIZE
+    assert any("Showing 1–10 of 60" in json.dumps(b, ensure_ascii=False) for b in first.blocks)
+    buttons = [e for b in first.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [f"{ids.SESSIONS_PAGE}_next"]
+    assert read_pager_value(buttons[0]["value"]) == ("monday", 1, MONDAY.timestamp())
+
+    last = answer_message(answer, LONDON, page=5, asked_at=MONDAY.timestamp())
+    assert_valid_message(last.blocks, last.text)
+    assert any("Showing 51–60 of 60" in json.dumps(b, ensure_ascii=False) for b in last.blocks)
+    buttons = [e for b in last.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["action_id"] for b in buttons] == [f"{ids.SESSIONS_PAGE}_previous"]
+
+
+def test_a_long_question_still_makes_a_valid_message() -> None:
+    programme = make_programme(make_session(1, title="Supervision"))
+    question = "supervision " + "x" * 2000
+    answer = Answerer(programme).answer(question, now=MONDAY)
+    message = answer_message(answer, LONDON, asked_at=MONDAY.timestamp())
+    assert_valid_message(message.blocks, message.text)
+
+
+@pytest.mark.parametrize("question", ["<!channel> racism", "<@U999> & <http://evil|click>"])
+def test_repeated_user_text_is_escaped(question: str) -> None:
+    programme = make_programme(make_session(1, title="Racism"))
+    answer = Answerer(programme).answer(question, now=MONDAY)
+    message = answer_message(answer, LONDON)
+    mrkdwn = message.text + json.dumps(
+        [b for b in message.blocks if b["type"] != "header"], ensure_ascii=False
+    )
+    assert "<!channel>" not in mrkdwn
+    assert "<@U999>" not in mrkdwn
+    assert "<http://evil" not in mrkdwn
+
+
+def test_nothing_found_message_suggests_days_and_topics() -> None:
+    programme = make_programme(make_session(1, tags=["supervision"], type="headline"))
+    answer = Answerer(programme).answer("gardening", now=MONDAY)
+    message = answer_message(answer, LONDON)
+    assert_valid_message(message.blocks, message.text)
+    body = message.blocks[0]["text"]["text"]
+    assert "I couldn't find a session about “gardening”." in body
+    assert "*Days with sessions:* Mon 20 Mar" in body
+    assert "supervision" in body and "headline" in body
+
+
+def test_who_question_leads_with_a_direct_answer() -> None:
+    speaker = Speaker(name="Rebekah Pierre", role="Professional Officer")
+    programme = make_programme(
+        make_session(1, title="Smashing stereotypes", speakers=[speaker]), make_session(2)
+    )
+    answer = Answerer(programme).answer("who is running the stereotypes one?", now=MONDAY)
+    message = answer_message(answer, LONDON)
+    assert message.blocks[1]["text"]["text"] == (
+        "*Smashing stereotypes* is led by Rebekah Pierre (Professional Officer)."
+    )
+
+
+def test_help_message() -> None:
+    message = help_message()
+    assert_valid_message(message.blocks, message.text)
+    assert "/sessions tuesday" in message.blocks[0]["text"]["text"]

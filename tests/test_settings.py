@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.port == 3000
+    assert settings.programme_path == Path("programme.json")
+    assert settings.database_path == Path("data/bot.json")
+    assert settings.reminder_offsets == (timedelta(days=1), timedelta(minutes=15))
+    assert settings.register_emoji == "white_check_mark"
+    assert settings.organiser_ids == ()
+    assert settings.missing_for_slack() == [
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)",
+    ]
+
+
+def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "SLACK_BOT_TOKEN=xoxb-from-file\nPORT=4000\nSLACK_APP_TOKEN=xapp-1\n"
+    )
+    monkeypatch.setenv("PORT", "5000")  # the environment wins over .env
+    monkeypatch.setenv("ORGANISER_IDS", "U111, U222")
+    monkeypatch.setenv("REMINDER_OFFSETS", "15m, 1d,30s")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("REGISTER_EMOJI", ":raised_hand:")
+    settings = load_settings()
+    assert settings.slack_bot_token is not None
+    assert settings.slack_bot_token.get_secret_value() == "xoxb-from-file"
+    assert settings.port == 5000
+    assert settings.organiser_ids == ("U111", "U222")
+    assert settings.reminder_offsets == (
+        timedelta(days=1),
+        timedelta(minutes=15),
+        timedelta(seconds=30),
+    )
+    assert settings.slack_api_url == "http://127.0.0.1:9/api/"
+    assert settings.register_emoji == "raised_hand"
+    assert settings.socket_mode
+    assert settings.missing_for_slack() == []
+
+
+def test_every_bad_setting_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-user-token")
+    monkeypatch.setenv("REMINDER_OFFSETS", "1d,soon")
+    monkeypatch.setenv("ANNOUNCEMENTS_CHANNEL", "#announcements")
+    monkeypatch.setenv("ORGANISER_IDS", "alice")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "PORT: Input should be a valid integer" in message
+    assert "SLACK_BOT_TOKEN: a bot token starts with xoxb-" in message
+    assert "REMINDER_OFFSETS: 'soon' is not a duration like 1d, 2h, 15m or 30s" in message
+    assert "ANNOUNCEMENTS_CHANNEL: must be a channel ID" in message
+    assert "ORGANISER_IDS: 'alice' is not a Slack user ID" in message
+    assert "xoxp-user-token" not in message  # secrets are never echoed
+
+
+def test_blank_tokens_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "  ")
+    settings = load_settings()
+    assert settings.slack_bot_token is None
+    assert settings.slack_app_token is None
