@@ -14,6 +14,11 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
+def wsgi_app(app: App) -> SlackRequestHandler:
+    """The WSGI application: Slack's requests are POSTed to `/slack/events`."""
+    return SlackRequestHandler(app, path=EVENTS_PATH)
+
+
 def http_server(
     app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8
 ) -> BaseWSGIServer | MultiSocketServer:
@@ -22,7 +27,7 @@ def http_server(
     Bolt checks each request's signature and timestamp and answers 401 when they are wrong.
     """
     return create_server(
-        SlackRequestHandler(app, path=EVENTS_PATH),
+        wsgi_app(app),
         host=host,
         port=port,
         threads=threads,

@@ -159,23 +159,14 @@ def _read_date(
     kind: str, groups: tuple[str | None, ...], days: Sequence[date], today: date
 ) -> date | None:
     if kind == "ymd":
-        year, month, day = (int(g) for g in groups if g)
-        return _safe_date(year, month, day)
+        return _safe_date(*(int(g or 0) for g in groups))
     if kind == "dmy":
         day, month = int(groups[0] or 0), int(groups[1] or 0)
-        year = _full_year(groups[2])
     elif kind == "d_month":
-        day, month, year = (
-            int(groups[0] or 0),
-            _MONTHS[_month_key(groups[1])],
-            _full_year(groups[2]),
-        )
+        day, month = int(groups[0] or 0), _MONTHS[_month_key(groups[1])]
     else:
-        month, day, year = (
-            _MONTHS[_month_key(groups[0])],
-            int(groups[1] or 0),
-            _full_year(groups[2]),
-        )
+        day, month = int(groups[1] or 0), _MONTHS[_month_key(groups[0])]
+    year = _full_year(groups[2])
     if year is None:
         same = [d for d in days if (d.month, d.day) == (month, day)]
         year = same[0].year if same else (days[0].year if days else today.year)

@@ -30,8 +30,8 @@ def truncate(text: str, limit: int) -> str:
 
 
 def local_fallback(moment: datetime) -> str:
-    """`Tue 21 Mar, 12:30 GMT`, in the moment's own (the event's) timezone."""
-    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M %Z}"
+    """`Tue 21 Mar, 12:30`, in the moment's own (the event's) timezone."""
+    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
 
 
 def slack_time_range(start: datetime, end: datetime) -> str:
@@ -39,7 +39,7 @@ def slack_time_range(start: datetime, end: datetime) -> str:
     first = (
         f"<!date^{int(start.timestamp())}^{{date_short_pretty}}, {{time}}|{local_fallback(start)}>"
     )
-    last = f"<!date^{int(end.timestamp())}^{{time}}|{end:%H:%M}>"
+    last = f"<!date^{int(end.timestamp())}^{{time}}|{end:%H:%M %Z}>"
     return f"{first}–{last}"
 
 

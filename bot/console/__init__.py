@@ -32,7 +32,7 @@ BANNER = (
 class Console:
     """Sends what a person types to the app as Slack would, and prints the bot's replies."""
 
-    def __init__(self, services: Services, write: Callable[[str], None], *, colour: bool) -> None:
+    def __init__(self, services: Services, write: Callable[[str], object], *, colour: bool) -> None:
         self._write = write
         self._colour = colour
         self._ids = itertools.count(1)

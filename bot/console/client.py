@@ -21,7 +21,7 @@ class ConsoleClient(WebClient):
         self._show = show
         self._ts = itertools.count(1)
 
-    def api_call(  # type: ignore[override]
+    def api_call(
         self, api_method: str, *, json: dict[str, Any] | None = None, **kwargs: Any
     ) -> SlackResponse:
         args = dict(json or kwargs.get("data") or kwargs.get("params") or {})

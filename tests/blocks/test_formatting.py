@@ -23,11 +23,11 @@ def test_slack_time_range_renders_for_each_reader_with_event_time_fallback() -> 
     start = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)
     end = datetime(2023, 3, 21, 14, 0, tzinfo=LONDON)
     assert slack_time_range(start, end) == (
-        "<!date^1679401800^{date_short_pretty}, {time}|Tue 21 Mar, 12:30 GMT>"
-        "–<!date^1679407200^{time}|14:00>"
+        "<!date^1679401800^{date_short_pretty}, {time}|Tue 21 Mar, 12:30>"
+        "–<!date^1679407200^{time}|14:00 GMT>"
     )
     summer = datetime(2023, 3, 27, 9, 0, tzinfo=LONDON)
-    assert "|Mon 27 Mar, 09:00 BST>" in slack_time_range(summer, summer)
+    assert "|09:00 BST>" in slack_time_range(summer, summer)
 
 
 def test_from_slack_text_reads_what_the_person_typed() -> None:

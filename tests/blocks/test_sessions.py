@@ -63,8 +63,8 @@ def test_session_details_show_everything_a_person_needs() -> None:
     text = session_details(session, LONDON, full=True)
     assert text.splitlines() == [
         "*Racism &amp; practice*",
-        "<!date^1679303400^{date_short_pretty}, {time}|Mon 20 Mar, 09:10 GMT>"
-        "–<!date^1679307000^{time}|10:10> · Headline",
+        "<!date^1679303400^{date_short_pretty}, {time}|Mon 20 Mar, 09:10>"
+        "–<!date^1679307000^{time}|10:10 GMT> · Headline",
         "With Ann Lee (Chair, BASW)",
         "Online · <https://example.org/join?a=1&amp;b=2|Join online>",
         "Hosted by SWE",

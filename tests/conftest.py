@@ -1,0 +1,89 @@
+"""Shared fixtures: the fake Slack, and the real bot served over HTTP against it."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_app
+from bot.programme import load_programme
+from bot.server import EVENTS_PATH, wsgi_app
+from bot.services import Services
+from bot.settings import Settings
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SignedRequests
+from tests.support.wsgi_server import WsgiServer
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A running FakeSlack; the test fails if any call broke one of Slack's rules."""
+    with FakeSlack() as fake:
+        yield fake
+    if fake.violations:
+        listing = "\n".join(f"  - {v}" for v in fake.violations)
+        pytest.fail(f"Slack rule violations:\n{listing}", pytrace=False)
+
+
+# --- The bot itself, served over HTTP on 127.0.0.1 and talking to the fake Slack -----------------
+
+SIGNING_SECRET = "test-signing-secret"
+ROOT = Path(__file__).resolve().parents[1]
+LONDON = ZoneInfo("Europe/London")
+TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
+
+
+@dataclass
+class Clock:
+    """A settable clock, so "today" and "now" mean the same in every run."""
+
+    now: datetime = TUESDAY_1PM
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class RunningBot:
+    """The real app served by waitress, its fake Slack, and a way to send it signed requests."""
+
+    slack: FakeSlack
+    send: SignedRequests
+    services: Services
+    clock: Clock
+
+
+def bot_settings(fake: FakeSlack, tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for a bot in HTTP mode whose Web API is the fake Slack."""
+    values: dict[str, Any] = {
+        "slack_bot_token": fake.bot_token,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "database_path": tmp_path / "bot.json",
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def programme_path() -> Path:
+    """The programme the bot serves; override in a test module for a different one."""
+    return ROOT / "programme.json"
+
+
+@pytest.fixture
+def bot(fake_slack: FakeSlack, tmp_path: Path, programme_path: Path) -> Iterator[RunningBot]:
+    """The bot, built as `python -m bot` builds it, answering signed requests over HTTP."""
+    settings = bot_settings(fake_slack, tmp_path, programme_path=programme_path)
+    programme, _ = load_programme(programme_path)
+    clock = Clock()
+    services = Services(settings=settings, programme=programme, clock=clock)
+    app = build_app(services)
+    with WsgiServer(wsgi_app(app)) as server:
+        send = SignedRequests(
+            server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url
+        )
+        yield RunningBot(slack=fake_slack, send=send, services=services, clock=clock)

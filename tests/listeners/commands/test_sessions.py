@@ -1,0 +1,69 @@
+"""`/sessions` end to end: signed slash commands to the real app over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.listeners.helpers import ack_body, titles
+
+TUESDAY = [
+    "The AMHP role today: practice under the Mental Health Act",
+    "Racism in the workplace, in communities and in practice",
+    "Safeguarding adults: self-neglect and making safeguarding personal",
+    "Staying close: supporting care leavers into adulthood",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ["tuesday", "Tue", "tues", "tusday", "21 March", "21/03", "2023-03-21", "today", ""]
+)
+def test_sessions_for_a_day_lists_exactly_that_day(bot: RunningBot, text: str) -> None:
+    reply = ack_body(bot.send.command("/sessions", text))
+    assert reply["response_type"] == "ephemeral"
+    assert titles(reply) == TUESDAY
+    assert reply["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Tuesday 21 March", "emoji": True},
+    }
+    assert reply["text"].startswith("Tuesday 21 March: 4 sessions.")
+    assert "<!date^" in json.dumps(reply["blocks"])
+    # Answered in the acknowledgement itself: no Web API call beyond the start-up auth.test.
+    assert [call.method for call in bot.slack.calls] == ["auth.test"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("racism", ["Racism in the workplace, in communities and in practice"]),
+        ("Rebekah Pierre", ["Smashing stereotypes in the profession"]),
+        ("when is the LGBTQ+ session?", ["Improving social care with LGBTQ+ young people"]),
+        ("thursday evening", ["Improving social care with LGBTQ+ young people"]),
+    ],
+)
+def test_sessions_finds_topics_speakers_and_questions(
+    bot: RunningBot, text: str, expected: list[str]
+) -> None:
+    assert titles(ack_body(bot.send.command("/sessions", text))) == expected
+
+
+def test_nothing_found_is_plain_and_helpful(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/sessions", "quantum physics"))
+    assert titles(reply) == []
+    body = reply["blocks"][0]["text"]["text"]
+    assert body.startswith("I couldn't find a session about “quantum physics”.")
+    assert "Days with sessions:" in body and "Topics to try:" in body
+
+
+def test_help(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/sessions", "help"))
+    assert "/sessions tuesday" in reply["blocks"][0]["text"]["text"]
+
+
+def test_a_question_cannot_make_the_bot_mention_anyone(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/sessions", "&lt;!channel&gt; &lt;@U999&gt; racism"))
+    mrkdwn = reply["text"] + json.dumps(reply["blocks"][1:])
+    assert "<!channel>" not in mrkdwn and "<@U999>" not in mrkdwn
+    assert "&lt;!channel&gt;" in reply["text"]

@@ -1,0 +1,282 @@
+"""FakeSlack: a fake Slack Web API, response_url and Socket Mode endpoint on 127.0.0.1."""
+
+import json
+import threading
+import uuid
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from dataclasses import replace
+from types import TracebackType
+from typing import Self
+
+from tests.support.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
+from tests.support.fake_socket_mode import FakeSocketMode
+from tests.support.records import Call, Failure, Response
+from tests.support.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
+from tests.support.slack_payloads import APP_ID, BOT_USER_ID, TEAM_ID
+from tests.support.slack_rules import check_call, check_message
+
+RESPONSE_URL_USES = 5  # Slack accepts 5 posts per response_url
+
+
+class FakeSlack:
+    """Records calls, checks them against Slack's rules and answers like Slack."""
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-test-token",
+        bot_user_id: str = BOT_USER_ID,
+        bot_id: str = "BBOT",
+        team_id: str = TEAM_ID,
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.calls: list[Call] = []
+        self.responses: list[Response] = []
+        self.violations: list[str] = []
+        self._changed = threading.Condition()
+        self._failures: defaultdict[str, deque[Failure]] = defaultdict(deque)
+        self._response_uses: Counter[str] = Counter()
+        self._http = LocalHttpServer(self._route)
+        self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
+        identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
+        self.answers = SlackAnswers(identity, lambda file_id: f"{self.base_url}/upload/{file_id}")
+        self.answers.handlers["apps.connections.open"] = self._open_connection
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Start the HTTP and websocket servers."""
+        self._http.start()
+        self._socket.start()
+        return self
+
+    def stop(self) -> None:
+        """Close Socket Mode connections, then stop both servers."""
+        self._socket.stop()
+        self._http.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """E.g. http://127.0.0.1:54321."""
+        return self._http.base_url
+
+    @property
+    def api_url(self) -> str:
+        """Web API base URL for `WebClient(base_url=...)` (with the trailing slash)."""
+        return f"{self.base_url}/api/"
+
+    # -- state shared with the answers -----------------------------------------------------
+
+    @property
+    def users(self) -> dict[str, JsonDict]:
+        """Extra users.info fields per user id, e.g. `users["U1"] = {"tz": "Asia/Tokyo"}`."""
+        return self.answers.users
+
+    @property
+    def unreachable_users(self) -> set[str]:
+        """Users the bot cannot DM: postMessage and conversations.open to them fail."""
+        return self.answers.unreachable_users
+
+    @property
+    def uploads(self) -> dict[str, bytes]:
+        """Bytes uploaded per file id."""
+        return self.answers.uploads
+
+    def answer_with(self, method: str, answer: Callable[[JsonDict], JsonDict]) -> None:
+        """Replace the answer to a (known) method, e.g. a users.info with a deleted user."""
+        self.answers.handlers[method] = answer
+
+    # -- recorded calls --------------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        """The calls to one method so far."""
+        with self._changed:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait until at least `count` calls to `method` arrived; return them all."""
+        with self._changed:
+            if self._changed.wait_for(lambda: len(self.calls_to(method)) >= count, timeout):
+                return self.calls_to(method)
+            seen = [call.method for call in self.calls]
+        raise AssertionError(
+            f"expected {count} call(s) to {method} within {timeout}s, "
+            f"got {len([m for m in seen if m == method])}; calls: {seen}; "
+            f"violations: {self.violations}"
+        )
+
+    def reset(self) -> None:
+        """Forget calls and responses (violations are kept)."""
+        with self._changed:
+            self.calls.clear()
+            self.responses.clear()
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        body: JsonDict | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next `times` calls to `method` with a failure (default: rate limited)."""
+        failure = Failure.build(status, body, headers)
+        with self._changed:
+            self._failures[method].extend([failure] * times)
+
+    # -- response_url ------------------------------------------------------------------------
+
+    def response_url(self, key: str | None = None) -> str:
+        """A response_url served by the fake; posts to it land in `responses`."""
+        return f"{self.base_url}/response/{key or uuid.uuid4().hex[:12]}"
+
+    def wait_for_response(self, count: int = 1, timeout: float = 5.0) -> list[Response]:
+        """Wait until at least `count` response_url posts arrived; return them all."""
+        with self._changed:
+            if self._changed.wait_for(lambda: len(self.responses) >= count, timeout):
+                return list(self.responses)
+            got = len(self.responses)
+        raise AssertionError(
+            f"expected {count} response_url post(s) within {timeout}s, got {got}; "
+            f"violations: {self.violations}"
+        )
+
+    # -- Socket Mode -----------------------------------------------------------------------
+
+    def wait_socket_connected(self, timeout: float = 5.0) -> None:
+        """Wait until a Socket Mode client is connected."""
+        self._socket.wait_connected(timeout)
+
+    def socket_send(
+        self, type_: str, payload: JsonDict, *, timeout: float = 5.0
+    ) -> JsonDict | None:
+        """Send an envelope (slash_commands, events_api, interactive); return the ack payload."""
+        return self._socket.send(type_, payload, timeout=timeout).payload
+
+    # -- HTTP handling -----------------------------------------------------------------------
+
+    def _route(self, request: HttpRequest) -> HttpReply:
+        kind, _, name = request.path.lstrip("/").partition("/")
+        if kind == "api" and name:
+            return self._api(name, request)
+        if kind == "upload" and request.method == "POST":
+            return self._upload(name, request)
+        if kind == "response" and request.method == "POST":
+            return self._respond(name, request)
+        self._violation(f"{request.method} {request.path}: no such Slack endpoint")
+        return HttpReply(404, b"not found")
+
+    def _api(self, method: str, request: HttpRequest) -> HttpReply:
+        try:
+            args = request_args(request)
+        except (ValueError, UnicodeDecodeError) as error:
+            return self._reject(Call(method, {}, request.headers), "invalid_form_data", str(error))
+        call = Call(method, args, request.headers)
+        auth_error = self._auth_error(method, request.headers, args)
+        if auth_error:
+            return self._reject(call, *auth_error)
+        failure = self._next_failure(method)
+        if failure:
+            self._record(replace(call, error=failure.error))
+            return HttpReply.json(failure.body, failure.status, failure.headers)
+        breach = check_call(method, args)
+        if breach:
+            return self._reject(call, breach.error, *breach.problems)
+        try:
+            answer = self.answers.answer(method, args)
+        except AnswerError as error:
+            return self._reject(call, error.error, f"{method}: {error.problem}")
+        self._record(replace(call, error=None if answer.get("ok") else answer.get("error")))
+        return HttpReply.json(answer)
+
+    def _auth_error(
+        self, method: str, headers: dict[str, str], args: JsonDict
+    ) -> tuple[str, str] | None:
+        auth = headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ").strip() if auth else str(args.get("token") or "")
+        needed = self.app_token if method == "apps.connections.open" else self.bot_token
+        if not token:
+            return "not_authed", f"{method}: no token (Authorization header or token argument)"
+        if token == needed:
+            return None
+        if token in (self.bot_token, self.app_token):
+            wanted = "app" if needed == self.app_token else "bot"
+            return "not_allowed_token_type", f"{method}: needs the {wanted} token"
+        return "invalid_auth", f"{method}: unknown token {token[:12]!r}..."
+
+    def _next_failure(self, method: str) -> Failure | None:
+        with self._changed:
+            queue = self._failures.get(method)
+            return queue.popleft() if queue else None
+
+    def _open_connection(self, args: JsonDict) -> JsonDict:
+        return {"ok": True, "url": self._socket.new_url()}
+
+    def _upload(self, file_id: str, request: HttpRequest) -> HttpReply:
+        if file_id not in self.answers.pending_files:
+            self._violation(f"upload to unknown file id {file_id!r}")
+            return HttpReply(404, b"file_not_found")
+        self.answers.uploads[file_id] = request.body
+        return HttpReply(200, f"OK - {len(request.body)}".encode())
+
+    def _respond(self, key: str, request: HttpRequest) -> HttpReply:
+        try:
+            payload = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            payload = request.body.decode(errors="replace")
+        with self._changed:
+            self._response_uses[key] += 1
+            uses = self._response_uses[key]
+        source = f"response_url {key}"
+        if uses > RESPONSE_URL_USES:
+            problem = f"{source}: used {uses} times; Slack allows {RESPONSE_URL_USES}"
+            return self._reject_response(Response(key, payload, "used_url"), 404, problem)
+        breach = check_message(payload, source=source)
+        if breach:
+            return self._reject_response(
+                Response(key, payload, breach.error), 400, *breach.problems
+            )
+        with self._changed:
+            self.responses.append(Response(key, payload))
+            self._changed.notify_all()
+        return HttpReply.json({"ok": True})
+
+    # -- recording ---------------------------------------------------------------------------
+
+    def _reject(self, call: Call, error: str, *problems: str) -> HttpReply:
+        for problem in problems:
+            self._violation(problem)
+        self._record(replace(call, error=error))
+        return HttpReply.json({"ok": False, "error": error})
+
+    def _reject_response(self, response: Response, status: int, *problems: str) -> HttpReply:
+        with self._changed:
+            self.violations.extend(problems)
+            self.responses.append(response)
+            self._changed.notify_all()
+        return HttpReply.json({"ok": False, "error": response.error}, status)
+
+    def _record(self, call: Call) -> None:
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def _violation(self, problem: str) -> None:
+        with self._changed:
+            self.violations.append(problem)
+            self._changed.notify_all()

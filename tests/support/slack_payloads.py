@@ -1,0 +1,112 @@
+"""Payloads shaped like the ones Slack sends: slash commands, events and block actions."""
+
+import time
+import uuid
+from typing import Any
+
+TEAM_ID = "T0TEST"
+TEAM_DOMAIN = "fake-workspace"
+APP_ID = "A0TEST"
+BOT_USER_ID = "UBOT"
+VERIFICATION_TOKEN = "legacy-verification-token"
+DEFAULT_RESPONSE_URL = "https://hooks.slack.com/commands/T0TEST/1/unset-response-url"
+
+
+def new_trigger_id() -> str:
+    """A fresh, plausible trigger_id."""
+    return f"{int(time.time())}.1234567890.{uuid.uuid4().hex[:32]}"
+
+
+def command_payload(
+    command: str = "/sessions",
+    text: str = "",
+    *,
+    user_id: str = "U123",
+    channel_id: str = "C123",
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+) -> dict[str, str]:
+    """A slash command invocation (form fields over HTTP, the payload in Socket Mode)."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "team_domain": TEAM_DOMAIN,
+        "channel_id": channel_id,
+        "channel_name": "directmessage" if channel_id.startswith("D") else "general",
+        "user_id": user_id,
+        "user_name": user_id.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": APP_ID,
+        "is_enterprise_install": "false",
+        "response_url": response_url or DEFAULT_RESPONSE_URL,
+        "trigger_id": trigger_id or new_trigger_id(),
+    }
+
+
+def event_envelope(event: dict[str, Any], *, event_id: str | None = None) -> dict[str, Any]:
+    """An Events API `event_callback` envelope around `event`."""
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": TEAM_ID,
+        "api_app_id": APP_ID,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def action_payload(
+    actions: list[dict[str, Any]],
+    *,
+    user_id: str = "U123",
+    channel_id: str = "C123",
+    message: dict[str, Any] | None = None,
+    response_url: str | None = None,
+    container: dict[str, Any] | None = None,
+    view: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A `block_actions` payload: from a message, or from a view when `view` is given."""
+    now = f"{time.time():.6f}"
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower()},
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": new_trigger_id(),
+        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "state": {"values": {}},
+        "actions": [
+            {"block_id": "block", "type": "button", "action_ts": now, **a} for a in actions
+        ],
+    }
+    if view is not None:
+        view_container = {"type": "view", "view_id": view.get("id", "V0000000")}
+        return {**payload, "container": container or view_container, "view": view}
+    message = message or {"type": "message", "ts": now, "text": "", "user": BOT_USER_ID}
+    message_container = {
+        "type": "message",
+        "message_ts": message.get("ts", now),
+        "channel_id": channel_id,
+        "is_ephemeral": False,
+    }
+    return {
+        **payload,
+        "container": container or message_container,
+        "channel": {"id": channel_id, "name": "general"},
+        "message": message,
+        "response_url": response_url or DEFAULT_RESPONSE_URL,
+    }

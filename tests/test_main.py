@@ -1,0 +1,209 @@
+"""`python -m bot` as a person runs it: subprocesses with real settings in the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.conftest import ROOT, SIGNING_SECRET
+from tests.listeners.helpers import titles
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_payloads import command_payload
+from tests.support.slack_requests import SignedRequests
+
+SETTINGS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_API_URL",
+    "PORT",
+    "PROGRAMME_PATH",
+)
+RACISM = "Racism in the workplace, in communities and in practice"
+
+
+def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in SETTINGS}
+    env["PROGRAMME_PATH"] = str(ROOT / "programme.json")
+    env["DATABASE_PATH"] = str(tmp_path / "bot.json")
+    env["PYTHONPATH"] = str(ROOT)  # run from tmp_path, where there is no .env
+    return env | settings
+
+
+def run_bot(
+    tmp_path: Path, *args: str, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment(tmp_path, **settings),
+        timeout=60,
+    )
+
+
+@contextmanager
+def bot_process(tmp_path: Path, **settings: str) -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+        env=environment(tmp_path, **settings),
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listening on port {port}")
+
+
+def test_without_tokens_and_no_terminal_it_exits_2_naming_the_settings(tmp_path: Path) -> None:
+    result = run_bot(tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN" in result.stderr
+    assert "SLACK_APP_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_without_tokens_on_a_terminal_it_starts_the_console(tmp_path: Path) -> None:
+    main, child = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        stdin=child,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+        env=environment(tmp_path),
+    )
+    os.close(child)
+    os.write(main, b"/sessions racism\n")
+    time.sleep(0.2)
+    os.write(main, b"quit\n")
+    output, _ = process.communicate(timeout=60)
+    os.close(main)
+    text = output.decode()
+    assert process.returncode == 0
+    assert "Starting the offline console instead" in text
+    assert RACISM in text
+
+
+def test_invalid_settings_exit_2_with_every_problem(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, PORT="eighty", SLACK_BOT_TOKEN="not-a-token")
+    assert result.returncode == 2
+    assert "PORT: Input should be a valid integer" in result.stderr
+    assert "SLACK_BOT_TOKEN: a bot token starts with xoxb-" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_console_answers_commands_and_questions(tmp_path: Path) -> None:
+    questions = "/sessions tuesday\nwho is running the stereotypes session?\n/nope\n"
+    result = run_bot(tmp_path, "console", stdin=questions)
+    assert result.returncode == 0, result.stderr
+    assert "Tuesday 21 March\n================" in result.stdout
+    assert RACISM in result.stdout
+    assert "Smashing stereotypes in the profession is led by Rebekah Pierre" in result.stdout
+    assert "Unknown command /nope. Try /sessions help." in result.stdout
+    assert "<!date" not in result.stdout  # dates are shown by their readable fallback
+
+
+def test_check_summarises_the_shipped_programme(tmp_path: Path) -> None:
+    result = run_bot(tmp_path, "check")
+    assert result.returncode == 0, result.stdout
+    assert "Social Work Week 2023 (Europe/London)" in result.stdout
+    assert "Tuesday 21 March: 4 sessions, 1 headline" in result.stdout
+    assert result.stdout.rstrip().endswith("OK")
+
+
+def test_check_lists_every_problem_of_a_broken_programme(tmp_path: Path) -> None:
+    data = json.loads((ROOT / "programme.json").read_text())
+    data["event"]["timezone"] = "Mars/Olympus"
+    data["sessions"][0]["end"] = data["sessions"][0]["start"]
+    del data["sessions"][1]["id"]
+    data["sessions"][2]["id"] = data["sessions"][3]["id"]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    result = run_bot(tmp_path, "check", PROGRAMME_PATH=str(broken))
+    assert result.returncode == 1
+    assert f"{broken} has 4 problems:" in result.stdout
+    assert "event: timezone: unknown timezone 'Mars/Olympus'" in result.stdout
+    assert "session #2 (no id): id is required" in result.stdout
+    assert f"duplicate id {data['sessions'][3]['id']!r}" in result.stdout
+    assert "end must be after start" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+    broken.write_text('{"event": {"name": "x",}')
+    result = run_bot(tmp_path, "check", PROGRAMME_PATH=str(broken))
+    assert result.returncode == 1
+    assert "not valid JSON at line 1, column 24" in result.stdout
+
+
+def test_a_broken_programme_stops_the_bot_with_a_clear_message(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}")
+    result = run_bot(tmp_path, "console", PROGRAMME_PATH=str(broken))
+    assert result.returncode == 1
+    assert "cannot be used" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_http_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(port),
+    }
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+        result = send.command("/sessions", "racism")
+        assert result.status == 200
+        assert titles(json.loads(result.body)) == [RACISM]
+        assert send.post_raw(b"command=%2Fsessions", {"Content-Type": "x"}).status == 401
+    assert fake_slack.calls_to("auth.test")
+
+
+def test_socket_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_APP_TOKEN": fake_slack.app_token,
+        "SLACK_API_URL": fake_slack.api_url,
+    }
+    with bot_process(tmp_path, **settings):
+        fake_slack.wait_socket_connected(timeout=20)
+        ack = fake_slack.socket_send("slash_commands", command_payload("/sessions", "racism"))
+        assert ack is not None
+        assert ack["response_type"] == "ephemeral"
+        assert titles(ack) == [RACISM]
+    assert fake_slack.calls_to("apps.connections.open")
