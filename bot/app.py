@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from concurrent.futures import Executor
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -17,8 +17,6 @@ from bot.listeners import register_listeners
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
-
-SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
 def web_client(token: str, base_url: str) -> WebClient:
@@ -42,9 +40,13 @@ def build_app(
     services: Services,
     *,
     client: WebClient | None = None,
-    process_before_response: bool = False,
+    listener_executor: Executor | None = None,
 ) -> App:
-    """The Bolt app for `services`. `client` defaults to one for the configured Slack API."""
+    """The Bolt app for `services`. `client` defaults to one for the configured Slack API.
+
+    Listeners run on the request's own thread and answer inside their acknowledgement;
+    anything slower (Web API calls) runs afterwards as a lazy listener on `listener_executor`.
+    """
     settings = services.settings
     if client is None:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
@@ -54,22 +56,9 @@ def build_app(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
-        process_before_response=process_before_response,
+        process_before_response=True,
+        listener_executor=listener_executor,
         logger=logging.getLogger("bot.bolt"),
     )
     register_listeners(app, services)
-    app.error(_on_error)
     return app
-
-
-def _on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
-    """Log every unexpected error with its traceback; tell the person, never show them a trace."""
-    logger.exception(
-        "Error while handling a %s request", body.get("type") or "command", exc_info=error
-    )
-    if body.get("response_url"):
-        try:
-            respond(text=SORRY, response_type="ephemeral", replace_original=False)
-        except Exception:
-            logger.exception("Could not tell the person about the error")
-    return None

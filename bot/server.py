@@ -55,4 +55,10 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
 def serve_socket_mode(app: App, *, app_token: str) -> None:
     """Connect over Socket Mode and handle events until interrupted."""
     logger.info("Connecting to Slack with Socket Mode")
-    socket_mode_handler(app, app_token=app_token).start()
+    handler = socket_mode_handler(app, app_token=app_token)
+    try:
+        handler.start()
+    except KeyboardInterrupt:
+        logger.info("Stopping")
+    finally:
+        handler.close()

@@ -28,6 +28,10 @@ class Services:
     def __post_init__(self) -> None:
         self.answerer = Answerer(self.programme)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
+        # Bolt deep-copies the context for lazy listeners; the services are shared, not copied.
+        return self
+
 
 def services_from(context: Any) -> Services:
     """The `Services` that `bot.listeners.register` put into every request's context."""

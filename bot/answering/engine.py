@@ -6,7 +6,7 @@ Serves `/sessions`, direct messages and @mentions alike.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -31,7 +31,7 @@ class Answer:
     note: str | None = None
     show_hint: bool = False
     suggested_days: tuple[date, ...] = ()
-    suggested_topics: tuple[str, ...] = field(default=())
+    suggested_topics: tuple[str, ...] = ()
 
 
 def day_name(day: date) -> str:
@@ -68,7 +68,10 @@ class Answerer:
         if today in days:
             return self._listing(query, day_name(today), self.programme.on_day(today), hint=True)
         nearest = min(days, key=lambda day: (abs((day - today).days), day))
-        note = f"Nothing on today. The nearest day with sessions is {day_name(nearest)}."
+        span = f"{days[0].day} {days[0]:%B}–{days[-1].day} {days[-1]:%B %Y}"
+        tense = "runs" if today < days[0] else "ran"
+        event = self.programme.event.name
+        note = f"Nothing on today. {event} {tense} {span}: here is its nearest day."
         return self._listing(query, day_name(nearest), self.programme.on_day(nearest), note, True)
 
     def _now(self, query: Query, now: datetime) -> Answer:

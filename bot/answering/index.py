@@ -32,19 +32,18 @@ class TopicIndex:
     """Scores sessions against topic words. Built once per programme; safe to share."""
 
     def __init__(self, sessions: Iterable[Session]) -> None:
-        self._weights: dict[str, dict[str, float]] = {}
-        frequency: dict[str, int] = defaultdict(int)
+        # word -> {session id: how strongly the session is about that word}
+        self._postings: dict[str, dict[str, float]] = defaultdict(dict)
+        count = 0
         for session in sessions:
-            words: dict[str, float] = {}
+            count += 1
             for text, weight in _weighted_fields(session):
                 for word in topic_words(text):
-                    words[word] = max(words.get(word, 0.0), weight)
-            self._weights[session.id] = words
-            for word in words:
-                frequency[word] += 1
-        total = max(len(self._weights), 1)
-        self._rarity = {word: 1.0 + math.log(total / n) for word, n in frequency.items()}
-        self._vocabulary = tuple(sorted(frequency))
+                    posting = self._postings[word]
+                    posting[session.id] = max(posting.get(session.id, 0.0), weight)
+        total = max(count, 1)
+        self._rarity = {word: 1.0 + math.log(total / len(p)) for word, p in self._postings.items()}
+        self._vocabulary = tuple(sorted(self._postings))
         self.similar = lru_cache(maxsize=4096)(self._similar)
 
     def _similar(self, term: str) -> tuple[tuple[str, float], ...]:
@@ -64,24 +63,24 @@ class TopicIndex:
                 found[word] = max(found.get(word, 0.0), score / 100 * 0.9)
         return tuple(found.items())
 
-    def score(self, session: Session, terms: Iterable[str]) -> tuple[int, float]:
-        """(how many of `terms` the session matches, how strongly)."""
-        words = self._weights.get(session.id, {})
-        matched, total = 0, 0.0
+    def scores(self, terms: Iterable[str]) -> dict[str, tuple[int, float]]:
+        """For each session matching any of `terms`: (how many it matches, how strongly)."""
+        found: dict[str, tuple[int, float]] = {}
         for term in terms:
-            best = max(
-                (words[w] * sim * self._rarity[w] for w, sim in self.similar(term) if w in words),
-                default=0.0,
-            )
-            if best:
-                matched += 1
-                total += best
-        return matched, total
+            best: dict[str, float] = {}
+            for word, similarity in self.similar(term):
+                strength = similarity * self._rarity[word]
+                for session_id, weight in self._postings[word].items():
+                    best[session_id] = max(best.get(session_id, 0.0), weight * strength)
+            for session_id, value in best.items():
+                matched, total = found.get(session_id, (0, 0.0))
+                found[session_id] = (matched + 1, total + value)
+        return found
 
     def search(self, sessions: Iterable[Session], terms: tuple[str, ...]) -> list[Session]:
         """Sessions matching the most terms, strongest first; weak stray matches are dropped."""
-        scored = [(self.score(s, terms), s) for s in sessions]
-        scored = [item for item in scored if item[0][0] > 0]
+        found = self.scores(terms)
+        scored = [(found[s.id], s) for s in sessions if s.id in found]
         if not scored:
             return []
         most = max(matched for (matched, _), _ in scored)
@@ -96,7 +95,8 @@ class TopicIndex:
         if len(sessions) == 1:
             return sessions[0]
         if len(sessions) >= 2 and terms:
-            first, second = (self.score(s, terms)[1] for s in sessions[:2])
+            found = self.scores(terms)
+            first, second = (found[s.id][1] for s in sessions[:2])
             if first >= 2 * second:
                 return sessions[0]
         return None

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -80,8 +81,11 @@ class Query:
         return not (self.days or self.period or self.moment or self.topics or self.problems)
 
 
-def parse_query(text: str, *, days: Sequence[date], today: date) -> Query:
-    """Parse `text`; `days` are the programme's days, `today` is in the event's timezone."""
+@lru_cache(maxsize=2048)
+def parse_query(text: str, *, days: tuple[date, ...], today: date) -> Query:
+    """Parse `text`; `days` are the programme's days, `today` is in the event's timezone.
+
+    Pure, so remembered: many people ask the same few questions."""
     original = text.strip()
     lowered = original.lower()
     words = tokens(lowered)

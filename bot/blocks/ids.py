@@ -1,3 +1,4 @@
 """Action ids shared by the Block Kit builders that emit them and the listeners that handle them."""
 
-SESSIONS_PAGE = "sessions_page"
+SESSIONS_PAGE_NEXT = "sessions_page_next"
+SESSIONS_PAGE_PREVIOUS = "sessions_page_previous"

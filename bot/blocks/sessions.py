@@ -6,16 +6,6 @@ import json
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
-
 from bot.answering import Answer
 from bot.blocks import ids
 from bot.blocks.formatting import (
@@ -25,11 +15,11 @@ from bot.blocks.formatting import (
     slack_time_range,
     truncate,
 )
+from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.programme import Session
 
 PAGE_SIZE = 10
 HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."
-_SECTION_LIMIT = 3000
 _TEXT_LIMIT = 3000
 
 
@@ -51,7 +41,7 @@ def session_details(session: Session, tz: ZoneInfo, *, full: bool = False) -> st
         lines.append(f"Hosted by {escape(truncate(session.host, 200))}")
     if full and session.description:
         lines.append(escape(truncate(session.description, 1200)))
-    return truncate("\n".join(lines), _SECTION_LIMIT)
+    return "\n".join(lines)
 
 
 def direct_answer(answer: Answer, tz: ZoneInfo) -> str | None:
@@ -87,23 +77,21 @@ def answer_message(answer: Answer, tz: ZoneInfo, *, page: int = 0, asked_at: flo
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
-    blocks: list[Block] = [HeaderBlock(text=truncate(answer.heading, 150))]
+    blocks: list[Block] = [header(answer.heading)]
     if answer.note:
-        blocks.append(_context(escape(answer.note)))
+        blocks.append(context(escape(answer.note)))
     if page == 0 and (sentence := direct_answer(answer, tz)):
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=sentence)))
+        blocks.append(section(sentence))
     for session in shown:
         full = session is answer.lead and page == 0
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=session_details(session, tz, full=full)))
-        )
+        blocks.append(section(session_details(session, tz, full=full)))
     if pages > 1:
         first = page * PAGE_SIZE + 1
-        blocks.append(_context(f"Showing {first}–{first + len(shown) - 1} of {len(sessions)}"))
+        blocks.append(context(f"Showing {first}–{first + len(shown) - 1} of {len(sessions)}"))
         blocks.append(_pager(answer.query.text, page, pages, asked_at))
     if answer.show_hint:
-        blocks.append(_context(HINT))
-    return Message(text=_fallback(answer, tz), blocks=[b.to_dict() for b in blocks])
+        blocks.append(context(HINT))
+    return Message(text=_fallback(answer, tz), blocks=blocks)
 
 
 def help_message() -> Message:
@@ -118,11 +106,10 @@ def help_message() -> Message:
         "• Or just ask, in a direct message or by mentioning me in a channel:"
         " _who is running the stereotypes session?_",
     ]
-    blocks = [SectionBlock(text=MarkdownTextObject(text="\n".join(lines)))]
     text = (
         "Ask about sessions: /sessions tuesday, /sessions racism, /sessions now, or ask a question."
     )
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=text, blocks=[section("\n".join(lines))])
 
 
 def pager_value(query: str, page: int, asked_at: float) -> str:
@@ -136,25 +123,15 @@ def read_pager_value(value: str) -> tuple[str, int, float]:
     return str(data["q"]), int(data["p"]), float(data["t"])
 
 
-def _pager(query: str, page: int, pages: int, asked_at: float) -> ActionsBlock:
+def _pager(query: str, page: int, pages: int, asked_at: float) -> Block:
     buttons = []
     if page > 0:
-        buttons.append(
-            ButtonElement(
-                text="‹ Previous",
-                action_id=f"{ids.SESSIONS_PAGE}_previous",
-                value=pager_value(query, page - 1, asked_at),
-            )
-        )
+        previous = pager_value(query, page - 1, asked_at)
+        buttons.append(button("‹ Previous", action_id=ids.SESSIONS_PAGE_PREVIOUS, value=previous))
     if page < pages - 1:
-        buttons.append(
-            ButtonElement(
-                text="More ›",
-                action_id=f"{ids.SESSIONS_PAGE}_next",
-                value=pager_value(query, page + 1, asked_at),
-            )
-        )
-    return ActionsBlock(elements=buttons)
+        following = pager_value(query, page + 1, asked_at)
+        buttons.append(button("More ›", action_id=ids.SESSIONS_PAGE_NEXT, value=following))
+    return actions(*buttons)
 
 
 def _nothing_message(answer: Answer) -> Message:
@@ -166,12 +143,8 @@ def _nothing_message(answer: Answer) -> Message:
         lines.append(f"*Days with sessions:* {days}")
     if topics:
         lines.append(f"*Topics to try:* {topics}")
-    blocks: list[Block] = [
-        SectionBlock(text=MarkdownTextObject(text=truncate("\n".join(lines), _SECTION_LIMIT))),
-        _context(HINT),
-    ]
     text = truncate(f"{note} Days with sessions: {days}.", _TEXT_LIMIT)
-    return Message(text=text, blocks=[b.to_dict() for b in blocks])
+    return Message(text=text, blocks=[section("\n".join(lines)), context(HINT)])
 
 
 def _fallback(answer: Answer, tz: ZoneInfo) -> str:
@@ -181,10 +154,6 @@ def _fallback(answer: Answer, tz: ZoneInfo) -> str:
         when = plain_time_range(session.start.astimezone(tz), session.end.astimezone(tz))
         parts.append(f"{truncate(session.title, 120)} ({when})")
     return truncate(escape(" ".join(parts)), _TEXT_LIMIT)
-
-
-def _context(mrkdwn: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=truncate(mrkdwn, 2000))])
 
 
 def _speakers(session: Session) -> str:

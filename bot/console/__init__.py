@@ -10,6 +10,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, Future
 from typing import Any, TextIO
 
 from slack_bolt import App, BoltContext, BoltResponse, Say
@@ -29,6 +30,15 @@ BANNER = (
 )
 
 
+class InlineExecutor(Executor):
+    """Runs work at once on the caller's thread, so each reply is printed before the prompt."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
 class Console:
     """Sends what a person types to the app as Slack would, and prints the bot's replies."""
 
@@ -37,7 +47,7 @@ class Console:
         self._colour = colour
         self._ids = itertools.count(1)
         client = ConsoleClient(show=self.show)
-        self.app: App = build_app(services, client=client, process_before_response=True)
+        self.app: App = build_app(services, client=client, listener_executor=InlineExecutor())
 
         def use_console_client(
             context: BoltContext, next: Callable[[], BoltResponse]

@@ -21,6 +21,10 @@ class ConsoleClient(WebClient):
         self._show = show
         self._ts = itertools.count(1)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> ConsoleClient:
+        # Bolt deep-copies each request for lazy listeners; there is one terminal to print to.
+        return self
+
     def api_call(
         self, api_method: str, *, json: dict[str, Any] | None = None, **kwargs: Any
     ) -> SlackResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, events, middleware
+from bot.listeners import actions, commands, errors, events, middleware
 from bot.services import Services
 
 
@@ -14,3 +14,4 @@ def register_listeners(app: App, services: Services) -> None:
     commands.register(app)
     events.register(app)
     actions.register(app)
+    app.error(errors.on_error)

@@ -135,9 +135,13 @@ def test_empty_question_outside_the_event_shows_the_nearest_day(answerer: Answer
     before = answerer.answer("", now=datetime(2023, 3, 1, 9, tzinfo=LONDON))
     assert {s.id for s in before.sessions} >= {"mon-workforce"}
     assert before.heading == "Monday 20 March"
-    assert before.note == "Nothing on today. The nearest day with sessions is Monday 20 March."
+    assert before.note == (
+        "Nothing on today. Social Work Week 2023 runs 20 March–24 March 2023: "
+        "here is its nearest day."
+    )
     after = answerer.answer("", now=datetime(2026, 11, 23, 9, tzinfo=LONDON))
     assert after.heading == "Friday 24 March"
+    assert after.note is not None and " ran 20 March–24 March 2023" in after.note
 
 
 def test_now_between_sessions_offers_the_next(answerer: Answerer) -> None:

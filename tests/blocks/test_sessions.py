@@ -86,14 +86,14 @@ def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
     assert len(sections) == PAGE_SIZE
     assert any("Showing 1–10 of 60" in json.dumps(b, ensure_ascii=False) for b in first.blocks)
     buttons = [e for b in first.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == [f"{ids.SESSIONS_PAGE}_next"]
+    assert [b["action_id"] for b in buttons] == [ids.SESSIONS_PAGE_NEXT]
     assert read_pager_value(buttons[0]["value"]) == ("monday", 1, MONDAY.timestamp())
 
     last = answer_message(answer, LONDON, page=5, asked_at=MONDAY.timestamp())
     assert_valid_message(last.blocks, last.text)
     assert any("Showing 51–60 of 60" in json.dumps(b, ensure_ascii=False) for b in last.blocks)
     buttons = [e for b in last.blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == [f"{ids.SESSIONS_PAGE}_previous"]
+    assert [b["action_id"] for b in buttons] == [ids.SESSIONS_PAGE_PREVIOUS]
 
 
 def test_a_long_question_still_makes_a_valid_message() -> None:

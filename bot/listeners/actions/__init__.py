@@ -1,12 +1,12 @@
 """Block Kit button listeners."""
 
-import re
-
 from slack_bolt import App
 
 from bot.blocks import ids
 from bot.listeners.actions.pages import sessions_page
+from bot.listeners.errors import acknowledge, after_ack
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{ids.SESSIONS_PAGE}_"))(sessions_page)
+    for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
+        app.action(action_id)(ack=acknowledge, lazy=[after_ack(sessions_page)])

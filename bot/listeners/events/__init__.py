@@ -4,6 +4,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.listeners.errors import acknowledge, after_ack
 from bot.listeners.events.questions import app_mention, direct_message
 
 
@@ -12,8 +13,10 @@ def _is_direct_message(event: dict[str, Any]) -> bool:
 
 
 def register(app: App) -> None:
-    app.event("app_mention")(app_mention)
-    app.event("message", matchers=[_is_direct_message])(direct_message)
+    app.event("app_mention")(ack=acknowledge, lazy=[after_ack(app_mention)])
+    app.event("message", matchers=[_is_direct_message])(
+        ack=acknowledge, lazy=[after_ack(direct_message)]
+    )
     app.event("message")(_ignore_other_messages)
 
 

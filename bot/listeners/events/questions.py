@@ -1,4 +1,6 @@
-"""Questions asked in a direct message or by @mentioning the bot in a channel."""
+"""Questions asked in a direct message or by @mentioning the bot in a channel.
+
+Both run after the event is acknowledged (see `bot.listeners.events.register`)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ def buttons(message: dict[str, object]) -> dict[str, dict[str, str]]:
 def test_more_and_previous_page_through_a_long_day(bot: RunningBot) -> None:
     first = ack_body(bot.send.command("/sessions", "tuesday"))
     assert titles(first) == [f"Session {n:02d}" for n in range(10)]
-    more = buttons(first)[f"{ids.SESSIONS_PAGE}_next"]
+    more = buttons(first)[ids.SESSIONS_PAGE_NEXT]
 
     url = bot.slack.response_url("page")
     result = bot.send.action([{**more, "type": "button", "block_id": "b"}], response_url=url)
@@ -48,7 +48,7 @@ def test_more_and_previous_page_through_a_long_day(bot: RunningBot) -> None:
     assert titles(response.payload) == [f"Session {n:02d}" for n in range(10, 20)]
     assert "Showing 11–20 of 25" in json.dumps(response.payload, ensure_ascii=False)
 
-    back = buttons(response.payload)[f"{ids.SESSIONS_PAGE}_previous"]
+    back = buttons(response.payload)[ids.SESSIONS_PAGE_PREVIOUS]
     bot.send.action([{**back, "type": "button", "block_id": "b"}], response_url=url)
     second = bot.slack.wait_for_response(count=2)[1]
     assert titles(second.payload) == titles(first)

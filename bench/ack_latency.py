@@ -1,0 +1,256 @@
+"""How fast the bot acknowledges `/sessions` in HTTP mode, beside a bare Bolt app.
+
+Both apps run in their own process, served by the same waitress server the bot uses, with
+their Web API pointed at the tests' fake Slack. Simulated users, each with its own
+connection per request, send signed `/sessions` commands (a mix of day, topic and question
+queries), wait for the reply, pause briefly, and go again. Prints p50/p90/p99 latency for
+each app and their ratio, as medians over alternating rounds (this machine is shared
+and noisy).
+
+    uv run python bench/ack_latency.py                  # 50 users; pauses of 1 s and 0.1 s
+    uv run python bench/ack_latency.py --users 5 --seconds 0.5 --rounds 1 --think 0.05  # smoke
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.fake_slack import FakeSlack  # noqa: E402
+from tests.support.slack_payloads import command_payload  # noqa: E402
+
+SECRET = "bench-signing-secret"
+QUERIES = (
+    "tuesday",
+    "wed",
+    "21/03",
+    "tomorrow",
+    "racism",
+    "rebekah pierre",
+    "supervision",
+    "thursday evening",
+    "who is running the stereotypes session?",
+    "anything on racism tomorrow?",
+    "when is the LGBTQ+ session?",
+    "quantum physics",
+    "",
+)
+
+
+def serve(kind: str, api_url: str) -> None:
+    """Run one app (`bot` or `bare`) until killed."""
+    from slack_bolt import Ack, App
+
+    from bot.app import build_app, web_client
+    from bot.programme import load_programme
+    from bot.server import http_server
+    from bot.services import Services
+    from bot.settings import load_settings
+
+    settings = load_settings(
+        _env_file=None,
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SECRET,
+        slack_api_url=api_url,
+        programme_path=ROOT / "programme.json",
+    )
+    if kind == "bot":
+        programme, _ = load_programme(settings.programme_path)
+        app = build_app(Services(settings=settings, programme=programme))
+    else:
+        # Configured as build_app configures the bot: acknowledged on the request's thread.
+        app = App(
+            client=web_client("xoxb-test-token", api_url),
+            signing_secret=SECRET,
+            process_before_response=True,
+        )
+
+        @app.command("/sessions")
+        def only_ack(ack: Ack) -> None:
+            ack()
+
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth is measured here
+    server = http_server(app, host="127.0.0.1", port=0)
+    print(f"ready {server.effective_port}", flush=True)  # type: ignore[union-attr]
+    server.run()
+
+
+def signed_requests(port: int, count: int, rng: random.Random) -> list[bytes]:
+    """`count` signed `/sessions` requests as raw HTTP bytes, built before the clock starts so
+    that the load generator spends its time waiting on the server, not signing."""
+    verifier = SignatureVerifier(SECRET)
+    timestamp = str(int(time.time()))
+    requests = []
+    for _ in range(count):
+        payload = command_payload("/sessions", rng.choice(QUERIES))
+        body = urlencode(payload | {"response_url": "http://127.0.0.1:9/unused"}).encode()
+        signature = verifier.generate_signature(timestamp=timestamp, body=body)
+        head = (
+            f"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n"
+            f"X-Slack-Request-Timestamp: {timestamp}\r\nX-Slack-Signature: {signature}\r\n\r\n"
+        )
+        requests.append(head.encode() + body)
+    return requests
+
+
+def exchange(port: int, request: bytes) -> bytes:
+    """Send one request on a new connection, as Slack does, and read the whole reply."""
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def measure(port: int, users: int, seconds: float, think: float) -> tuple[list[float], int]:
+    """Latencies (ms) of every request sent by `users` for `seconds`, and the error count."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    per_user = int(seconds / max(think, 0.001)) + 50
+    prepared = [signed_requests(port, per_user, random.Random(n)) for n in range(users)]
+    start = threading.Barrier(users)
+    stop_at = 0.0
+
+    def user(number: int) -> None:
+        nonlocal errors, stop_at
+        rng = random.Random(number)
+        if start.wait() == 0:
+            stop_at = time.monotonic() + seconds
+        time.sleep(rng.uniform(0, 2 * think))  # users arrive spread out, not all at once
+        for request in prepared[number]:
+            if time.monotonic() >= stop_at:
+                break
+            began = time.perf_counter()
+            reply = exchange(port, request)
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors += not reply.startswith(b"HTTP/1.1 200")
+            time.sleep(rng.uniform(0, 2 * think))
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def start_app(kind: str, api_url: str) -> tuple[subprocess.Popen[str], int]:
+    """Start one app in its own process; return it and its port."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", kind, "--api-url", api_url],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    ready, port = process.stdout.readline().split()
+    assert ready == "ready"
+    return process, int(port)
+
+
+def summarise(latencies: list[float], seconds: float, errors: int) -> dict[str, float]:
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "requests": len(latencies),
+        "rate": len(latencies) / seconds,
+        "errors": errors,
+        "p50": cuts[49],
+        "p90": cuts[89],
+        "p99": cuts[98],
+        "max": max(latencies),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per app, per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[1.0, 0.1],
+        help="mean pause between one user's requests, s (one scenario each)",
+    )
+    parser.add_argument("--serve", choices=["bot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--api-url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.api_url)
+        return
+
+    kinds = ("bare", "bot")
+    with FakeSlack() as fake:
+        apps = {kind: start_app(kind, fake.api_url) for kind in kinds}
+        try:
+            for port in (port for _, port in apps.values()):
+                measure(port, min(args.users, 5), 0.5, 0.01)  # warm up
+            for think in args.think:
+                report(apps, args, think)
+        finally:
+            for process, _ in apps.values():
+                process.terminate()
+                process.wait(timeout=10)
+
+
+def report(
+    apps: dict[str, tuple[subprocess.Popen[str], int]], args: argparse.Namespace, think: float
+) -> None:
+    """Alternate the apps for a few rounds; print each round and the medians."""
+    print(
+        f"\n{args.users} users, mean pause {think:g} s, {args.rounds} rounds of "
+        f"{args.seconds:g} s per app"
+    )
+    print(
+        f"{'app':<6}{'round':>6}{'requests':>9}{'req/s':>7}{'errors':>7}{'p50 ms':>8}"
+        f"{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+    )
+    rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in apps}
+    for number in range(1, args.rounds + 1):
+        for kind, (_, port) in apps.items():
+            latencies, errors = measure(port, args.users, args.seconds, think)
+            r = summarise(latencies, args.seconds, errors)
+            rounds[kind].append(r)
+            print(
+                f"{kind:<6}{number:>6}{r['requests']:>9.0f}{r['rate']:>7.0f}{r['errors']:>7.0f}"
+                f"{r['p50']:>8.2f}{r['p90']:>8.2f}{r['p99']:>8.2f}{r['max']:>8.1f}"
+            )
+    median = {
+        kind: {q: statistics.median(r[q] for r in results) for q in ("p50", "p99")}
+        for kind, results in rounds.items()
+    }
+    bot, bare = median["bot"], median["bare"]
+    print(
+        f"median p50: bare {bare['p50']:.2f} ms, bot {bot['p50']:.2f} ms, "
+        f"ratio {bot['p50'] / bare['p50']:.2f}"
+    )
+    print(
+        f"median p99: bare {bare['p99']:.2f} ms, bot {bot['p99']:.2f} ms, "
+        f"ratio {bot['p99'] / bare['p99']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Every unexpected error is logged with its traceback, and the person is told plainly.
+
+Synchronous listeners fail into `on_error` (Bolt's error handler). Work done after the
+acknowledgement runs as a Bolt lazy listener, whose failures Bolt would only log in one
+line, so each is wrapped in `after_ack`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, BoltResponse
+
+logger = logging.getLogger(__name__)
+
+SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+
+
+def acknowledge(ack: Ack) -> None:
+    """Acknowledge at once; the lazy listeners do the rest."""
+    ack()
+
+
+def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
+    """`listener`, run after the acknowledgement, with its errors logged and reported."""
+
+    @functools.wraps(listener)  # Bolt reads the wrapped function's argument names
+    def run(**kwargs: Any) -> None:
+        try:
+            listener(**kwargs)
+        except Exception:
+            logger.exception("Error in %s", listener.__name__)
+            _tell_the_person(kwargs)
+
+    return run
+
+
+def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
+    """Bolt's error handler for listeners that fail before or while acknowledging."""
+    logger.exception("Error handling a %s request", body.get("type") or "command", exc_info=error)
+    if body.get("response_url"):
+        _tell_the_person({"respond": respond})
+    return None
+
+
+def _tell_the_person(kwargs: dict[str, Any]) -> None:
+    try:
+        if kwargs.get("respond") is not None:
+            kwargs["respond"](text=SORRY, response_type="ephemeral", replace_original=False)
+        elif kwargs.get("say") is not None:
+            kwargs["say"](text=SORRY)
+    except Exception:
+        logger.exception("Could not tell the person about the error")

@@ -1,0 +1,22 @@
+"""A smoke run of the acknowledgement benchmark: it runs and prints its figures (no timing)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_the_benchmark_runs_and_reports_both_apps() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "ack_latency.py"), "--users", "3",
+         "--seconds", "0.5", "--rounds", "1", "--think", "0.02"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = re.findall(r"^(bare|bot)\s+1\s+(\d+)\s+\d+\s+(\d+)", result.stdout, re.MULTILINE)
+    assert [kind for kind, _, _ in rows] == ["bare", "bot"]
+    assert all(int(requests) > 0 and errors == "0" for _, requests, errors in rows)
+    assert re.search(r"median p99: bare [\d.]+ ms, bot [\d.]+ ms, ratio [\d.]+", result.stdout)

@@ -1,0 +1,56 @@
+"""When something fails, the person is told plainly and the log has the whole traceback."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from bot.blocks import ids
+from bot.listeners.errors import SORRY
+from tests.conftest import RunningBot
+from tests.listeners.helpers import titles
+
+
+def dm(text: str) -> dict[str, str]:
+    ts = f"{time.time():.6f}"
+    return {"type": "message", "channel_type": "im", "channel": "D0USER", "user": "U123",
+            "text": text, "ts": ts}  # fmt: skip
+
+
+def test_a_failed_reply_is_logged_and_the_person_told(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "fatal_error"})
+    assert bot.send.event(dm("tuesday")).status == 200
+    first, second = bot.slack.wait_for("chat.postMessage", count=2)
+    assert first.failed
+    assert second.args["text"] == SORRY and second.args["channel"] == "D0USER"
+    failures = [r for r in caplog.records if r.name == "bot.listeners.errors"]
+    assert failures and failures[0].exc_info is not None  # the traceback is kept
+    assert "fatal_error" in str(failures[0].exc_info[1])
+
+
+def test_slack_server_errors_are_retried(bot: RunningBot) -> None:
+    bot.slack.fail_next("chat.postMessage", status=503)
+    bot.send.event(dm("racism"))
+    first, second = bot.slack.wait_for("chat.postMessage", count=2, timeout=10)
+    assert first.failed and not second.failed
+    assert titles(second.args) == ["Racism in the workplace, in communities and in practice"]
+
+
+def test_a_forged_button_gets_an_apology_not_a_trace(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    forged = {"type": "button", "action_id": ids.SESSIONS_PAGE_NEXT, "block_id": "b",
+              "value": "not json", "text": {"type": "plain_text", "text": "More"}}  # fmt: skip
+    assert bot.send.action([forged], response_url=bot.slack.response_url("x")).status == 200
+    (response,) = bot.slack.wait_for_response()
+    assert response.payload == {
+        "text": SORRY,
+        "response_type": "ephemeral",
+        "replace_original": False,
+    }
+    assert any(r.exc_info for r in caplog.records if r.name == "bot.listeners.errors")
