@@ -61,6 +61,7 @@ def serve(kind: str, api_url: str) -> None:
     from bot.server import http_server
     from bot.services import Services
     from bot.settings import load_settings
+    from bot.store import MemoryStore
 
     settings = load_settings(
         _env_file=None,
@@ -71,7 +72,7 @@ def serve(kind: str, api_url: str) -> None:
     )
     if kind == "bot":
         programme, _ = load_programme(settings.programme_path)
-        app = build_app(Services(settings=settings, programme=programme))
+        app = build_app(Services(settings=settings, programme=programme, store=MemoryStore()))
     else:
         # Configured as build_app configures the bot: acknowledged on the request's thread.
         app = App(

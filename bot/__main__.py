@@ -13,6 +13,7 @@ from bot.programme import ProgrammeError, load_programme
 from bot.server import serve_http, serve_socket_mode
 from bot.services import Services
 from bot.settings import Settings, SettingsError, load_settings
+from bot.store import MemoryStore, StoreError, open_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,32 +46,42 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for warning in warnings:
         logging.getLogger("bot").warning("%s: %s", settings.programme_path, warning)
-    services = Services(settings=settings, programme=programme)
-
-    if command == "console":
-        return run_console(services)
     missing = settings.missing_for_slack()
-    if missing:
-        if sys.stdin.isatty():
+    offline = command == "console" or (missing and sys.stdin.isatty())
+    if offline:
+        if command != "console":
             print(f"No Slack connection configured ({', '.join(missing)} not set).")
             print("Starting the offline console instead.\n")
-            return run_console(services)
+        return run_console(Services(settings=settings, programme=programme, store=MemoryStore()))
+    if missing:
         print(
             "Cannot connect to Slack: set " + " and ".join(missing) + " in the environment or "
             "in .env (see .env.example), or run `python -m bot console` to try the bot offline.",
             file=sys.stderr,
         )
         return 2
-    return _connect(settings, services)
+    try:
+        store = open_store(settings.database_path)
+    except StoreError as error:
+        print(
+            f"{error}\nThe file was left exactly as it was, for a person to inspect.",
+            file=sys.stderr,
+        )
+        return 1
+    services = Services(settings=settings, programme=programme, store=store)
+    try:
+        _connect(settings, services)
+    finally:
+        services.close()
+    return 0
 
 
-def _connect(settings: Settings, services: Services) -> int:
+def _connect(settings: Settings, services: Services) -> None:
     app = build_app(services)
     if settings.slack_app_token is not None:
         serve_socket_mode(app, app_token=settings.slack_app_token.get_secret_value())
     else:
         serve_http(app, port=settings.port)
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.listeners import register_listeners
+from bot.listeners.cards import CardRefresher
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def build_app(
     *,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    card_interval: float = 3.0,
 ) -> App:
     """The Bolt app for `services`. `client` defaults to one for the configured Slack API.
 
@@ -61,4 +63,7 @@ def build_app(
         logger=logging.getLogger("bot.bolt"),
     )
     register_listeners(app, services)
+    cards = CardRefresher(services, app.client, interval=card_interval)
+    services.on_change = cards.touch
+    services.on_close(cards.close)
     return app

@@ -14,6 +14,7 @@ from bot.programme import load_programme
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.services import Services
 from bot.settings import Settings
+from bot.store import open_store
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SignedRequests
 from tests.support.wsgi_server import WsgiServer
@@ -57,6 +58,10 @@ class RunningBot:
     clock: Clock
 
 
+ORGANISER = "U0ORGANISER"
+ANNOUNCEMENTS = "C0ANNOUNCE"
+
+
 def bot_settings(fake: FakeSlack, tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for a bot in HTTP mode whose Web API is the fake Slack."""
     values: dict[str, Any] = {
@@ -64,6 +69,8 @@ def bot_settings(fake: FakeSlack, tmp_path: Path, **overrides: Any) -> Settings:
         "slack_signing_secret": SIGNING_SECRET,
         "slack_api_url": fake.api_url,
         "database_path": tmp_path / "bot.json",
+        "organiser_ids": (ORGANISER,),
+        "announcements_channel": ANNOUNCEMENTS,
     }
     return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
@@ -80,10 +87,14 @@ def bot(fake_slack: FakeSlack, tmp_path: Path, programme_path: Path) -> Iterator
     settings = bot_settings(fake_slack, tmp_path, programme_path=programme_path)
     programme, _ = load_programme(programme_path)
     clock = Clock()
-    services = Services(settings=settings, programme=programme, clock=clock)
-    app = build_app(services)
-    with WsgiServer(wsgi_app(app)) as server:
-        send = SignedRequests(
-            server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url
-        )
-        yield RunningBot(slack=fake_slack, send=send, services=services, clock=clock)
+    store = open_store(settings.database_path)
+    services = Services(settings=settings, programme=programme, store=store, clock=clock)
+    app = build_app(services, card_interval=0.2)
+    try:
+        with WsgiServer(wsgi_app(app)) as server:
+            send = SignedRequests(
+                server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url
+            )
+            yield RunningBot(slack=fake_slack, send=send, services=services, clock=clock)
+    finally:
+        services.close()

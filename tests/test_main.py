@@ -207,3 +207,43 @@ def test_socket_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> 
         assert ack["response_type"] == "ephemeral"
         assert titles(ack) == [RACISM]
     assert fake_slack.calls_to("apps.connections.open")
+
+
+def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    database = tmp_path / "bot.json"
+    garbage = b'{"registrations": {"1": {"user": "U1"'  # cut off mid-write
+    database.write_bytes(garbage)
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(free_port()),
+        "DATABASE_PATH": str(database),
+    }
+    result = run_bot(tmp_path, **settings)
+    assert result.returncode == 1
+    assert str(database) in result.stderr
+    assert "left exactly as it was" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert database.read_bytes() == garbage
+    assert {p.name for p in tmp_path.iterdir()} <= {"bot.json", "bot.json.lock"}  # no new data
+
+
+def test_registrations_survive_a_restart(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake_slack.api_url,
+        "PORT": str(port),
+    }
+    send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        assert "You're registered" in send.command("/register", "racism", user_id="U1").body
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        agenda = json.loads(send.command("/mysessions", user_id="U1").body)
+        assert titles(agenda) == [RACISM]

@@ -1,8 +1,9 @@
-"""Block Kit for sessions: one session's card, and a whole answer with paging. Pure functions."""
+"""Block Kit for sessions: one session with its button, and a whole answer with paging. Pure."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,9 @@ from bot.blocks.formatting import (
     truncate,
 )
 from bot.blocks.kit import Block, actions, button, context, header, section
+from bot.blocks.values import Origin, button_value
 from bot.programme import Session
+from bot.store import NO_SEAT, Seat
 
 PAGE_SIZE = 10
 HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."
@@ -66,32 +69,63 @@ def direct_answer(answer: Answer, tz: ZoneInfo) -> str | None:
     return f"{title}: {', '.join(where)}." if where else None
 
 
-def answer_message(answer: Answer, tz: ZoneInfo, *, page: int = 0, asked_at: float = 0) -> Message:
-    """The whole reply to a question. `asked_at` keeps "now"/"today" stable across pages."""
+def session_section(
+    session: Session, tz: ZoneInfo, *, seat: Seat, value: str, full: bool = False
+) -> Block:
+    """A session's details with a Register or Unregister button, as the person stands now."""
+    block = section(session_details(session, tz, full=full))
+    if seat.state == "none":
+        block["accessory"] = button("Register", action_id=ids.SESSION_REGISTER, value=value)
+    else:
+        label = "Unregister" if seat.state == "registered" else "Leave waitlist"
+        block["accessory"] = button(label, action_id=ids.SESSION_UNREGISTER, value=value)
+    return block
+
+
+def answer_message(
+    answer: Answer,
+    tz: ZoneInfo,
+    *,
+    seats: Mapping[str, Seat] | None = None,
+    page: int = 0,
+    asked_at: float = 0,
+    notice: str | None = None,
+) -> Message:
+    """The whole reply to a question, each session with a button for the asker's `seats`.
+    `asked_at` keeps "now" and "today" stable across pages; `notice` (mrkdwn) goes first."""
     if answer.kind == "help":
         return help_message()
     if answer.kind == "nothing":
         return _nothing_message(answer)
+    seats = seats or {}
     sessions = answer.sessions
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    origin = Origin("answer", answer.query.text, page, asked_at)
 
     blocks: list[Block] = [header(answer.heading)]
+    if notice:
+        blocks.append(section(notice))
     if answer.note:
         blocks.append(context(escape(answer.note)))
     if page == 0 and (sentence := direct_answer(answer, tz)):
         blocks.append(section(sentence))
     for session in shown:
+        seat = seats.get(session.id, NO_SEAT)
         full = session is answer.lead and page == 0
-        blocks.append(section(session_details(session, tz, full=full)))
+        value = button_value(origin, session.id)
+        blocks.append(session_section(session, tz, seat=seat, value=value, full=full))
     if pages > 1:
         first = page * PAGE_SIZE + 1
         blocks.append(context(f"Showing {first}–{first + len(shown) - 1} of {len(sessions)}"))
-        blocks.append(_pager(answer.query.text, page, pages, asked_at))
+        blocks.append(_pager(origin, pages))
     if answer.show_hint:
         blocks.append(context(HINT))
-    return Message(text=_fallback(answer, tz), blocks=blocks)
+    text = _fallback(answer, tz)
+    if notice:
+        text = truncate(f"{notice} {text}", _TEXT_LIMIT)
+    return Message(text=text, blocks=blocks)
 
 
 def help_message() -> Message:
@@ -103,33 +137,21 @@ def help_message() -> Message:
         "• `/sessions racism`, `/sessions Rebekah Pierre` or `/sessions headline` finds a topic,"
         " speaker or organisation",
         "• `/sessions now`, `/sessions next` or `/sessions thursday evening`",
+        "• `/register racism` signs you up; `/mysessions` shows your sessions",
         "• Or just ask, in a direct message or by mentioning me in a channel:"
         " _who is running the stereotypes session?_",
     ]
-    text = (
-        "Ask about sessions: /sessions tuesday, /sessions racism, /sessions now, or ask a question."
-    )
+    text = "Ask about sessions: /sessions tuesday, /sessions racism, /sessions now, or ask me."
     return Message(text=text, blocks=[section("\n".join(lines))])
 
 
-def pager_value(query: str, page: int, asked_at: float) -> str:
-    """The button value that brings back page `page` of the answer to `query`."""
-    return json.dumps({"q": truncate(query, 1500), "p": page, "t": round(asked_at)})
-
-
-def read_pager_value(value: str) -> tuple[str, int, float]:
-    """(query, page, asked_at) from a pager button's value."""
-    data = json.loads(value)
-    return str(data["q"]), int(data["p"]), float(data["t"])
-
-
-def _pager(query: str, page: int, pages: int, asked_at: float) -> Block:
+def _pager(origin: Origin, pages: int) -> Block:
     buttons = []
-    if page > 0:
-        previous = pager_value(query, page - 1, asked_at)
+    if origin.page > 0:
+        previous = button_value(replace(origin, page=origin.page - 1))
         buttons.append(button("‹ Previous", action_id=ids.SESSIONS_PAGE_PREVIOUS, value=previous))
-    if page < pages - 1:
-        following = pager_value(query, page + 1, asked_at)
+    if origin.page < pages - 1:
+        following = button_value(replace(origin, page=origin.page + 1))
         buttons.append(button("More ›", action_id=ids.SESSIONS_PAGE_NEXT, value=following))
     return actions(*buttons)
 

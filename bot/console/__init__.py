@@ -26,7 +26,8 @@ CHANNEL_ID = "D0CONSOLE"
 BANNER = (
     "Offline console: nothing is sent to Slack.\n"
     "Type `/sessions tuesday`, `/sessions racism`, or a question such as\n"
-    "`who is running the stereotypes session?`. `help` shows more; Ctrl-D or `quit` leaves."
+    "`who is running the stereotypes session?`. `help` shows more; Ctrl-D or `quit` leaves.\n"
+    "Registrations made here are kept in memory only."
 )
 
 

@@ -11,10 +11,11 @@ from bot.services import services_from
 MAX_QUESTION = 500
 
 
-def reply_to_question(context: Any, slack_text: str, *, page: int = 0) -> Message:
-    """Answer `slack_text` (as Slack sent it) at the current time."""
+def reply_to_question(context: Any, slack_text: str, *, user_id: str) -> Message:
+    """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s registrations."""
     services = services_from(context)
     now = services.clock()
     question = from_slack_text(slack_text)[:MAX_QUESTION]
     answer = services.answerer.answer(question, now=now)
-    return answer_message(answer, services.programme.tz, page=page, asked_at=now.timestamp())
+    seats = services.registrations.seats(user_id=user_id) if answer.sessions else {}
+    return answer_message(answer, services.programme.tz, seats=seats, asked_at=now.timestamp())

@@ -19,6 +19,22 @@ def titles(message: dict[str, Any]) -> list[str]:
     return found
 
 
+def session_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each session's button, by the session's title."""
+    found = {}
+    for block in message.get("blocks", []):
+        accessory = block.get("accessory")
+        if block["type"] == "section" and accessory and accessory["type"] == "button":
+            title = block["text"]["text"].split("\n", 1)[0].strip("*").replace("&amp;", "&")
+            found[title] = accessory
+    return found
+
+
+def pressed(button: dict[str, Any]) -> dict[str, Any]:
+    """The `actions` entry Slack sends when `button` is pressed."""
+    return {**button, "block_id": "b", "action_ts": "1.0"}
+
+
 def ack_body(result: Any) -> dict[str, Any]:
     """The JSON reply in a slash command's acknowledgement, checked against Slack's rules."""
     assert result.status == 200, result.body
@@ -26,3 +42,12 @@ def ack_body(result: Any) -> dict[str, Any]:
     breach = check_ack(body)
     assert breach is None, breach
     return body
+
+
+def first_text(message: dict[str, Any]) -> str:
+    """The text of the first section: where notices and confirmations go."""
+    for block in message.get("blocks", []):
+        if block["type"] == "section":
+            text: str = block["text"]["text"]
+            return text
+    raise AssertionError(f"no section in {message}")

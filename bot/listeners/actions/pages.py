@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt import BoltContext, Respond
 
-from bot.blocks.sessions import answer_message, read_pager_value
+from bot.blocks.values import read_button_value
+from bot.listeners.actions.redraw import redraw_answer
 from bot.services import services_from
 
 
-def sessions_page(action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+def sessions_page(
+    action: dict[str, Any], body: dict[str, Any], respond: Respond, context: BoltContext
+) -> None:
     """Show another page of the same answer, in place of the message that had the button."""
-    services = services_from(context)
-    question, page, asked_at = read_pager_value(action["value"])
-    answer = services.answerer.answer(question, now=datetime.fromtimestamp(asked_at, UTC))
-    message = answer_message(answer, services.programme.tz, page=page, asked_at=asked_at)
+    origin, _ = read_button_value(action["value"])
+    message = redraw_answer(services_from(context), origin, user_id=body["user"]["id"])
     respond(replace_original=True, **message.as_kwargs())

@@ -13,10 +13,11 @@ from bot.listeners.replies import reply_to_question
 
 def direct_message(event: dict[str, Any], say: Say, context: BoltContext) -> None:
     """Answer a question sent to the bot in a DM."""
-    say(**reply_to_question(context, event.get("text") or "").as_kwargs())
+    message = reply_to_question(context, event.get("text") or "", user_id=event["user"])
+    say(**message.as_kwargs())
 
 
 def app_mention(event: dict[str, Any], say: Say, context: BoltContext) -> None:
     """Answer a question put to the bot by mentioning it, in the thread of the mention."""
-    message = reply_to_question(context, event.get("text") or "")
+    message = reply_to_question(context, event.get("text") or "", user_id=event["user"])
     say(thread_ts=event.get("thread_ts") or event["ts"], **message.as_kwargs())

@@ -1,0 +1,154 @@
+"""Block Kit for registrations: confirmations, a person's agenda, App Home and session cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.answering import day_name
+from bot.blocks.formatting import Message, escape, plain_time_range, slack_time_range, truncate
+from bot.blocks.kit import Block, context, header, section
+from bot.blocks.sessions import session_details, session_section
+from bot.blocks.values import Origin, button_value
+from bot.programme import Session
+from bot.registrations import Agenda, Change
+from bot.store import NO_SEAT, Seat
+
+HOME_BLOCK_LIMIT = 100
+REGISTER_HINT = (
+    "Register with `/register` and a session's name, topic or speaker, for example "
+    "`/register racism` or `/register Rebekah Pierre`. `/mysessions` shows your sessions."
+)
+
+
+def change_notice(change: Change, tz: ZoneInfo, *, plain: bool = False) -> str:
+    """One short mrkdwn line telling the person what just happened (`plain`: dates as text,
+    for notifications)."""
+    session = change.session
+    title = f"*{escape(truncate(session.title, 200))}*"
+    when = _when(session, tz, plain=plain)
+    position = change.seat.position
+    notices = {
+        "registered": f":white_check_mark: You're registered for {title}, {when}.",
+        "waitlisted": f"{title} is full, so you're on the waitlist, number {position}. "
+        "If a place frees up, you'll be registered and I'll tell you.",
+        "already_registered": f"You're already registered for {title}, {when}.",
+        "already_waitlisted": f"You're already on the waitlist for {title}, number {position}.",
+        "unregistered": f"You're no longer registered for {title}.",
+        "left_waitlist": f"You've left the waitlist for {title}.",
+        "not_registered": f"You weren't registered for {title}, so nothing changed.",
+    }
+    return notices[change.kind]
+
+
+def change_message(change: Change, tz: ZoneInfo) -> Message:
+    """The confirmation on its own, e.g. as a direct message."""
+    text = change_notice(change, tz, plain=True)
+    return Message(text=text, blocks=[section(change_notice(change, tz))])
+
+
+def promoted_message(session: Session, tz: ZoneInfo) -> Message:
+    """Telling someone their waitlist place became a real one."""
+    title = f"*{escape(truncate(session.title, 200))}*"
+    notice = ":tada: A place came free: you're now registered for {title}, {when}."
+    text = notice.format(title=title, when=_when(session, tz, plain=True))
+    return Message(text=text, blocks=[section(notice.format(title=title, when=_when(session, tz)))])
+
+
+def register_help() -> Message:
+    """What `/register` on its own says."""
+    return Message(text=REGISTER_HINT, blocks=[section(REGISTER_HINT)])
+
+
+def agenda_message(agenda: Agenda, tz: ZoneInfo, *, notice: str | None = None) -> Message:
+    """`/mysessions`: the person's sessions by day, each with an Unregister button."""
+    blocks: list[Block] = [header("Your sessions")]
+    if notice:
+        blocks.append(section(notice))
+    blocks += agenda_blocks(agenda, tz, Origin("agenda"), limit=45)
+    count = len(agenda.entries)
+    text = f"You have {count} session{'s' if count != 1 else ''}." if count else NO_SESSIONS
+    return Message(text=text if not notice else f"{notice} {text}", blocks=blocks)
+
+
+NO_SESSIONS = "You haven't registered for any sessions yet."
+
+
+def agenda_blocks(agenda: Agenda, tz: ZoneInfo, origin: Origin, *, limit: int) -> list[Block]:
+    """Day headings, sessions with buttons, overlap warnings; at most `limit` blocks."""
+    if not agenda.entries:
+        return [section(NO_SESSIONS), context(REGISTER_HINT)]
+    blocks: list[Block] = []
+    for first, second in agenda.overlaps[:3]:
+        blocks.append(
+            section(
+                f":warning: *{escape(truncate(first.title, 120))}* and "
+                f"*{escape(truncate(second.title, 120))}* overlap."
+            )
+        )
+    day: date | None = None
+    shown = 0
+    for session, seat in agenda.entries:
+        if len(blocks) + 3 > limit:
+            break
+        start_day = session.start.astimezone(tz).date()
+        if start_day != day:
+            day = start_day
+            blocks.append(context(f"*{day_name(day)}*"))
+        value = button_value(origin, session.id)
+        blocks.append(session_section(session, tz, seat=seat, value=value))
+        if seat.state == "waitlisted":
+            blocks.append(context(f"On the waitlist, number {seat.position}"))
+        shown += 1
+    if shown < len(agenda.entries):
+        blocks.append(context(f"And {len(agenda.entries) - shown} more."))
+    return blocks
+
+
+def home_view(
+    agenda: Agenda,
+    upcoming: Sequence[Session],
+    seats: dict[str, Seat],
+    tz: ZoneInfo,
+    *,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    """The App Home tab: what is on next, then the person's agenda, with the same buttons.
+    `notice` (mrkdwn) confirms what the person just did."""
+    origin = Origin("home")
+    blocks: list[Block] = [section(notice)] if notice else []
+    blocks.append(header("What's on next"))
+    if upcoming:
+        for session in upcoming:
+            value = button_value(origin, session.id)
+            seat = seats.get(session.id, NO_SEAT)
+            blocks.append(session_section(session, tz, seat=seat, value=value))
+    else:
+        blocks.append(section("Nothing more is coming up."))
+    blocks.append(header("Your sessions"))
+    remaining = HOME_BLOCK_LIMIT - len(blocks) - 1
+    blocks += agenda_blocks(agenda, tz, origin, limit=remaining)
+    blocks.append(context("Ask me anything about the week: `/sessions help`."))
+    return {"type": "home", "blocks": blocks}
+
+
+def session_card(
+    session: Session, tz: ZoneInfo, *, emoji: str, registered: int, waiting: int
+) -> Message:
+    """A session's card in the announcements channel: react to register."""
+    counts = f"{registered} registered"
+    if session.capacity:
+        counts += f" of {session.capacity} places"
+    if waiting:
+        counts += f", {waiting} on the waitlist"
+    invite = f"React with :{emoji}: to register; remove it to unregister."
+    blocks = [section(session_details(session, tz, full=True)), context(f"{invite} {counts}.")]
+    text = f"{escape(truncate(session.title, 200))} ({_when(session, tz, plain=True)}). {invite}"
+    return Message(text=text, blocks=blocks)
+
+
+def _when(session: Session, tz: ZoneInfo, *, plain: bool = False) -> str:
+    start, end = session.start.astimezone(tz), session.end.astimezone(tz)
+    return plain_time_range(start, end) if plain else slack_time_range(start, end)

@@ -1,0 +1,48 @@
+"""What a button carries, so that its listener can act and redraw the view it was pressed in."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.blocks.formatting import truncate
+
+View = Literal["answer", "agenda", "home"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The view a button sits in: an answer (its question, page and the time it was asked, so
+    "today" means the same on every page), the person's agenda, or their App Home."""
+
+    view: View
+    query: str = ""
+    page: int = 0
+    asked_at: float = 0
+
+
+def button_value(origin: Origin, session_id: str | None = None) -> str:
+    """A button value (well under Slack's 2,000 characters)."""
+    data: dict[str, object] = {"v": origin.view}
+    if origin.view == "answer":
+        data |= {"q": truncate(origin.query, 1500), "p": origin.page, "t": round(origin.asked_at)}
+    if session_id is not None:
+        data["s"] = session_id
+    return json.dumps(data, ensure_ascii=False)
+
+
+def read_button_value(value: str) -> tuple[Origin, str | None]:
+    """The origin and session id a button value carries; ValueError when it is not one."""
+    try:
+        data = json.loads(value)
+        view = data["v"]
+        if view not in ("answer", "agenda", "home"):
+            raise ValueError(f"unknown view {view!r}")
+        origin = Origin(
+            view, str(data.get("q", "")), int(data.get("p", 0)), float(data.get("t", 0))
+        )
+        session_id = data.get("s")
+        return origin, None if session_id is None else str(session_id)
+    except (KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"not a button value: {value[:100]!r}") from error

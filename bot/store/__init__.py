@@ -1,0 +1,27 @@
+"""Everything the bot remembers, behind the `Store` interface (see `bot.store.base`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store.base import NO_SEAT, Card, Registered, Seat, Store, StoreError, Unregistered
+from bot.store.durable import TinyDBStore
+from bot.store.memory import MemoryStore
+
+__all__ = [
+    "NO_SEAT",
+    "Card",
+    "MemoryStore",
+    "Registered",
+    "Seat",
+    "Store",
+    "StoreError",
+    "TinyDBStore",
+    "Unregistered",
+    "open_store",
+]
+
+
+def open_store(path: Path) -> Store:
+    """The bot's durable store at `path` (`DATABASE_PATH`); StoreError if it cannot be opened."""
+    return TinyDBStore(path)

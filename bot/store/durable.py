@@ -1,0 +1,204 @@
+"""The durable store: a TinyDB snapshot plus an append-only journal, with group commit.
+
+A change is applied to the in-memory `State` under the lock (so decisions such as who gets
+the last place are serialised, in journal order), queued as a journal line, and the caller
+waits. One writer thread appends everything queued in one write and one fsync, then wakes
+those callers. When the journal passes `compact_after` lines a compactor thread writes a
+new snapshot from a copy of the state (taken under the lock, written outside it) and the
+writer then starts a new journal holding only the lines the snapshot does not include.
+On disk, at every moment: snapshot (up to seq S) + journal lines with seq > S = every
+confirmed change. See `bot.store.opening` for how the files are read back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from bot.store.backed import StateBackedStore
+from bot.store.base import StoreError
+from bot.store.journal import JournalFile, encode
+from bot.store.opening import open_files
+from bot.store.ops import Op
+from bot.store.snapshot import replace_atomically, write_snapshot
+from bot.store.state import Outcome, changed
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_COMPACT_AFTER = 20_000
+
+
+@dataclass
+class _Compaction:
+    """A snapshot being written of the state up to `seq`."""
+
+    seq: int
+    status: Literal["writing", "written", "failed"] = "writing"
+
+
+class TinyDBStore(StateBackedStore):
+    """Everything the bot remembers, durable at `path` (a TinyDB JSON file) and
+    `<path>.journal`. Safe to use from many threads; `close()` when done."""
+
+    def __init__(self, path: Path, *, compact_after: int = DEFAULT_COMPACT_AFTER) -> None:
+        if compact_after < 1:
+            raise ValueError("compact_after must be at least 1")
+        self._path = Path(path)
+        self._journal_path = self._path.with_name(self._path.name + ".journal")
+        self._compact_after = compact_after
+        opened = open_files(self._path, self._journal_path)
+        super().__init__(opened.state)
+        self._files_lock = opened.lock
+        self._journal: JournalFile = opened.journal
+        self._journal_lines = opened.journal_lines
+        self._compact_due = compact_after
+        self._seq = self._durable = opened.seq
+        self._pending: list[tuple[int, bytes]] = []
+        self._work = threading.Condition(self._lock)  # the writer waits here for lines
+        self._done = threading.Condition(self._lock)  # callers wait here for the fsync
+        self._failure: BaseException | None = None
+        self._closing = self._stopping = self._closed = False
+        self._compaction: _Compaction | None = None
+        self._compactor: threading.Thread | None = None
+        # Owned by the writer thread: lines written after the snapshot being written.
+        self._carry: list[bytes] = []
+        self._carry_for: _Compaction | None = None
+        self._writer = threading.Thread(target=self._write_loop, name="store-writer", daemon=True)
+        self._writer.start()
+
+    # --- callers ------------------------------------------------------------------------------
+
+    def _check_usable(self) -> None:
+        if self._failure is not None:
+            raise StoreError(
+                f"{self._journal_path}: the store stopped after a failed write "
+                f"({self._failure}); restart the bot to reload it from disk"
+            ) from self._failure
+        if self._closing:
+            raise StoreError(f"{self._path}: the store is closed")
+
+    def _apply(self, op: Op) -> Outcome:
+        with self._lock:
+            self._check_usable()
+            outcome = self._state.apply(op)
+            if changed(outcome):
+                self._seq += 1
+                self._pending.append((self._seq, encode(self._seq, op)))
+                self._work.notify()
+            # An unchanged answer may rest on a change still queued (the same request twice
+            # in a row): wait for everything applied so far, not just our own line.
+            target = self._seq
+            while self._durable < target:
+                if self._failure is not None:
+                    self._check_usable()
+                self._done.wait()
+            return outcome
+
+    def close(self) -> None:
+        """Finish pending writes, write a final snapshot and release the files."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True  # calls from now on raise StoreError
+        try:
+            if self._compactor is not None:
+                self._compactor.join()
+            with self._lock:
+                self._stopping = True
+                self._work.notify()
+            self._writer.join()
+            if self._failure is None:
+                # No thread changes the state any more: no lock needed for the copy.
+                write_snapshot(self._path, self._state.copy_data(), self._seq)
+                replace_atomically(self._journal_path, b"")
+        except OSError as err:
+            logger.exception("Could not write the final snapshot of %s", self._path)
+            raise StoreError(f"{self._path}: could not write the final snapshot: {err}") from err
+        finally:
+            self._journal.close()
+            self._files_lock.release()
+
+    # --- the writer thread --------------------------------------------------------------------
+
+    def _write_loop(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    while not (self._pending or self._stopping or self._compaction_ended()):
+                        self._work.wait()
+                    batch, self._pending = self._pending, []
+                    compaction = self._compaction
+                    status = compaction.status if compaction else None
+                    if status in ("written", "failed"):
+                        self._compaction = None
+                    stop = self._stopping and not batch
+                if compaction is not None:
+                    self._follow(compaction, status)
+                if batch:
+                    self._write(batch, compaction if status == "writing" else None)
+                if stop:
+                    return
+        except BaseException as err:
+            logger.exception("The store's writer failed; no more changes will be accepted")
+            with self._lock:
+                self._failure = err
+                self._done.notify_all()
+
+    def _compaction_ended(self) -> bool:
+        return self._compaction is not None and self._compaction.status != "writing"
+
+    def _write(self, batch: list[tuple[int, bytes]], compaction: _Compaction | None) -> None:
+        self._journal.append(b"".join(line for _, line in batch))
+        if compaction is not None:
+            self._carry.extend(line for seq, line in batch if seq > compaction.seq)
+        with self._lock:
+            self._durable = batch[-1][0]
+            self._journal_lines += len(batch)
+            self._done.notify_all()
+            if self._journal_lines >= self._compact_due and self._compaction is None:
+                self._start_compaction()
+
+    def _follow(self, compaction: _Compaction, status: str | None) -> None:
+        """Keep the carry for `compaction`; once its snapshot is written, switch journals."""
+        if compaction is not self._carry_for:
+            self._carry_for, self._carry = compaction, []
+        if status == "writing":
+            return
+        carry, self._carry_for, self._carry = self._carry, None, []
+        if status == "written":
+            # The snapshot holds everything up to its seq: the new journal holds the rest.
+            old, self._journal = self._journal, JournalFile.start(self._journal_path, carry)
+            old.close()
+            with self._lock:
+                self._journal_lines = len(carry)
+                self._compact_due = self._compact_after
+        else:
+            with self._lock:
+                self._compact_due = self._journal_lines + self._compact_after
+
+    # --- compaction ---------------------------------------------------------------------------
+
+    def _start_compaction(self) -> None:
+        """Called under the lock: copy the state and write it as a snapshot in a new thread."""
+        if self._closing:
+            return  # close() writes the final snapshot itself
+        compaction = self._compaction = _Compaction(self._seq)
+        data = self._state.copy_data()
+
+        def run() -> None:
+            try:
+                write_snapshot(self._path, data, compaction.seq)
+                status: Literal["written", "failed"] = "written"
+            except BaseException:
+                # The journal still holds every change, so nothing is lost; try again later.
+                logger.exception("Could not write a snapshot of %s", self._path)
+                status = "failed"
+            with self._lock:
+                compaction.status = status
+                self._work.notify()
+
+        self._compactor = threading.Thread(target=run, name="store-compactor", daemon=True)
+        self._compactor.start()

@@ -1,0 +1,192 @@
+"""The store's state in memory and the rules for changing it, shared by every backend.
+
+Not thread-safe: backends hold a lock around it. Every lookup is O(1) or O(size of the
+answer) through dict indexes; dicts keep insertion order, which is registration order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.store.base import NO_SEAT, Card, Registered, Seat, Unregistered
+from bot.store.ops import Op, check_op
+
+Outcome = Registered | Unregistered | bool
+"""What applying an operation gives: `Registered`, `Unregistered`, or for a card or a
+claim whether it changed anything."""
+
+Where = tuple[str, str]  # (channel id, message ts) of a card
+
+
+def changed(outcome: Outcome) -> bool:
+    """Whether the operation that gave `outcome` changed the state (and must be journaled)."""
+    if isinstance(outcome, Registered):
+        return outcome.changed
+    if isinstance(outcome, Unregistered):
+        return outcome.previous != NO_SEAT
+    return outcome
+
+
+@dataclass
+class StateData:
+    """A plain copy of the state, for writing a snapshot or building a state from one.
+
+    `registered` and `waiting` map session -> user -> UTC timestamp, in order."""
+
+    registered: dict[str, dict[str, str]] = field(default_factory=dict)
+    waiting: dict[str, dict[str, str]] = field(default_factory=dict)
+    cards: list[Card] = field(default_factory=list)
+    claims: dict[str, str] = field(default_factory=dict)
+
+
+class State:
+    """Registrations, waitlists, cards and claims, changed only by `apply`."""
+
+    def __init__(self) -> None:
+        self._registered: dict[str, dict[str, str]] = {}
+        self._waiting: dict[str, dict[str, str]] = {}
+        # 1-based waitlist places, so a seat lookup does not walk the waitlist.
+        self._place: dict[str, dict[str, int]] = {}
+        # Sessions each user has a seat for (registered or waiting), for `seats_of`.
+        self._sessions_of: dict[str, dict[str, None]] = {}
+        self._cards: dict[Where, Card] = {}
+        self._cards_for: dict[str, dict[Where, None]] = {}
+        self._claims: dict[str, str] = {}
+
+    # --- changes ------------------------------------------------------------------------------
+
+    def apply(self, op: Op) -> Outcome:
+        """Apply one operation (see `bot.store.ops`); ValueError if it is malformed."""
+        check_op(op)
+        kind = op["op"]
+        if kind == "register":
+            return self._register(op["user"], op["session"], op["capacity"], op["at"])
+        if kind == "unregister":
+            return self._unregister(op["user"], op["session"], op["capacity"], op["at"])
+        if kind == "card":
+            return self._save_card(Card(op["session"], op["channel"], op["ts"]))
+        return self._claim(op["key"], op["at"])
+
+    def _register(self, user: str, session: str, capacity: int | None, at: str) -> Registered:
+        current = self.seat(user, session)
+        if current != NO_SEAT:
+            return Registered(current, changed=False)
+        registered = self._registered.setdefault(session, {})
+        if capacity is None or len(registered) < capacity:
+            registered[user] = at
+            self._sessions_of.setdefault(user, {})[session] = None
+            return Registered(Seat("registered"), changed=True)
+        waiting = self._waiting.setdefault(session, {})
+        waiting[user] = at
+        place = len(waiting)
+        self._place.setdefault(session, {})[user] = place
+        self._sessions_of.setdefault(user, {})[session] = None
+        return Registered(Seat("waitlisted", place), changed=True)
+
+    def _unregister(self, user: str, session: str, capacity: int | None, at: str) -> Unregistered:
+        previous = self.seat(user, session)
+        if previous.state == "none":
+            return Unregistered(NO_SEAT)
+        self._forget_session(user, session)
+        if previous.state == "waitlisted":
+            self._leave_waitlist(user, session)
+            return Unregistered(previous)
+        registered = self._registered[session]
+        del registered[user]
+        waiting = self._waiting.get(session)
+        if capacity is None or len(registered) >= capacity or not waiting:
+            return Unregistered(previous)
+        first = next(iter(waiting))
+        self._leave_waitlist(first, session)
+        # The promoted person's registration time is when their place came free.
+        registered[first] = at
+        self._sessions_of.setdefault(first, {})[session] = None
+        return Unregistered(previous, promoted=first)
+
+    def _leave_waitlist(self, user: str, session: str) -> None:
+        waiting = self._waiting[session]
+        del waiting[user]
+        # Everyone behind moves up: renumber this session's waitlist only (O(its length)).
+        self._place[session] = {waiter: place for place, waiter in enumerate(waiting, start=1)}
+
+    def _forget_session(self, user: str, session: str) -> None:
+        sessions = self._sessions_of[user]
+        del sessions[session]
+        if not sessions:
+            del self._sessions_of[user]
+
+    def _save_card(self, card: Card) -> bool:
+        where = (card.channel_id, card.message_ts)
+        old = self._cards.get(where)
+        if old == card:
+            return False
+        if old is not None:
+            # The same message now stands for another session: drop it from the old one.
+            del self._cards_for[old.session_id][where]
+        self._cards[where] = card
+        self._cards_for.setdefault(card.session_id, {})[where] = None
+        return True
+
+    def _claim(self, key: str, at: str) -> bool:
+        if key in self._claims:
+            return False
+        self._claims[key] = at
+        return True
+
+    # --- lookups ------------------------------------------------------------------------------
+
+    def seat(self, user: str, session: str) -> Seat:
+        if user in self._registered.get(session, ()):
+            return Seat("registered")
+        place = self._place.get(session, {}).get(user)
+        return NO_SEAT if place is None else Seat("waitlisted", place)
+
+    def seats_of(self, user: str) -> dict[str, Seat]:
+        return {session: self.seat(user, session) for session in self._sessions_of.get(user, ())}
+
+    def registrants(self, session: str) -> list[str]:
+        return list(self._registered.get(session, ()))
+
+    def waitlist(self, session: str) -> list[str]:
+        return list(self._waiting.get(session, ()))
+
+    def card_at(self, channel: str, ts: str) -> Card | None:
+        return self._cards.get((channel, ts))
+
+    def cards_for(self, session: str) -> list[Card]:
+        return [self._cards[where] for where in self._cards_for.get(session, ())]
+
+    # --- copies -------------------------------------------------------------------------------
+
+    def copy_data(self) -> StateData:
+        """A copy that later changes do not touch. Shallow copies of the inner dicts suffice
+        (their keys and values are strings), which keeps the time under a lock short."""
+        return StateData(
+            registered={session: dict(users) for session, users in self._registered.items()},
+            waiting={session: dict(users) for session, users in self._waiting.items()},
+            cards=list(self._cards.values()),
+            claims=dict(self._claims),
+        )
+
+    @classmethod
+    def from_data(cls, data: StateData) -> State:
+        """The state a copy describes; ValueError if it is inconsistent."""
+        state = cls()
+        for session, users in data.registered.items():
+            if users:
+                state._registered[session] = dict(users)
+            for user in users:
+                state._sessions_of.setdefault(user, {})[session] = None
+        for session, users in data.waiting.items():
+            clash = set(users) & set(data.registered.get(session, ()))
+            if clash:
+                raise ValueError(f"{sorted(clash)[0]} both registered and waiting for {session}")
+            if users:
+                state._waiting[session] = dict(users)
+                state._place[session] = {user: n for n, user in enumerate(users, start=1)}
+            for user in users:
+                state._sessions_of.setdefault(user, {})[session] = None
+        for card in data.cards:
+            state._save_card(card)
+        state._claims = dict(data.claims)
+        return state

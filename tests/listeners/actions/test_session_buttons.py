@@ -1,0 +1,48 @@
+"""Register / Unregister buttons: the change is made and the reply redrawn in place."""
+
+from __future__ import annotations
+
+from tests.conftest import RunningBot
+from tests.listeners.helpers import ack_body, first_text, pressed, session_buttons
+
+RACISM = "Racism in the workplace, in communities and in practice"
+
+
+def test_register_button_under_an_answer_updates_it_in_place(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/sessions", "tuesday", user_id="U1"))
+    button = session_buttons(reply)[RACISM]
+    url = bot.slack.response_url("answer")
+    assert bot.send.action([pressed(button)], user_id="U1", response_url=url).status == 200
+    (response,) = bot.slack.wait_for_response()
+    payload = response.payload
+    assert payload["replace_original"] is True
+    assert first_text(payload).startswith(f":white_check_mark: You're registered for *{RACISM}*")
+    assert session_buttons(payload)[RACISM]["text"]["text"] == "Unregister"
+    assert len(session_buttons(payload)) == 4  # the same answer, redrawn
+    assert bot.services.store.registrants(session_id="tue-racism") == ["U1"]
+
+    unregister = session_buttons(payload)[RACISM]
+    bot.send.action([pressed(unregister)], user_id="U1", response_url=url)
+    second = bot.slack.wait_for_response(count=2)[1].payload
+    assert first_text(second) == f"You're no longer registered for *{RACISM}*."
+    assert session_buttons(second)[RACISM]["text"]["text"] == "Register"
+    assert bot.services.store.registrants(session_id="tue-racism") == []
+
+
+def test_unregister_button_in_mysessions_redraws_the_agenda(bot: RunningBot) -> None:
+    ack_body(bot.send.command("/register", "racism", user_id="U1"))
+    agenda = ack_body(bot.send.command("/mysessions", user_id="U1"))
+    button = session_buttons(agenda)[RACISM]
+    bot.send.action([pressed(button)], user_id="U1", response_url=bot.slack.response_url("a"))
+    (response,) = bot.slack.wait_for_response()
+    assert first_text(response.payload) == f"You're no longer registered for *{RACISM}*."
+    assert "You haven't registered for any sessions yet." in str(response.payload["blocks"])
+
+
+def test_a_button_for_a_session_no_longer_in_the_programme(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/sessions", "tuesday", user_id="U1"))
+    button = session_buttons(reply)[RACISM]
+    gone = {**button, "value": button["value"].replace("tue-racism", "tue-gone")}
+    bot.send.action([pressed(gone)], user_id="U1", response_url=bot.slack.response_url("g"))
+    (response,) = bot.slack.wait_for_response()
+    assert first_text(response.payload) == "That session is no longer in the programme."
