@@ -7,9 +7,11 @@ for `TinyDBStore` (median of --rounds runs; each run is long enough to include a
 compaction) and for stock TinyDB: default JSONStorage, one `insert` per registration
 behind a lock (TinyDB is not thread-safe). Stock TinyDB rewrites the whole file per insert,
 so it is measured on a bounded number of inserts (at most --stock-inserts, stopping after
---stock-seconds) and says so. Pre-stored registrations are loaded in bulk, untimed.
+--stock-seconds) and says so; its latencies include waiting for the lock, which Python
+does not hand out in turn, so its p50 flatters it. Pre-stored registrations are loaded in
+bulk, untimed.
 
-    uv run python bench/registrations.py            # the full run (about 1.5 minutes)
+    uv run python bench/registrations.py            # the full run (about 40 seconds)
     uv run python bench/registrations.py --quick    # smoke run, a second or two
 """
 
@@ -154,10 +156,10 @@ def main() -> None:
         rows: dict[str, Result] = {}
         ours: list[Result] = []
         for _ in range(args.rounds):
-            with tempfile.TemporaryDirectory(dir=ROOT) as directory:
+            with tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-") as directory:
                 ours.append(run_ours(Path(directory), size, threads, args.each))
         rows["TinyDBStore"] = sorted(ours, key=lambda r: r.rate)[len(ours) // 2]
-        with tempfile.TemporaryDirectory(dir=ROOT) as directory:
+        with tempfile.TemporaryDirectory(dir=ROOT, prefix=".bench-") as directory:
             rows["stock-TinyDB"] = run_stock(
                 Path(directory), size, threads, args.stock_inserts, args.stock_seconds
             )

@@ -12,6 +12,7 @@ _BARE_LINK = re.compile(r"<(https?://[^|>]+)>")
 _BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
 BOLD_ON, BOLD_OFF, DIM_ON = "\033[1m", "\033[0m", "\033[2m"
+EMOJI = {":white_check_mark:": "✅", ":tada:": "🎉", ":warning:": "⚠️"}
 
 
 def mrkdwn_to_text(mrkdwn: str, *, colour: bool = False) -> str:
@@ -21,6 +22,8 @@ def mrkdwn_to_text(mrkdwn: str, *, colour: bool = False) -> str:
     text = _BARE_LINK.sub(r"\1", text)
     text = _BOLD.sub(rf"{BOLD_ON}\1{BOLD_OFF}" if colour else r"\1", text)
     text = _ITALIC.sub(r"\1", text).replace("`", "")
+    for code, symbol in EMOJI.items():
+        text = text.replace(code, symbol)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -41,8 +44,11 @@ def _render_block(block: dict[str, Any], width: int, colour: bool) -> str:
             f"{BOLD_ON}{title}{BOLD_OFF}" if colour else f"{title}\n{'=' * min(len(title), width)}"
         )
     if kind == "section":
-        body = mrkdwn_to_text(block.get("text", {}).get("text", ""), colour=colour)
-        return _wrap(body, width) + "\n"
+        body = _wrap(mrkdwn_to_text(block.get("text", {}).get("text", ""), colour=colour), width)
+        accessory = block.get("accessory") or {}
+        if accessory.get("type") == "button":
+            body += f"\n[{accessory['text']['text']}]"
+        return body + "\n"
     if kind == "context":
         texts = [mrkdwn_to_text(e.get("text", ""), colour=colour) for e in block["elements"]]
         line = _wrap(" ".join(texts), width - 2, indent="  ")

@@ -60,7 +60,7 @@ class TinyDBStore(StateBackedStore):
         self._work = threading.Condition(self._lock)  # the writer waits here for lines
         self._done = threading.Condition(self._lock)  # callers wait here for the fsync
         self._failure: BaseException | None = None
-        self._closing = self._stopping = self._closed = False
+        self._closing = self._stopping = False
         self._compaction: _Compaction | None = None
         self._compactor: threading.Thread | None = None
         # Owned by the writer thread: lines written after the snapshot being written.

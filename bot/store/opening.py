@@ -101,8 +101,9 @@ def _load(path: Path, journal_path: Path, lock: FileLock) -> OpenedFiles:
             journal_path,
         )
     try:
-        if contents.torn or len(later) != len(contents.entries):
-            # Rewrite rather than truncate in place, so a crash now cannot harm the journal.
+        if contents.torn or len(later) != len(contents.entries) or not journal_path.exists():
+            # Rewrite rather than truncate in place, so a crash now cannot harm the journal;
+            # a new journal is made this way too, so its directory entry is on disk.
             journal = JournalFile.start(journal_path, [raw for _, (_, _, raw) in later])
         else:
             journal = JournalFile(journal_path)

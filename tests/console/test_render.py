@@ -19,7 +19,11 @@ def test_render_message_blocks() -> None:
         "text": "fallback",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "Tuesday"}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": "*One*"}},
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": ":white_check_mark: *One*"},
+                "accessory": {"type": "button", "text": {"type": "plain_text", "text": "Go"}},
+            },
             {"type": "context", "elements": [{"type": "mrkdwn", "text": "hint"}]},
             {
                 "type": "actions",
@@ -27,5 +31,5 @@ def test_render_message_blocks() -> None:
             },
         ],
     }
-    assert render_message(message) == "Tuesday\n=======\nOne\n\n  hint\n[More ›]"
+    assert render_message(message) == "Tuesday\n=======\n✅ One\n[Go]\n\n  hint\n[More ›]"
     assert render_message({"text": "just *text*"}) == "just text"
