@@ -70,6 +70,16 @@ def bot_process(tmp_path: Path, **settings: str) -> Iterator[subprocess.Popen[st
         process.wait(timeout=10)
 
 
+def http_settings(fake: FakeSlack, port: int) -> dict[str, str]:
+    """Settings for HTTP mode on `port`, with the fake Slack as the Web API."""
+    return {
+        "SLACK_BOT_TOKEN": fake.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": fake.api_url,
+        "PORT": str(port),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -178,12 +188,7 @@ def test_a_broken_programme_stops_the_bot_with_a_clear_message(tmp_path: Path) -
 
 def test_http_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
-    settings = {
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "PORT": str(port),
-    }
+    settings = http_settings(fake_slack, port)
     with bot_process(tmp_path, **settings) as process:
         wait_for_port(port, process)
         send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
@@ -215,13 +220,7 @@ def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(
     database = tmp_path / "bot.json"
     garbage = b'{"registrations": {"1": {"user": "U1"'  # cut off mid-write
     database.write_bytes(garbage)
-    settings = {
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "PORT": str(free_port()),
-        "DATABASE_PATH": str(database),
-    }
+    settings = http_settings(fake_slack, free_port()) | {"DATABASE_PATH": str(database)}
     result = run_bot(tmp_path, **settings)
     assert result.returncode == 1
     assert str(database) in result.stderr
@@ -233,12 +232,7 @@ def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(
 
 def test_registrations_survive_a_restart(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
-    settings = {
-        "SLACK_BOT_TOKEN": fake_slack.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "PORT": str(port),
-    }
+    settings = http_settings(fake_slack, port)
     send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
     with bot_process(tmp_path, **settings) as process:
         wait_for_port(port, process)
