@@ -107,6 +107,14 @@ class Programme(_Model):
     def by_id(self) -> dict[str, Session]:
         return {session.id: session for session in self.sessions}
 
+    def find_id(self, text: str) -> Session | None:
+        """The session whose id is `text`, ignoring case and surrounding spaces."""
+        return self._ids_folded.get(text.strip().casefold())
+
+    @cached_property
+    def _ids_folded(self) -> dict[str, Session]:
+        return {session.id.casefold(): session for session in self.sessions}
+
     @cached_property
     def days(self) -> tuple[date, ...]:
         """The days that have sessions, in order."""

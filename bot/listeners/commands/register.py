@@ -72,7 +72,7 @@ def _the_one(
 ) -> Session | None:
     """The session `text` clearly names: by id, or the only match. When unregistering
     (`held` given), a match among the person's own sessions wins."""
-    by_id = services.programme.by_id.get(text.strip().lower())
+    by_id = services.programme.find_id(text)
     if by_id is not None:
         return by_id
     if answer.kind != "sessions":

@@ -21,7 +21,7 @@ def test_register_by_topic_confirms_with_title_and_time(bot: RunningBot) -> None
 
 def test_register_by_id_and_twice(bot: RunningBot) -> None:
     ack_body(bot.send.command("/register", "wed-stereotypes", user_id="U1"))
-    again = ack_body(bot.send.command("/register", "wed-stereotypes", user_id="U1"))
+    again = ack_body(bot.send.command("/register", " WED-Stereotypes ", user_id="U1"))
     assert first_text(again).startswith(f"You're already registered for *{STEREOTYPES}*")
     assert bot.services.store.registrants(session_id="wed-stereotypes") == ["U1"]
 
