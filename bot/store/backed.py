@@ -7,6 +7,7 @@ unusable (`_check_usable`).
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from abc import abstractmethod
 
 from bot.store.base import Card, Registered, Seat, Store, Unregistered
@@ -58,6 +59,17 @@ class StateBackedStore(Store):
         with self._lock:
             self._check_usable()
             return self._state.registrants(session_id)
+
+    def registered_at(self, *, session_id: str) -> dict[str, datetime]:
+        with self._lock:
+            self._check_usable()
+            times = self._state.registered_at(session_id)
+        return {user: datetime.fromisoformat(at) for user, at in times.items()}
+
+    def is_claimed(self, *, key: str) -> bool:
+        with self._lock:
+            self._check_usable()
+            return self._state.is_claimed(key)
 
     def waitlist(self, *, session_id: str) -> list[str]:
         with self._lock:

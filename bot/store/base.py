@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 SeatState = Literal["registered", "waitlisted", "none"]
@@ -82,6 +83,14 @@ class Store(ABC):
     @abstractmethod
     def registrants(self, *, session_id: str) -> list[str]:
         """User ids registered for the session, in the order they registered."""
+
+    @abstractmethod
+    def registered_at(self, *, session_id: str) -> dict[str, datetime]:
+        """When each registrant got their place (aware, UTC), in registration order."""
+
+    @abstractmethod
+    def is_claimed(self, *, key: str) -> bool:
+        """Whether `key` has been claimed (without claiming it)."""
 
     @abstractmethod
     def waitlist(self, *, session_id: str) -> list[str]:

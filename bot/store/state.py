@@ -147,6 +147,12 @@ class State:
     def registrants(self, session: str) -> list[str]:
         return list(self._registered.get(session, ()))
 
+    def registered_at(self, session: str) -> dict[str, str]:
+        return dict(self._registered.get(session, {}))
+
+    def is_claimed(self, key: str) -> bool:
+        return key in self._claims
+
     def waitlist(self, session: str) -> list[str]:
         return list(self._waiting.get(session, ()))
 

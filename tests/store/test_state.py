@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -195,3 +195,17 @@ def test_a_copy_does_not_change_with_the_state() -> None:
 def test_malformed_operations_are_refused(op: object, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         State().apply(op)  # type: ignore[arg-type]
+
+
+def test_registration_times_and_claim_checks(store: Store) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=1)  # stored to the second
+    store.register(user_id="U1", session_id="s", capacity=None)
+    store.register(user_id="U2", session_id="s", capacity=None)
+    times = store.registered_at(session_id="s")
+    assert list(times) == ["U1", "U2"]
+    assert all(before <= at <= datetime.now(UTC) for at in times.values())
+    assert times["U1"].utcoffset() is not None
+    assert store.registered_at(session_id="other") == {}
+    assert not store.is_claimed(key="k")
+    assert store.claim(key="k")
+    assert store.is_claimed(key="k")
