@@ -7,8 +7,8 @@ unusable (`_check_usable`).
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from abc import abstractmethod
+from datetime import datetime
 
 from bot.store.base import Card, Registered, Seat, Store, Unregistered
 from bot.store.ops import Op, card_op, claim_op, register_op, unregister_op
