@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from bot.app import build_app
 from bot.check import run_check
 from bot.console import run_console
+from bot.notify import Notifications
 from bot.programme import ProgrammeError, load_programme
 from bot.server import serve_http, serve_socket_mode
 from bot.services import Services
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every job added and run at INFO; its errors still come through.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.root.level))
     try:
         programme, warnings = load_programme(settings.programme_path)
     except ProgrammeError as error:
@@ -78,10 +82,15 @@ def main(argv: list[str] | None = None) -> int:
 
 def _connect(settings: Settings, services: Services) -> None:
     app = build_app(services)
+    notifications = Notifications(services, app.client)
+    services.on_close(notifications.stop)
+    # Reload the programme on SIGHUP too, off the signal handler's thread.
+    signal.signal(signal.SIGHUP, lambda *_: services.background.run(notifications.reloader.reload))
     if settings.slack_app_token is not None:
-        serve_socket_mode(app, app_token=settings.slack_app_token.get_secret_value())
+        token = settings.slack_app_token.get_secret_value()
+        serve_socket_mode(app, app_token=token, ready=notifications.start)
     else:
-        serve_http(app, port=settings.port)
+        serve_http(app, port=settings.port, ready=notifications.start)
 
 
 if __name__ == "__main__":

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.answering import day_name
 from bot.programme import Programme, ProgrammeError, load_programme
+from bot.reminders.plan import plan_reminders
+from bot.reminders.wording import offset_words
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -32,6 +36,8 @@ def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = Non
         out(summary(programme, path))
         for warning in warnings:
             out(f"  warning: {warning}")
+        if settings is not None:
+            out(reminder_summary(programme, settings.reminder_offsets, now=datetime.now(UTC)))
     if settings is not None:
         out(describe_settings(settings))
     if problems:
@@ -54,6 +60,26 @@ def summary(programme: Programme, path: Path) -> str:
     lines.append(f"  {len(programme.sessions)} sessions in all")
     if event.note:
         lines.append(f"  Note: {event.note}")
+    return "\n".join(lines)
+
+
+def reminder_summary(
+    programme: Programme, offsets: Sequence[timedelta], *, now: datetime, shown: int = 3
+) -> str:
+    """How many reminder batches are planned at which offsets, and the next few."""
+    reminders, skipped = plan_reminders(programme, offsets, now=now)
+    per_offset = Counter(reminder.offset for reminder in reminders)
+    counts = ", ".join(f"{per_offset[o]} at {offset_words(o)} before" for o in offsets)
+    lines = [f"Reminders: {len(reminders)} batches planned ({counts})"]
+    tz = programme.tz
+    for reminder in reminders[:shown]:
+        when = reminder.run_at.astimezone(tz)
+        lines.append(
+            f"  {when:%a} {when.day} {when:%b} {when:%H:%M}: {reminder.session_id}, "
+            f"{offset_words(reminder.offset)} before{' (late)' if reminder.late else ''}"
+        )
+    if skipped:
+        lines.append(f"  {len(skipped)} not planned: their sessions have started")
     return "\n".join(lines)
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -35,10 +37,11 @@ def http_server(
     )
 
 
-def serve_http(app: App, *, port: int) -> None:
-    """Serve Slack's HTTP requests until interrupted."""
+def serve_http(app: App, *, port: int, ready: Callable[[], None] = lambda: None) -> None:
+    """Serve Slack's HTTP requests until interrupted; `ready` runs once the port is open."""
     server = http_server(app, port=port)
     logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
+    ready()
     try:
         server.run()
     except KeyboardInterrupt:
@@ -52,12 +55,17 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token=app_token, web_client=app.client)
 
 
-def serve_socket_mode(app: App, *, app_token: str) -> None:
-    """Connect over Socket Mode and handle events until interrupted."""
+def serve_socket_mode(
+    app: App, *, app_token: str, ready: Callable[[], None] = lambda: None
+) -> None:
+    """Connect over Socket Mode and handle events until interrupted; `ready` runs once the
+    connection is up."""
     logger.info("Connecting to Slack with Socket Mode")
     handler = socket_mode_handler(app, app_token=app_token)
     try:
-        handler.start()
+        handler.connect()
+        ready()
+        threading.Event().wait()
     except KeyboardInterrupt:
         logger.info("Stopping")
     finally:

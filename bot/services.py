@@ -42,6 +42,12 @@ class Services:
         # Bolt deep-copies the context for lazy listeners; the services are shared, not copied.
         return self
 
+    def use_programme(self, programme: Programme) -> None:
+        """Switch to a new version of the programme (already checked)."""
+        answerer = Answerer(programme)
+        self.programme, self.answerer = programme, answerer
+        self.registrations.programme = programme
+
     def is_organiser(self, user_id: str) -> bool:
         return user_id in self.settings.organiser_ids
 

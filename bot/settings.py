@@ -59,6 +59,7 @@ class Settings(BaseSettings):
         timedelta(minutes=15),
     )
     register_emoji: str = "white_check_mark"
+    announce_starting_soon: bool = True
     log_level: str = "INFO"
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")

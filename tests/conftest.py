@@ -2,12 +2,13 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from slack_bolt import App
 
 from bot.app import build_app
 from bot.programme import load_programme
@@ -40,12 +41,13 @@ TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
 @dataclass
 class Clock:
-    """A settable clock, so "today" and "now" mean the same in every run."""
+    """A settable clock, so "today" and "now" mean the same in every run; `now=None`
+    follows the real time (for the scheduler, which runs on real time)."""
 
-    now: datetime = TUESDAY_1PM
+    now: datetime | None = TUESDAY_1PM
 
     def __call__(self) -> datetime:
-        return self.now
+        return self.now or datetime.now(UTC)
 
 
 @dataclass
@@ -56,6 +58,7 @@ class RunningBot:
     send: SignedRequests
     services: Services
     clock: Clock
+    app: App
 
 
 ORGANISER = "U0ORGANISER"
@@ -82,11 +85,30 @@ def programme_path() -> Path:
 
 
 @pytest.fixture
-def bot(fake_slack: FakeSlack, tmp_path: Path, programme_path: Path) -> Iterator[RunningBot]:
+def clock() -> Clock:
+    """The bot's clock: Tuesday 21 March 2023, 13:00 in London, unless a test says otherwise."""
+    return Clock()
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Settings a test module wants changed (e.g. `reminder_offsets`)."""
+    return {}
+
+
+@pytest.fixture
+def bot(
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    programme_path: Path,
+    clock: Clock,
+    settings_overrides: dict[str, Any],
+) -> Iterator[RunningBot]:
     """The bot, built as `python -m bot` builds it, answering signed requests over HTTP."""
-    settings = bot_settings(fake_slack, tmp_path, programme_path=programme_path)
+    settings = bot_settings(
+        fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
+    )
     programme, _ = load_programme(programme_path)
-    clock = Clock()
     store = open_store(settings.database_path)
     services = Services(settings=settings, programme=programme, store=store, clock=clock)
     app = build_app(services, card_interval=0.2)
@@ -95,6 +117,6 @@ def bot(fake_slack: FakeSlack, tmp_path: Path, programme_path: Path) -> Iterator
             send = SignedRequests(
                 server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url
             )
-            yield RunningBot(slack=fake_slack, send=send, services=services, clock=clock)
+            yield RunningBot(fake_slack, send, services, clock, app)
     finally:
         services.close()

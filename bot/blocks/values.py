@@ -8,13 +8,14 @@ from typing import Literal
 
 from bot.blocks.formatting import truncate
 
-View = Literal["answer", "agenda", "home"]
+View = Literal["answer", "agenda", "home", "reminder", "channel"]
 
 
 @dataclass(frozen=True)
 class Origin:
     """The view a button sits in: an answer (its question, page and the time it was asked, so
-    "today" means the same on every page), the person's agenda, or their App Home."""
+    "today" means the same on every page), the person's agenda, their App Home, a reminder
+    DM, or a post in a channel."""
 
     view: View
     query: str = ""
@@ -37,7 +38,7 @@ def read_button_value(value: str) -> tuple[Origin, str | None]:
     try:
         data = json.loads(value)
         view = data["v"]
-        if view not in ("answer", "agenda", "home"):
+        if view not in ("answer", "agenda", "home", "reminder", "channel"):
             raise ValueError(f"unknown view {view!r}")
         origin = Origin(
             view, str(data.get("q", "")), int(data.get("p", 0)), float(data.get("t", 0))

@@ -11,6 +11,7 @@ from typing import Self
 
 from tests.support.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
 from tests.support.fake_socket_mode import FakeSocketMode
+from tests.support.rate_limits import RateLimits
 from tests.support.records import Call, Failure, Response
 from tests.support.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
 from tests.support.slack_payloads import APP_ID, BOT_USER_ID, TEAM_ID
@@ -39,6 +40,7 @@ class FakeSlack:
         self._changed = threading.Condition()
         self._failures: defaultdict[str, deque[Failure]] = defaultdict(deque)
         self._response_uses: Counter[str] = Counter()
+        self._rate_limits = RateLimits()
         self._http = LocalHttpServer(self._route)
         self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
         identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
@@ -139,6 +141,12 @@ class FakeSlack:
         with self._changed:
             self._failures[method].extend([failure] * times)
 
+    def limit_rate(self, method: str, *, per_second: int | None, retry_after: int = 1) -> None:
+        """Allow at most `per_second` calls to `method` in any rolling second; beyond that answer
+        HTTP 429 `ratelimited` with `Retry-After: retry_after` (recorded as a failed call, not a
+        violation). `per_second=None` lifts the limit."""
+        self._rate_limits.limit(method, per_second=per_second, retry_after=retry_after)
+
     # -- response_url ------------------------------------------------------------------------
 
     def response_url(self, key: str | None = None) -> str:
@@ -190,7 +198,7 @@ class FakeSlack:
         auth_error = self._auth_error(method, request.headers, args)
         if auth_error:
             return self._reject(call, *auth_error)
-        failure = self._next_failure(method)
+        failure = self._next_failure(method) or self._rate_limits.check(method)
         if failure:
             self._record(replace(call, error=failure.error))
             return HttpReply.json(failure.body, failure.status, failure.headers)

@@ -9,6 +9,7 @@ from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import ids
+from bot.blocks.kit import section
 from bot.blocks.registrations import agenda_message, change_notice
 from bot.blocks.values import read_button_value
 from bot.listeners.actions.redraw import redraw_answer
@@ -32,15 +33,26 @@ def session_button(
     origin, session_id = read_button_value(action["value"])
     session = services.programme.by_id.get(session_id or "")
     if session is None:
-        notice = GONE
+        notice = plain = GONE
     else:
         register = action["action_id"] == ids.SESSION_REGISTER
         change = change_registration(
             services, client, user_id=user_id, session=session, register=register
         )
         notice = change_notice(change, services.programme.tz)
+        plain = change_notice(change, services.programme.tz, plain=True)
     if origin.view == "home":
         publish_home(services, client, user_id=user_id, notice=notice)
+    elif origin.view in ("reminder", "channel"):
+        # A reminder DM is the person's own: replace it. A channel post is everyone's: the
+        # answer goes to the presser alone.
+        mine = origin.view == "reminder"
+        respond(
+            replace_original=mine,
+            response_type="ephemeral",
+            text=plain,
+            blocks=[section(notice)],
+        )
     elif origin.view == "agenda":
         agenda = services.registrations.agenda(user_id=user_id)
         message = agenda_message(agenda, services.programme.tz, notice=notice)
