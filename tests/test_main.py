@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.conftest import ROOT, SIGNING_SECRET
@@ -241,3 +242,40 @@ def test_registrations_survive_a_restart(tmp_path: Path, fake_slack: FakeSlack) 
         wait_for_port(port, process)
         agenda = json.loads(send.command("/mysessions", user_id="U1").body)
         assert titles(agenda) == [RACISM]
+
+
+def test_reminders_go_out_once_across_a_kill_and_restart(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    start = datetime.now(UTC) + timedelta(seconds=9)
+    programme = {
+        "event": {"name": "SWW", "timezone": "Europe/London"},
+        "sessions": [{"id": "soon", "title": "Soon", "start": start.isoformat(),
+                      "end": (start + timedelta(hours=1)).isoformat()}],
+    }  # fmt: skip
+    (tmp_path / "programme.json").write_text(json.dumps(programme))
+    port = free_port()
+    settings = http_settings(fake_slack, port) | {
+        "PROGRAMME_PATH": str(tmp_path / "programme.json"),
+        "REMINDER_OFFSETS": "6s,2s",  # moments 3 s and 7 s from now
+    }
+    send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+
+    def reminders() -> list[str]:
+        calls = fake_slack.calls_to("chat.postMessage")
+        return [c.args["text"] for c in calls if c.args["channel"] == "U1" and not c.failed]
+
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        assert "You're registered" in send.command("/register", "soon", user_id="U1").body
+        fake_slack.wait_for("chat.postMessage", timeout=8)  # the first reminder
+        process.kill()  # no goodbye: SIGKILL
+        process.wait(timeout=5)
+    assert len(reminders()) == 1
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        deadline = time.monotonic() + 8
+        while len(reminders()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+    assert reminders() == ["Soon starts now."] * 2  # the second, once; the first not again

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from bot.notify import Notifications
+from bot.store import Card
 from tests.conftest import ANNOUNCEMENTS, RunningBot
 from tests.listeners.helpers import ack_body
 from tests.notify.conftest import session, write_programme
@@ -148,3 +149,17 @@ def test_a_broken_programme_is_refused_and_the_old_one_stays(
     programme_path.write_text('{"event": {"name": "SWW"}, "sessions": []}')
     assert not notifications.reloader.reload()
     assert bot.services.programme is old
+
+
+def test_session_cards_show_a_moved_session(
+    bot: RunningBot, notifications: Notifications, programme_path: Path
+) -> None:
+    write_programme(programme_path, [session("later", 60)])
+    notifications.reloader.reload()
+    bot.services.store.save_card(card=Card("later", ANNOUNCEMENTS, "1679000000.000100"))
+    notifications.start()
+    write_programme(programme_path, [session("later", 60, location="Bristol")])
+    assert notifications.reloader.reload()
+    (update,) = bot.slack.wait_for("chat.update")
+    assert update.args["ts"] == "1679000000.000100"
+    assert "Bristol" in str(update.args["blocks"])
