@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     services = Services(settings=settings, programme=programme, store=store)
+    # A service manager stops the bot with SIGTERM: leave through `finally`, so pending
+    # writes are finished and a final snapshot is written.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _connect(settings, services)
     finally:

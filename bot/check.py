@@ -79,7 +79,7 @@ def reminder_summary(
             f"{offset_words(reminder.offset)} before{' (late)' if reminder.late else ''}"
         )
     if skipped:
-        lines.append(f"  {len(skipped)} not planned: their sessions have started")
+        lines.append(f"  {len(skipped)} not planned: their moments have passed")
     return "\n".join(lines)
 
 

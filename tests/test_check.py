@@ -25,5 +25,5 @@ def test_reminder_plan_after_the_week() -> None:
     now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/London"))
     assert reminder_summary(programme, OFFSETS, now=now).splitlines() == [
         "Reminders: 0 batches planned (0 at 1 day before, 0 at 15 minutes before)",
-        "  48 not planned: their sessions have started",
+        "  48 not planned: their moments have passed",
     ]
