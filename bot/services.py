@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.answering import Answerer
 from bot.background import Background
+from bot.jobs import Jobs
 from bot.programme import Programme
 from bot.registrations import Registrations
 from bot.settings import Settings
@@ -28,6 +29,7 @@ class Services:
     store: Store
     clock: Callable[[], datetime] = utc_now
     background: Background = field(default_factory=Background)
+    jobs: Jobs = field(default_factory=Jobs)
     on_change: Callable[[str], None] = lambda session_id: None
     """Called with a session's id whenever its registrations change (keeps cards current)."""
     answerer: Answerer = field(init=False)
@@ -59,6 +61,7 @@ class Services:
         """Stop background work, then finish writing and close the store."""
         for closer in reversed(self._closers):
             closer()
+        self.jobs.shutdown()
         self.background.close()
         self.store.close()
 

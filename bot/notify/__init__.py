@@ -1,5 +1,5 @@
-"""What the bot sends on its own, not in answer to a request: reminders, and news of
-programme changes. Started once the Slack connection is up."""
+"""What the bot sends on its own, not in answer to a request: reminders, news of programme
+changes, scheduled broadcasts. Started once the Slack connection is up."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.delivery import Delivery
+from bot.notify.broadcasts import schedule_stored
 from bot.notify.changes import ProgrammeReloader
 from bot.notify.reminders import ReminderBatches
 from bot.programme.watch import FileWatcher
@@ -25,6 +26,7 @@ class Notifications:
 
     def __init__(self, services: Services, client: WebClient, *, watch_interval: float = 2.0):
         self._services = services
+        self._client = client
         delivery = Delivery(client, services.store)
         self._batches = ReminderBatches(services, client, delivery)
         self.scheduler = ReminderScheduler(services.programme.tz, self._batches.run)
@@ -37,6 +39,8 @@ class Notifications:
         """Plan the reminders from the programme and the store, and start watching."""
         self.reschedule()
         self.scheduler.start()
+        self._services.jobs.start()
+        schedule_stored(self._services, self._client)
         self._watcher.start()
 
     def reschedule(self) -> None:

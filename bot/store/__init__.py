@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import NO_SEAT, Card, Registered, Seat, Store, StoreError, Unregistered
+from bot.store.base import (
+    NO_SEAT,
+    Broadcast,
+    BroadcastStatus,
+    Card,
+    Registered,
+    Seat,
+    Store,
+    StoreError,
+    Unregistered,
+)
 from bot.store.durable import TinyDBStore
 from bot.store.memory import MemoryStore
 
 __all__ = [
     "NO_SEAT",
+    "Broadcast",
+    "BroadcastStatus",
     "Card",
     "MemoryStore",
     "Registered",

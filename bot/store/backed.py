@@ -10,8 +10,8 @@ import threading
 from abc import abstractmethod
 from datetime import datetime
 
-from bot.store.base import Card, Registered, Seat, Store, Unregistered
-from bot.store.ops import Op, card_op, claim_op, register_op, unregister_op
+from bot.store.base import Broadcast, Card, Registered, Seat, Store, Unregistered
+from bot.store.ops import Op, broadcast_op, card_op, claim_op, register_op, unregister_op
 from bot.store.state import Outcome, State
 
 
@@ -41,6 +41,9 @@ class StateBackedStore(Store):
 
     def save_card(self, *, card: Card) -> None:
         self._apply(card_op(session=card.session_id, channel=card.channel_id, ts=card.message_ts))
+
+    def save_broadcast(self, *, broadcast: Broadcast) -> None:
+        self._apply(broadcast_op(broadcast))
 
     def claim(self, *, key: str) -> bool:
         return self._apply(claim_op(key=key)) is True
@@ -85,3 +88,13 @@ class StateBackedStore(Store):
         with self._lock:
             self._check_usable()
             return self._state.cards_for(session_id)
+
+    def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.broadcast(broadcast_id)
+
+    def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
+        with self._lock:
+            self._check_usable()
+            return self._state.broadcasts(limit)

@@ -59,8 +59,32 @@ class Card:
     message_ts: str
 
 
+BroadcastStatus = Literal["draft", "scheduled", "sending", "sent", "cancelled"]
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """An organiser's announcement and its audit record. `audience` is "channel" (the
+    announcements channel), "registered" (everyone registered for any session, by DM) or
+    "session:<id>" (that session's registrants, by DM). Times are aware (UTC)."""
+
+    id: str
+    organiser_id: str
+    text: str
+    created_at: datetime
+    audience: str = "channel"
+    status: BroadcastStatus = "draft"
+    send_at: datetime | None = None
+    sent_at: datetime | None = None
+    recipients: int = 0
+    delivered: int = 0
+    failed: int = 0
+    preview_channel: str | None = None
+    preview_ts: str | None = None
+
+
 class Store(ABC):
-    """Registrations, waitlists, session cards and claimed one-time keys."""
+    """Registrations, waitlists, session cards, broadcasts and claimed one-time keys."""
 
     @abstractmethod
     def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
@@ -107,6 +131,18 @@ class Store(ABC):
     @abstractmethod
     def cards_for(self, *, session_id: str) -> list[Card]:
         """Every card posted for the session."""
+
+    @abstractmethod
+    def save_broadcast(self, *, broadcast: Broadcast) -> None:
+        """Create or replace the broadcast with this id."""
+
+    @abstractmethod
+    def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
+        """The broadcast with this id, if any."""
+
+    @abstractmethod
+    def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
+        """Broadcasts, newest first (by `created_at`), at most `limit`."""
 
     @abstractmethod
     def claim(self, *, key: str) -> bool:

@@ -8,9 +8,21 @@ exactly). The durable store writes each one as a journal line with a `seq` added
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, get_args
+
+from bot.store.base import Broadcast, BroadcastStatus
 
 Op = dict[str, Any]
+
+# A broadcast's fields, named as in `Broadcast`; its journal line and snapshot record.
+BROADCAST_FIELDS: tuple[str, ...] = (
+    "id", "organiser_id", "text", "created_at", "audience", "status", "send_at", "sent_at",
+    "recipients", "delivered", "failed", "preview_channel", "preview_ts",
+)  # fmt: skip
+_TIMES = ("created_at", "send_at", "sent_at")
+_COUNTS = ("recipients", "delivered", "failed")
+_OPTIONAL = ("send_at", "sent_at", "preview_channel", "preview_ts")
+_STATUSES: tuple[str, ...] = get_args(BroadcastStatus)
 
 # The fields each kind of operation has, besides "op" (and "seq" in the journal).
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -18,6 +30,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "unregister": ("user", "session", "capacity", "at"),
     "card": ("session", "channel", "ts"),
     "claim": ("key", "at"),
+    "broadcast": BROADCAST_FIELDS,
 }
 
 
@@ -48,6 +61,28 @@ def claim_op(*, key: str, at: str | None = None) -> Op:
     return check_op({"op": "claim", "key": key, "at": at if at is not None else utc_now()})
 
 
+def broadcast_op(broadcast: Broadcast) -> Op:
+    """The operation saving `broadcast` (times as ISO 8601 strings, None as null)."""
+    record: Op = {"op": "broadcast"}
+    for name in BROADCAST_FIELDS:
+        value = getattr(broadcast, name)
+        if name in _TIMES and value is not None:
+            if not isinstance(value, datetime) or value.utcoffset() is None:
+                raise ValueError(f"broadcast: {name} must be an aware datetime")
+            value = value.isoformat()
+        record[name] = value
+    return check_op(record)
+
+
+def broadcast_of(op: Op) -> Broadcast:
+    """The `Broadcast` a checked broadcast operation (or snapshot record) describes."""
+    values = {name: op[name] for name in BROADCAST_FIELDS}
+    for name in _TIMES:
+        if values[name] is not None:
+            values[name] = datetime.fromisoformat(values[name])
+    return Broadcast(**values)
+
+
 def check_op(op: Any) -> Op:
     """Return `op` if it is a well-formed operation, else raise ValueError saying why.
 
@@ -66,9 +101,34 @@ def check_op(op: Any) -> Op:
         if name not in op:
             raise ValueError(f"{kind}: missing field {name!r}")
         value = op[name]
+        if kind == "broadcast":
+            continue  # checked below, field by field
         if name == "capacity":
             if value is not None and (type(value) is not int or value < 0):
                 raise ValueError(f"{kind}: capacity must be a non-negative integer or null")
         elif not isinstance(value, str) or not value:
             raise ValueError(f"{kind}: {name} must be a non-empty string")
+    if kind == "broadcast":
+        _check_broadcast(op)
     return op
+
+
+def _check_broadcast(op: Op) -> None:
+    for name in BROADCAST_FIELDS:
+        value = op[name]
+        if name in _COUNTS:
+            if type(value) is not int or value < 0:
+                raise ValueError(f"broadcast: {name} must be a non-negative integer")
+        elif value is None and name in _OPTIONAL:
+            continue
+        elif not isinstance(value, str) or (not value and name != "text"):
+            raise ValueError(f"broadcast: {name} must be a non-empty string")
+        elif name in _TIMES:
+            try:
+                aware = datetime.fromisoformat(value).utcoffset() is not None
+            except ValueError:
+                aware = False
+            if not aware:
+                raise ValueError(f"broadcast: {name} must be an ISO 8601 time with an offset")
+    if op["status"] not in _STATUSES:
+        raise ValueError(f"broadcast: unknown status {op['status']!r}")

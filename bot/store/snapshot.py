@@ -1,7 +1,9 @@
 """The snapshot: a TinyDB database file holding the whole state up to a journal `seq`.
 
 Tables: `registrations` and `waitlist` ({session, user, at} in order), `cards`
-({session, channel, ts}), `claims` ({key, at}) and `meta` (one {version, seq} record).
+({session, channel, ts}), `claims` ({key, at}), `broadcasts` (the fields of `Broadcast`,
+times as ISO 8601 strings; absent from older snapshots) and `meta` (one {version, seq}
+record).
 It is written through TinyDB with `AtomicJSONStorage`, which never rewrites the file in
 place: a crash leaves either the old snapshot or the new one, never a mix.
 """
@@ -19,11 +21,12 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from bot.store.base import Card
+from bot.store.base import Broadcast, Card
+from bot.store.ops import BROADCAST_FIELDS, broadcast_of, broadcast_op, check_op
 from bot.store.state import StateData
 
 VERSION = 1
-TABLES = ("registrations", "waitlist", "cards", "claims", "meta")
+TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "meta")
 
 
 class SnapshotError(ValueError):
@@ -129,7 +132,19 @@ def read_snapshot(path: Path) -> tuple[StateData, int]:
         data.waiting.setdefault(session, {})[user] = at
     data.cards = [Card(*row) for row in rows("cards", "session", "channel", "ts")]
     data.claims = dict(rows("claims", "key", "at"))  # type: ignore[arg-type]
+    # An older snapshot has no broadcasts table: TinyDB reads it as empty.
+    docs = sorted(db.table("broadcasts").all(), key=lambda doc: doc.doc_id)
+    data.broadcasts = [_broadcast(doc) for doc in docs]
     return data, seq
+
+
+def _broadcast(doc: Document) -> Broadcast:
+    try:
+        if set(doc) != set(BROADCAST_FIELDS):
+            raise ValueError(f"fields are not {list(BROADCAST_FIELDS)}")
+        return broadcast_of(check_op({**doc, "op": "broadcast"}))
+    except ValueError as err:
+        raise SnapshotError(f"table 'broadcasts': document {doc.doc_id}: {err}") from err
 
 
 def _fields(table: str, doc: Document, fields: tuple[str, ...]) -> tuple[str, ...]:
@@ -151,6 +166,7 @@ def write_snapshot(path: Path, data: StateData, seq: int) -> None:
         {"session": c.session_id, "channel": c.channel_id, "ts": c.message_ts} for c in data.cards
     )
     db.table("claims").insert_multiple({"key": k, "at": at} for k, at in data.claims.items())
+    db.table("broadcasts").insert_multiple(_record(b) for b in data.broadcasts)
     db.table("meta").insert({"version": VERSION, "seq": seq})
     db.close()
 
@@ -159,3 +175,9 @@ def _places(places: dict[str, dict[str, str]]) -> Iterable[dict[str, str]]:
     for session, users in places.items():
         for user, at in users.items():
             yield {"session": session, "user": user, "at": at}
+
+
+def _record(broadcast: Broadcast) -> dict[str, object]:
+    record = broadcast_op(broadcast)
+    del record["op"]
+    return record

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.store.base import NO_SEAT, Card, Registered, Seat, Unregistered
-from bot.store.ops import Op, check_op
+from bot.store.base import NO_SEAT, Broadcast, Card, Registered, Seat, Unregistered
+from bot.store.ops import Op, broadcast_of, check_op
 
 Outcome = Registered | Unregistered | bool
-"""What applying an operation gives: `Registered`, `Unregistered`, or for a card or a
-claim whether it changed anything."""
+"""What applying an operation gives: `Registered`, `Unregistered`, or for a card, a claim
+or a broadcast whether it changed anything."""
 
 Where = tuple[str, str]  # (channel id, message ts) of a card
 
@@ -37,10 +37,11 @@ class StateData:
     waiting: dict[str, dict[str, str]] = field(default_factory=dict)
     cards: list[Card] = field(default_factory=list)
     claims: dict[str, str] = field(default_factory=dict)
+    broadcasts: list[Broadcast] = field(default_factory=list)
 
 
 class State:
-    """Registrations, waitlists, cards and claims, changed only by `apply`."""
+    """Registrations, waitlists, cards, claims and broadcasts, changed only by `apply`."""
 
     def __init__(self) -> None:
         self._registered: dict[str, dict[str, str]] = {}
@@ -52,6 +53,7 @@ class State:
         self._cards: dict[Where, Card] = {}
         self._cards_for: dict[str, dict[Where, None]] = {}
         self._claims: dict[str, str] = {}
+        self._broadcasts: dict[str, Broadcast] = {}
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -65,6 +67,8 @@ class State:
             return self._unregister(op["user"], op["session"], op["capacity"], op["at"])
         if kind == "card":
             return self._save_card(Card(op["session"], op["channel"], op["ts"]))
+        if kind == "broadcast":
+            return self._save_broadcast(broadcast_of(op))
         return self._claim(op["key"], op["at"])
 
     def _register(self, user: str, session: str, capacity: int | None, at: str) -> Registered:
@@ -133,6 +137,12 @@ class State:
         self._claims[key] = at
         return True
 
+    def _save_broadcast(self, broadcast: Broadcast) -> bool:
+        if self._broadcasts.get(broadcast.id) == broadcast:
+            return False
+        self._broadcasts[broadcast.id] = broadcast
+        return True
+
     # --- lookups ------------------------------------------------------------------------------
 
     def seat(self, user: str, session: str) -> Seat:
@@ -162,6 +172,15 @@ class State:
     def cards_for(self, session: str) -> list[Card]:
         return [self._cards[where] for where in self._cards_for.get(session, ())]
 
+    def broadcast(self, broadcast_id: str) -> Broadcast | None:
+        return self._broadcasts.get(broadcast_id)
+
+    def broadcasts(self, limit: int | None) -> list[Broadcast]:
+        # Few broadcasts are ever made: sorting on each call is cheaper than keeping order.
+        newest = sorted(self._broadcasts.values(), key=lambda b: b.id)
+        newest.sort(key=lambda b: b.created_at, reverse=True)
+        return newest if limit is None else newest[: max(limit, 0)]
+
     # --- copies -------------------------------------------------------------------------------
 
     def copy_data(self) -> StateData:
@@ -172,6 +191,7 @@ class State:
             waiting={session: dict(users) for session, users in self._waiting.items()},
             cards=list(self._cards.values()),
             claims=dict(self._claims),
+            broadcasts=list(self._broadcasts.values()),
         )
 
     @classmethod
@@ -195,4 +215,8 @@ class State:
         for card in data.cards:
             state._save_card(card)
         state._claims = dict(data.claims)
+        for broadcast in data.broadcasts:
+            if broadcast.id in state._broadcasts:
+                raise ValueError(f"broadcast {broadcast.id} saved twice")
+            state._broadcasts[broadcast.id] = broadcast
         return state

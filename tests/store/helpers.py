@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from bot.store.journal import encode
@@ -22,3 +23,14 @@ def write_journal(db: Path, count: int) -> list[bytes]:
     ]
     journal_of(db).write_bytes(b"".join(lines))
     return lines
+
+
+def crash_image(db: Path, to: Path) -> Path:
+    """Copy what is on disk now, as a crash would leave it. The journal is copied first: a
+    snapshot never gets older, so the pair read back is one a crash could leave."""
+    to.mkdir()
+    if journal_of(db).exists():
+        shutil.copyfile(journal_of(db), journal_of(to / db.name))
+    if db.exists():
+        shutil.copyfile(db, to / db.name)
+    return to / db.name

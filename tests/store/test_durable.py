@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ from tinydb import TinyDB
 
 from bot.store import Card, Seat, StoreError, TinyDBStore, open_store
 from tests.conftest import ROOT
-from tests.store.helpers import journal_of
+from tests.store.helpers import crash_image, journal_of
 
 
 def fill_some(store: TinyDBStore) -> None:
@@ -34,17 +33,6 @@ def check_some(store: TinyDBStore) -> None:
     assert store.seat(user_id="D", session_id="s1") == Seat("waitlisted", 1)
     assert store.cards_for(session_id="s1") == [Card("s1", "C1", "1.1")]
     assert store.claim(key="k1") is False
-
-
-def crash_image(db: Path, to: Path) -> Path:
-    """Copy what is on disk now, as a crash would leave it. The journal is copied first: a
-    snapshot never gets older, so the pair read back is one a crash could leave."""
-    to.mkdir()
-    if journal_of(db).exists():
-        shutil.copyfile(journal_of(db), journal_of(to / db.name))
-    if db.exists():
-        shutil.copyfile(db, to / db.name)
-    return to / db.name
 
 
 def test_reopening_after_close_keeps_everything(tmp_path: Path) -> None:

@@ -1,8 +1,17 @@
-"""Block Kit button listeners. Each is acknowledged at once and does its work afterwards."""
+"""Block Kit actions and modal submissions. Most are acknowledged at once and do their work
+afterwards; opening a modal and checking a submission happen in the acknowledgement."""
 
 from slack_bolt import App
 
 from bot.blocks import ids
+from bot.listeners.actions.announce import (
+    announce_audience,
+    announce_cancel,
+    announce_later,
+    announce_later_submitted,
+    announce_send,
+    announce_unschedule,
+)
 from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack
@@ -13,3 +22,12 @@ def register(app: App) -> None:
         app.action(action_id)(ack=acknowledge, lazy=[after_ack(sessions_page)])
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
         app.action(action_id)(ack=acknowledge, lazy=[after_ack(session_button)])
+    for action_id, listener in (
+        (ids.ANNOUNCE_AUDIENCE, announce_audience),
+        (ids.ANNOUNCE_SEND, announce_send),
+        (ids.ANNOUNCE_CANCEL, announce_cancel),
+        (ids.ANNOUNCE_UNSCHEDULE, announce_unschedule),
+    ):
+        app.action(action_id)(ack=acknowledge, lazy=[after_ack(listener)])
+    app.action(ids.ANNOUNCE_LATER)(announce_later)
+    app.view(ids.ANNOUNCE_LATER_VIEW)(announce_later_submitted)

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners.commands.announce import announce_command, post_session_cards
+from bot.listeners.commands.announce import announce_after_ack, announce_command
 from bot.listeners.commands.register import (
     mysessions_command,
     register_command,
@@ -17,4 +17,4 @@ def register(app: App) -> None:
     app.command("/register")(register_command)
     app.command("/unregister")(unregister_command)
     app.command("/mysessions")(mysessions_command)
-    app.command("/announce")(ack=announce_command, lazy=[after_ack(post_session_cards)])
+    app.command("/announce")(ack=announce_command, lazy=[after_ack(announce_after_ack)])

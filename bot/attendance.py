@@ -1,0 +1,39 @@
+"""The organisers' attendance export: one CSV row per session, with Slack user IDs only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from bot.programme import Programme
+from bot.store import Store
+
+HEADER = ("session_id", "title", "start", "registered", "waitlisted", "registrants")
+
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def attendance_csv(programme: Programme, store: Store) -> str:
+    """The attendance CSV: a header, then each session of `programme` in programme order."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for session in programme.sessions:
+        registrants = store.registrants(session_id=session.id)
+        writer.writerow(
+            (
+                defuse(session.id),
+                defuse(session.title),
+                session.start.astimezone(programme.tz).isoformat(),
+                len(registrants),
+                len(store.waitlist(session_id=session.id)),
+                " ".join(registrants),
+            )
+        )
+    return out.getvalue()
+
+
+def defuse(text: str) -> str:
+    """`text` with a leading `'` if a spreadsheet would otherwise read it as a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text

@@ -1,0 +1,152 @@
+"""Block Kit for organiser broadcasts: the preview with its controls, progress, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks import ids
+from bot.blocks.formatting import Message, escape, local_fallback, truncate
+from bot.blocks.kit import Block, actions, button, context, header, section
+from bot.store import Broadcast
+
+OPTIONS_LIMIT = 100
+
+
+def preview_message(
+    broadcast: Broadcast,
+    *,
+    audiences: list[tuple[str, str]],
+    audience_label: str,
+    count: int | None,
+    channel: str | None,
+    tz: ZoneInfo,
+    status: str | None = None,
+) -> Message:
+    """The organiser's preview: exactly what will be posted, who gets it, and the controls
+    (while it is a draft). `count` is None for the channel; `status` replaces the controls."""
+    reach = (
+        f"Goes to <#{channel}>."
+        if count is None
+        else f"Goes by DM to {count:,} "
+        f"{'person' if count == 1 else 'people'}: {escape(audience_label)}."
+    )
+    blocks: list[Block] = [
+        header("Announcement preview"),
+        section(truncate(broadcast.text, 3000)),  # as written: organisers may mean @channel
+        context(reach),
+    ]
+    if broadcast.status == "draft" and status is None:
+        blocks.append(_controls(broadcast, audiences))
+    else:
+        blocks.append(section(status or describe_status(broadcast, tz)))
+    text = f"Announcement preview ({broadcast.status}): {truncate(broadcast.text, 200)}"
+    return Message(text=text, blocks=blocks)
+
+
+def describe_status(broadcast: Broadcast, tz: ZoneInfo) -> str:
+    """Where a broadcast stands, in one line."""
+    if broadcast.status == "scheduled" and broadcast.send_at:
+        when = _when(broadcast.send_at, tz)
+        return f":clock3: Scheduled for {when}. `/announce scheduled` lists it."
+    if broadcast.status == "cancelled":
+        return ":x: Cancelled: nothing was sent."
+    if broadcast.status == "sending":
+        return f":outbox_tray: Sending… sent {broadcast.delivered:,} of {broadcast.recipients:,}."
+    if broadcast.status == "sent" and broadcast.audience == "channel":
+        return ":white_check_mark: Posted in the announcements channel."
+    if broadcast.status == "sent":
+        failed = f"; {broadcast.failed:,} could not be reached" if broadcast.failed else ""
+        done = f"{broadcast.delivered:,} of {broadcast.recipients:,}"
+        return f":white_check_mark: Sent to {done}{failed}."
+    return "Draft."
+
+
+def _controls(broadcast: Broadcast, audiences: list[tuple[str, str]]) -> Block:
+    options = [_option(value, label) for value, label in audiences[:OPTIONS_LIMIT]]
+    chosen = next((o for o in options if o["value"] == broadcast.audience), options[0])
+    select = {
+        "type": "static_select",
+        "action_id": ids.ANNOUNCE_AUDIENCE,
+        "placeholder": {"type": "plain_text", "text": "Audience"},
+        "options": options,
+        "initial_option": chosen,
+    }
+    send = button("Send now", action_id=ids.ANNOUNCE_SEND, value=broadcast.id) | {
+        "style": "primary"
+    }
+    later = button("Send later…", action_id=ids.ANNOUNCE_LATER, value=broadcast.id)
+    cancel = button("Cancel", action_id=ids.ANNOUNCE_CANCEL, value=broadcast.id) | {
+        "style": "danger"
+    }
+    controls = actions(select, send, later, cancel)
+    controls["block_id"] = f"{ids.ANNOUNCE_AUDIENCE}:{broadcast.id}"  # the select has no value
+    return controls
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": value[:150]}
+
+
+def later_modal(broadcast_id: str, *, now: datetime) -> dict[str, Any]:
+    """The modal that asks when to send."""
+    return {
+        "type": "modal",
+        "callback_id": ids.ANNOUNCE_LATER_VIEW,
+        "private_metadata": broadcast_id,
+        "title": {"type": "plain_text", "text": "Send later"},
+        "submit": {"type": "plain_text", "text": "Schedule"},
+        "close": {"type": "plain_text", "text": "Back"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": ids.ANNOUNCE_WHEN_BLOCK,
+                "label": {"type": "plain_text", "text": "When"},
+                "element": {
+                    "type": "datetimepicker",
+                    "action_id": ids.ANNOUNCE_WHEN,
+                    "initial_date_time": int(now.timestamp()) + 3600,
+                },
+            }
+        ],
+    }
+
+
+def history_message(broadcasts: list[Broadcast], labels: dict[str, str], tz: ZoneInfo) -> Message:
+    """`/announce history`: the recent broadcasts, who sent them, to whom, and how it went."""
+    if not broadcasts:
+        return Message(text="No announcements yet.", blocks=[section("No announcements yet.")])
+    blocks: list[Block] = [header("Recent announcements")]
+    for item in broadcasts:
+        when = _when(item.sent_at or item.send_at or item.created_at, tz)
+        audience = escape(labels.get(item.audience, item.audience))
+        blocks.append(
+            section(
+                f"*{when}* by <@{item.organiser_id}> to {audience}: "
+                f"{item.status}, {item.delivered:,} delivered, {item.failed:,} failed\n"
+                f"> {escape(truncate(item.text, 300))}"
+            )
+        )
+    return Message(text=f"{len(broadcasts)} recent announcements.", blocks=blocks[:50])
+
+
+def scheduled_message(broadcasts: list[Broadcast], tz: ZoneInfo) -> Message:
+    """`/announce scheduled`: what is waiting to go, each with a Cancel button."""
+    waiting = [b for b in broadcasts if b.status == "scheduled"]
+    if not waiting:
+        text = "No announcements are scheduled."
+        return Message(text=text, blocks=[section(text)])
+    blocks: list[Block] = [header("Scheduled announcements")]
+    for item in waiting[:45]:
+        block = section(
+            f"*{_when(item.send_at or item.created_at, tz)}*\n{escape(truncate(item.text, 500))}"
+        )
+        block["accessory"] = button("Cancel", action_id=ids.ANNOUNCE_UNSCHEDULE, value=item.id)
+        blocks.append(block)
+    return Message(text=f"{len(waiting)} scheduled announcements.", blocks=blocks)
+
+
+def _when(moment: datetime, tz: ZoneInfo) -> str:
+    fallback = local_fallback(moment.astimezone(tz))
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"

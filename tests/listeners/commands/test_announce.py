@@ -1,0 +1,212 @@
+"""Organiser broadcasts end to end: preview, audiences, send once, cancel, schedule (across a
+restart), progress and counts, history, export, and refusal for everyone else."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.blocks import ids
+from bot.notify import Notifications
+from bot.services import Services
+from bot.store import Broadcast
+from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
+from tests.listeners.helpers import ack_body
+
+TEXT = "Room change: the racism session is now in <!channel> Hall B & online"
+
+
+def preview_of(bot: RunningBot, text: str = TEXT) -> tuple[Broadcast, dict[str, Any]]:
+    """Ask for a preview; returns the draft and the preview message's arguments."""
+    reply = ack_body(bot.send.command("/announce", text, user_id=ORGANISER))
+    assert "preview" in reply["text"]
+    (posted,) = bot.slack.wait_for("chat.postMessage")
+    assert posted.args["channel"] == ORGANISER
+    deadline = time.monotonic() + 5
+    while not [b for b in bot.services.store.broadcasts() if b.preview_ts]:
+        assert time.monotonic() < deadline, "the draft never recorded its preview"
+        time.sleep(0.02)
+    (draft,) = bot.services.store.broadcasts()
+    return draft, posted.args
+
+
+def controls(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    block = next(b for b in message["blocks"] if b["type"] == "actions")
+    return {e["action_id"]: e | {"block_id": block["block_id"]} for e in block["elements"]}
+
+
+def press(bot: RunningBot, element: dict[str, Any], user: str = ORGANISER, **extra: Any) -> None:
+    assert bot.send.action([element | extra], user_id=user).status == 200
+
+
+def wait_status(bot: RunningBot, broadcast_id: str, status: str) -> Broadcast:
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:
+        current = bot.services.store.broadcast(broadcast_id=broadcast_id)
+        if current is not None and current.status == status:
+            return current
+        time.sleep(0.05)
+    raise AssertionError(f"{broadcast_id} never became {status}")
+
+
+def channel_posts(bot: RunningBot) -> list[str]:
+    calls = bot.slack.calls_to("chat.postMessage")
+    return [c.args["text"] for c in calls if c.args["channel"] == ANNOUNCEMENTS]
+
+
+def test_preview_shows_exactly_what_will_be_posted_and_send_posts_once(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    assert message["blocks"][1]["text"]["text"] == TEXT  # as written, @channel included
+    assert f"Goes to <#{ANNOUNCEMENTS}>." in json.dumps(message["blocks"])
+    send = controls(message)[ids.ANNOUNCE_SEND]
+    press(bot, send)
+    press(bot, send)  # a second press
+    bot.send.action([send], user_id=ORGANISER)  # and a redelivered click
+    sent = wait_status(bot, draft.id, "sent")
+    time.sleep(0.3)
+    assert channel_posts(bot) == [TEXT]
+    assert (sent.delivered, sent.failed) == (1, 0) and sent.sent_at is not None
+    last = bot.slack.calls_to("chat.update")[-1]
+    assert "Posted in the announcements channel" in json.dumps(last.args["blocks"])
+
+
+def test_cancel_posts_nothing(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    press(bot, controls(message)[ids.ANNOUNCE_CANCEL])
+    wait_status(bot, draft.id, "cancelled")
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])  # too late: it was cancelled
+    time.sleep(0.3)
+    assert channel_posts(bot) == []
+
+
+@pytest.mark.parametrize(
+    ("audience", "expected"), [("registered", ["U1", "U2", "U3"]), ("session:tue-racism", ["U1"])]
+)
+def test_dm_audiences_with_counts_progress_and_failures(
+    bot: RunningBot, audience: str, expected: list[str]
+) -> None:
+    for user, session in (
+        ("U1", "racism"),
+        ("U2", "stereotypes"),
+        ("U3", "racism"),
+        ("U3", "kinship"),
+    ):
+        ack_body(bot.send.command("/register", session, user_id=user))
+    if audience.startswith("session:"):
+        ack_body(bot.send.command("/unregister", "racism", user_id="U3"))
+    bot.slack.unreachable_users.add(expected[-1])
+    draft, message = preview_of(bot)
+    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
+    option = next(o for o in select["options"] if o["value"] == audience)
+    press(bot, select, selected_option=option)
+    update = bot.slack.wait_for("chat.update")[0]
+    count = len(expected)
+    assert f"Goes by DM to {count} {'person' if count == 1 else 'people'}" in json.dumps(
+        update.args["blocks"]
+    )
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    sent = wait_status(bot, draft.id, "sent")
+    assert (sent.recipients, sent.delivered, sent.failed) == (count, count - 1, 1)
+    dms = [c.args["channel"] for c in bot.slack.calls_to("chat.postMessage") if not c.failed]
+    assert sorted(u for u in dms if u in expected) == expected[:-1]
+    assert channel_posts(bot) == []
+    final = json.dumps(bot.slack.calls_to("chat.update")[-1].args["blocks"])
+    assert f"Sent to {count - 1} of {count}; 1 could not be reached" in final
+
+
+def test_history_keeps_who_when_audience_text_and_counts(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    wait_status(bot, draft.id, "sent")
+    reply = ack_body(bot.send.command("/announce", "history", user_id=ORGANISER))
+    text = json.dumps(reply["blocks"])
+    assert f"by <@{ORGANISER}> to The announcements channel: sent, 1 delivered, 0 failed" in text
+    assert "Room change" in text and "&lt;!channel&gt;" in text  # history never pings anyone
+
+
+def test_export_sends_a_csv_of_registrations(bot: RunningBot) -> None:
+    ack_body(bot.send.command("/register", "racism", user_id="U1"))
+    ack_body(bot.send.command("/register", "racism", user_id="U2"))
+    reply = ack_body(bot.send.command("/announce", "export", user_id=ORGANISER))
+    assert "CSV" in reply["text"]
+    (complete,) = bot.slack.wait_for("files.completeUploadExternal")
+    (content,) = bot.slack.uploads.values()
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    assert rows[0] == ["session_id", "title", "start", "registered", "waitlisted", "registrants"]
+    racism = next(row for row in rows if row[0] == "tue-racism")
+    assert racism[3:] == ["2", "0", "U1 U2"]
+    assert len(rows) == 1 + len(bot.services.programme.sessions)
+    assert complete.args["channel_id"].startswith("D")
+
+
+@pytest.mark.parametrize(
+    "text", ["Hello everyone", "history", "scheduled", "export", "sessions tuesday", ""]
+)
+def test_every_form_is_refused_to_non_organisers(bot: RunningBot, text: str) -> None:
+    reply = ack_body(bot.send.command("/announce", text, user_id="U1"))
+    assert reply["text"] == "Sorry, only the week's organisers can use `/announce`."
+    time.sleep(0.2)
+    assert bot.slack.calls_to("chat.postMessage") == []
+    assert bot.services.store.broadcasts() == []
+
+
+def test_buttons_pressed_by_a_non_organiser_do_nothing(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    press(bot, controls(message)[ids.ANNOUNCE_SEND], user="U1")
+    time.sleep(0.3)
+    assert bot.services.store.broadcast(broadcast_id=draft.id) == draft
+    assert channel_posts(bot) == []
+
+
+def test_a_scheduled_broadcast_survives_a_restart(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    press(bot, controls(message)[ids.ANNOUNCE_LATER], trigger_id="1.2.abc")
+    (opened,) = bot.slack.wait_for("views.open")
+    view = opened.args["view"]
+    past = {"selected_date_time": int(datetime(2020, 1, 1, tzinfo=UTC).timestamp())}
+    refused = submit(bot, view, past)
+    assert refused.json()["response_action"] == "errors"
+    when = datetime.now(UTC) + timedelta(seconds=2)
+    assert submit(bot, view, {"selected_date_time": int(when.timestamp()) + 1}).status == 200
+    wait_status(bot, draft.id, "scheduled")
+    listed = ack_body(bot.send.command("/announce", "scheduled", user_id=ORGANISER))
+    assert "Room change" in json.dumps(listed["blocks"])
+
+    bot.services.jobs.shutdown()  # the bot stops before the moment...
+    restarted = Services(
+        settings=bot.services.settings,
+        programme=bot.services.programme,
+        store=bot.services.store,
+        clock=Clock(now=None),
+    )
+    notifications = Notifications(restarted, bot.app.client)
+    notifications.start()  # ...and at start-up reschedules what the store holds
+    try:
+        wait_status(bot, draft.id, "sent")
+        assert channel_posts(bot) == [TEXT]
+    finally:
+        notifications.stop()
+        restarted.jobs.shutdown()
+
+
+def submit(bot: RunningBot, view: dict[str, Any], picked: dict[str, Any]) -> Any:
+    state = {
+        "values": {
+            ids.ANNOUNCE_WHEN_BLOCK: {ids.ANNOUNCE_WHEN: {"type": "datetimepicker"} | picked}
+        }
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0TEST"},
+        "user": {"id": ORGANISER},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.2.def",
+        "view": view | {"id": "V1", "state": state},
+    }
+    return bot.send.interactive(payload)
