@@ -55,6 +55,16 @@ def wait_status(bot: RunningBot, broadcast_id: str, status: str) -> Broadcast:
     raise AssertionError(f"{broadcast_id} never became {status}")
 
 
+def wait_for_update(bot: RunningBot, text: str) -> bool:
+    """Whether the preview is updated to show `text` (the store is saved just before)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if any(text in json.dumps(c.args["blocks"]) for c in bot.slack.calls_to("chat.update")):
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def channel_posts(bot: RunningBot) -> list[str]:
     calls = bot.slack.calls_to("chat.postMessage")
     return [c.args["text"] for c in calls if c.args["channel"] == ANNOUNCEMENTS]
@@ -72,8 +82,7 @@ def test_preview_shows_exactly_what_will_be_posted_and_send_posts_once(bot: Runn
     time.sleep(0.3)
     assert channel_posts(bot) == [TEXT]
     assert (sent.delivered, sent.failed) == (1, 0) and sent.sent_at is not None
-    last = bot.slack.calls_to("chat.update")[-1]
-    assert "Posted in the announcements channel" in json.dumps(last.args["blocks"])
+    assert wait_for_update(bot, "Posted in the announcements channel")
 
 
 def test_cancel_posts_nothing(bot: RunningBot) -> None:
@@ -116,8 +125,8 @@ def test_dm_audiences_with_counts_progress_and_failures(
     dms = [c.args["channel"] for c in bot.slack.calls_to("chat.postMessage") if not c.failed]
     assert sorted(u for u in dms if u in expected) == expected[:-1]
     assert channel_posts(bot) == []
-    final = json.dumps(bot.slack.calls_to("chat.update")[-1].args["blocks"])
-    assert f"Sent to {count - 1} of {count}; 1 could not be reached" in final
+    outcome = f"Sent to {count - 1} of {count}; 1 could not be reached"
+    assert wait_for_update(bot, outcome)
 
 
 def test_history_keeps_who_when_audience_text_and_counts(bot: RunningBot) -> None:
