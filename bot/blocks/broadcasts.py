@@ -55,6 +55,8 @@ def describe_status(broadcast: Broadcast, tz: ZoneInfo) -> str:
     if broadcast.status == "sending":
         return f":outbox_tray: Sending… sent {broadcast.delivered:,} of {broadcast.recipients:,}."
     if broadcast.status == "sent" and broadcast.audience == "channel":
+        if broadcast.failed:
+            return ":warning: Could not be posted in the announcements channel. Is the bot in it?"
         return ":white_check_mark: Posted in the announcements channel."
     if broadcast.status == "sent":
         failed = f"; {broadcast.failed:,} could not be reached" if broadcast.failed else ""

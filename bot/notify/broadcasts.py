@@ -8,6 +8,7 @@ import time
 from dataclasses import replace
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.broadcasts import preview_message
 from bot.blocks.formatting import Message
@@ -67,8 +68,13 @@ def send_broadcast(services: Services, client: WebClient, broadcast_id: str) -> 
     began = time.monotonic()
     if current.audience == CHANNEL:
         channel = services.settings.announcements_channel
-        client.chat_postMessage(channel=channel or "", text=current.text)
-        delivered, failed = 1, 0
+        try:
+            client.chat_postMessage(channel=channel or "", text=current.text)
+            delivered, failed = 1, 0
+        except SlackApiError:
+            # Recorded as failed (not left "sending"), so the organiser sees what happened.
+            logger.exception("Broadcast %s could not be posted to %s", broadcast_id, channel)
+            delivered, failed = 0, 1
     else:
         last = [0.0]
 

@@ -219,3 +219,14 @@ def submit(bot: RunningBot, view: dict[str, Any], picked: dict[str, Any]) -> Any
         "view": view | {"id": "V1", "state": state},
     }
     return bot.send.interactive(payload)
+
+
+def test_a_channel_post_that_fails_is_reported_not_left_sending(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    bot.slack.fail_next(
+        "chat.postMessage", status=200, body={"ok": False, "error": "not_in_channel"}
+    )
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    sent = wait_status(bot, draft.id, "sent")
+    assert (sent.delivered, sent.failed) == (0, 1)
+    assert wait_for_update(bot, "Could not be posted in the announcements channel")
