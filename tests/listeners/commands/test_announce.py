@@ -230,3 +230,22 @@ def test_a_channel_post_that_fails_is_reported_not_left_sending(bot: RunningBot)
     sent = wait_status(bot, draft.id, "sent")
     assert (sent.delivered, sent.failed) == (0, 1)
     assert wait_for_update(bot, "Could not be posted in the announcements channel")
+
+
+def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
+    people = [f"U{n:03d}" for n in range(30)]
+    for user in people:
+        bot.services.store.register(user_id=user, session_id="tue-racism", capacity=None)
+    bot.slack.limit_rate("chat.postMessage", per_second=10)  # about three seconds of sending
+    draft, message = preview_of(bot)
+    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
+    option = next(o for o in select["options"] if o["value"] == "registered")
+    press(bot, select, selected_option=option)
+    bot.slack.wait_for("chat.update")
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    sent = wait_status(bot, draft.id, "sent")
+    assert (sent.delivered, sent.failed) == (30, 0)
+    texts = [json.dumps(c.args["blocks"]) for c in bot.slack.calls_to("chat.update")]
+    during = [t for t in texts if "Sending" in t and "sent 0 of" not in t]
+    assert during, "no progress was shown while sending"
+    assert wait_for_update(bot, "Sent to 30 of 30.")
