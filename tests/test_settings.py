@@ -78,3 +78,15 @@ def test_blank_tokens_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.slack_bot_token is None
     assert settings.slack_app_token is None
+
+
+def test_env_example_documents_every_setting_and_loads() -> None:
+    example = Path(__file__).resolve().parents[1] / ".env.example"
+    names = [
+        line.split("=", 1)[0]
+        for line in example.read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert sorted(names) == sorted(name.upper() for name in Settings.model_fields)
+    settings = Settings(_env_file=example)  # type: ignore[call-arg]
+    assert settings.missing_for_slack()  # the example holds no tokens
