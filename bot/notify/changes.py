@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 from slack_sdk import WebClient
 
+from bot.blocks.registrations import promoted_message
 from bot.blocks.reminders import change_news
 from bot.delivery import Delivery, Letter
-from bot.programme import ProgrammeError, load_programme
+from bot.programme import Programme, ProgrammeError, load_programme
 from bot.programme.diff import SessionChange, programme_changes
 from bot.services import Services
 
@@ -72,7 +73,26 @@ class ProgrammeReloader:
             self._rescheduled()
             for change in changes:
                 self._tell(change)
+            self._fill_new_places(old, programme)
             return True
+
+    def _fill_new_places(self, old: Programme, new: Programme) -> None:
+        """A session given more places takes people off its waitlist first, and tells them."""
+        services = self._services
+        for session in new.sessions:
+            before = old.by_id.get(session.id)
+            if before is None or before.capacity is None or session.capacity == before.capacity:
+                continue
+            if session.capacity is not None and session.capacity < before.capacity:
+                continue  # fewer places: nobody already registered loses theirs
+            promoted = services.store.fill(session_id=session.id, capacity=session.capacity)
+            if not promoted:
+                continue
+            message = promoted_message(session, new.tz).as_kwargs()
+            key = f"filled:{session.id}:{session.capacity}"
+            self._delivery.send(Letter(user, f"{key}:{user}", message) for user in promoted)
+            services.on_change(session.id)
+            logger.info("%s has more places: %d moved off the waitlist", session.id, len(promoted))
 
     def _tell(self, change: SessionChange) -> None:
         services = self._services

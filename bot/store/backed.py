@@ -11,7 +11,15 @@ from abc import abstractmethod
 from datetime import datetime
 
 from bot.store.base import Broadcast, Card, Registered, Seat, Store, Unregistered
-from bot.store.ops import Op, broadcast_op, card_op, claim_op, register_op, unregister_op
+from bot.store.ops import (
+    Op,
+    broadcast_op,
+    card_op,
+    claim_op,
+    fill_op,
+    register_op,
+    unregister_op,
+)
 from bot.store.state import Outcome, State
 
 
@@ -37,6 +45,11 @@ class StateBackedStore(Store):
     def unregister(self, *, user_id: str, session_id: str, capacity: int | None) -> Unregistered:
         outcome = self._apply(unregister_op(user=user_id, session=session_id, capacity=capacity))
         assert isinstance(outcome, Unregistered)
+        return outcome
+
+    def fill(self, *, session_id: str, capacity: int | None) -> list[str]:
+        outcome = self._apply(fill_op(session=session_id, capacity=capacity))
+        assert isinstance(outcome, list)
         return outcome
 
     def save_card(self, *, card: Card) -> None:

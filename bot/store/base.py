@@ -97,6 +97,11 @@ class Store(ABC):
         is waiting, the first on the waitlist is registered and returned as `promoted`."""
 
     @abstractmethod
+    def fill(self, *, session_id: str, capacity: int | None) -> list[str]:
+        """After a session's capacity is raised: register people from its waitlist, first in
+        line first, while there is room. Returns those moved, to be told."""
+
+    @abstractmethod
     def seat(self, *, user_id: str, session_id: str) -> Seat:
         """Where `user_id` stands for one session."""
 

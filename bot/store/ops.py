@@ -28,6 +28,7 @@ _STATUSES: tuple[str, ...] = get_args(BroadcastStatus)
 _FIELDS: dict[str, tuple[str, ...]] = {
     "register": ("user", "session", "capacity", "at"),
     "unregister": ("user", "session", "capacity", "at"),
+    "fill": ("session", "capacity", "at"),
     "card": ("session", "channel", "ts"),
     "claim": ("key", "at"),
     "broadcast": BROADCAST_FIELDS,
@@ -49,6 +50,13 @@ def register_op(*, user: str, session: str, capacity: int | None, at: str | None
 def unregister_op(*, user: str, session: str, capacity: int | None, at: str | None = None) -> Op:
     return check_op(
         {"op": "unregister", "user": user, "session": session, "capacity": capacity,
+         "at": at if at is not None else utc_now()}
+    )  # fmt: skip
+
+
+def fill_op(*, session: str, capacity: int | None, at: str | None = None) -> Op:
+    return check_op(
+        {"op": "fill", "session": session, "capacity": capacity,
          "at": at if at is not None else utc_now()}
     )  # fmt: skip
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from bot.store.base import NO_SEAT, Broadcast, Card, Registered, Seat, Unregistered
 from bot.store.ops import Op, broadcast_of, check_op
 
-Outcome = Registered | Unregistered | bool
-"""What applying an operation gives: `Registered`, `Unregistered`, or for a card, a claim
-or a broadcast whether it changed anything."""
+Outcome = Registered | Unregistered | bool | list[str]
+"""What applying an operation gives: `Registered`, `Unregistered`, the people a fill moved
+off the waitlist, or for a card, a claim or a broadcast whether it changed anything."""
 
 Where = tuple[str, str]  # (channel id, message ts) of a card
 
@@ -24,7 +24,7 @@ def changed(outcome: Outcome) -> bool:
         return outcome.changed
     if isinstance(outcome, Unregistered):
         return outcome.previous != NO_SEAT
-    return outcome
+    return bool(outcome)
 
 
 @dataclass
@@ -65,6 +65,8 @@ class State:
             return self._register(op["user"], op["session"], op["capacity"], op["at"])
         if kind == "unregister":
             return self._unregister(op["user"], op["session"], op["capacity"], op["at"])
+        if kind == "fill":
+            return self._fill(op["session"], op["capacity"], op["at"])
         if kind == "card":
             return self._save_card(Card(op["session"], op["channel"], op["ts"]))
         if kind == "broadcast":
@@ -106,6 +108,20 @@ class State:
         registered[first] = at
         self._sessions_of.setdefault(first, {})[session] = None
         return Unregistered(previous, promoted=first)
+
+    def _fill(self, session: str, capacity: int | None, at: str) -> list[str]:
+        """Move people off the waitlist, first in line first, while there is room."""
+        promoted: list[str] = []
+        registered = self._registered.setdefault(session, {})
+        waiting = self._waiting.get(session, {})
+        while waiting and (capacity is None or len(registered) < capacity):
+            first = next(iter(waiting))
+            self._leave_waitlist(first, session)
+            registered[first] = at
+            promoted.append(first)
+        if not registered:
+            del self._registered[session]
+        return promoted
 
     def _leave_waitlist(self, user: str, session: str) -> None:
         waiting = self._waiting[session]

@@ -163,3 +163,20 @@ def test_session_cards_show_a_moved_session(
     (update,) = bot.slack.wait_for("chat.update")
     assert update.args["ts"] == "1679000000.000100"
     assert "Bristol" in str(update.args["blocks"])
+
+
+def test_more_places_move_the_waitlist_up_and_tell_them(
+    bot: RunningBot, notifications: Notifications, programme_path: Path
+) -> None:
+    small = session("small", 60, capacity=1)
+    write_programme(programme_path, [small])
+    notifications.reloader.reload()
+    for user in ("U1", "U2", "U3"):
+        ack_body(bot.send.command("/register", "small", user_id=user))
+    write_programme(programme_path, [small | {"capacity": 2}])
+    assert notifications.reloader.reload()
+    wait_until(lambda: len(dms(bot, "U2")) == 1)
+    assert dms(bot, "U2")[0].startswith(":tada: A place came free: you're now registered for")
+    assert bot.services.store.registrants(session_id="small") == ["U1", "U2"]
+    assert bot.services.store.waitlist(session_id="small") == ["U3"]
+    assert dms(bot, "U3") == []

@@ -209,3 +209,17 @@ def test_registration_times_and_claim_checks(store: Store) -> None:
     assert not store.is_claimed(key="k")
     assert store.claim(key="k")
     assert store.is_claimed(key="k")
+
+
+def test_fill_moves_the_waitlist_up_in_order_when_capacity_grows(store: Store) -> None:
+    for user in ("U1", "U2", "U3", "U4"):
+        store.register(user_id=user, session_id="s", capacity=1)
+    assert store.waitlist(session_id="s") == ["U2", "U3", "U4"]
+    assert store.fill(session_id="s", capacity=3) == ["U2", "U3"]
+    assert store.registrants(session_id="s") == ["U1", "U2", "U3"]
+    assert store.seat(user_id="U4", session_id="s") == Seat("waitlisted", 1)
+    assert store.fill(session_id="s", capacity=3) == []
+    assert store.fill(session_id="s", capacity=None) == ["U4"]
+    assert store.waitlist(session_id="s") == []
+    assert store.fill(session_id="empty", capacity=None) == []
+    assert store.registrants(session_id="empty") == []
