@@ -7,6 +7,10 @@ import logging
 import signal
 import sys
 
+from slack_bolt import App
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackApiError
+
 from bot.app import build_app
 from bot.check import run_check
 from bot.console import run_console
@@ -73,18 +77,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     services = Services(settings=settings, programme=programme, store=store)
+    try:
+        app = build_app(services)
+    except (BoltError, SlackApiError, OSError) as error:  # auth.test: Slack unreachable or no
+        services.close()
+        print(f"Could not connect to Slack at {settings.slack_api_url}: {error}\n"
+              "Check SLACK_BOT_TOKEN and SLACK_API_URL.", file=sys.stderr)  # fmt: skip
+        return 1
     # A service manager stops the bot with SIGTERM: leave through `finally`, so pending
     # writes are finished and a final snapshot is written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        _connect(settings, services)
+        _connect(settings, services, app)
     finally:
         services.close()
     return 0
 
 
-def _connect(settings: Settings, services: Services) -> None:
-    app = build_app(services)
+def _connect(settings: Settings, services: Services, app: App) -> None:
     notifications = Notifications(services, app.client)
     services.on_close(notifications.stop)
     # Reload the programme on SIGHUP too, off the signal handler's thread.

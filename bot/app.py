@@ -20,6 +20,17 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 
+class _TokenFromClient(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN "will be unused" whenever that variable is set and a
+    client is given. Ours is: the client carries that same token and our Slack API URL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_TOKEN_FROM_CLIENT = _TokenFromClient()
+
+
 def web_client(token: str, base_url: str) -> WebClient:
     """A Web API client for `base_url` that waits out rate limits and retries server errors.
 
@@ -54,13 +65,15 @@ def build_app(
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
         client = web_client(token, settings.slack_api_url)
     secret = settings.slack_signing_secret
+    bolt_logger = logging.getLogger("bot.bolt")
+    bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
     app = App(
         client=client,
         signing_secret=secret.get_secret_value() if secret else "",
         request_verification_enabled=secret is not None,
         process_before_response=True,
         listener_executor=listener_executor,
-        logger=logging.getLogger("bot.bolt"),
+        logger=bolt_logger,
     )
     register_listeners(app, services)
     cards = CardRefresher(services, app.client, interval=card_interval)

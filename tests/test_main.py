@@ -279,3 +279,21 @@ def test_reminders_go_out_once_across_a_kill_and_restart(
             time.sleep(0.1)
         time.sleep(1.0)
     assert reminders() == ["Soon starts now."] * 2  # the second, once; the first not again
+
+
+def test_a_slack_that_cannot_be_reached_or_refuses_the_token_is_a_clear_message(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    unreachable = http_settings(fake_slack, free_port()) | {
+        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/"
+    }
+    result = run_bot(tmp_path, **unreachable)
+    assert result.returncode == 1
+    assert "Could not connect to Slack at http://127.0.0.1:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    refused = http_settings(fake_slack, free_port()) | {"SLACK_BOT_TOKEN": "xoxb-not-this-one"}
+    result = run_bot(tmp_path, **refused)
+    assert result.returncode == 1
+    assert "Check SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+    fake_slack.violations.clear()  # the refused token is the point of this test
