@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _connect(settings, services, app)
+    except (SlackApiError, OSError) as error:  # e.g. a refused app token, a port in use
+        print(f"The bot stopped: {error}", file=sys.stderr)
+        return 1
     finally:
         services.close()
     return 0

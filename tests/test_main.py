@@ -297,3 +297,14 @@ def test_a_slack_that_cannot_be_reached_or_refuses_the_token_is_a_clear_message(
     assert result.returncode == 1
     assert "Check SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
     fake_slack.violations.clear()  # the refused token is the point of this test
+
+
+def test_a_port_in_use_is_a_clear_message(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_bot(tmp_path, **http_settings(fake_slack, port))
+    assert result.returncode == 1
+    assert "The bot stopped:" in result.stderr and "Address already in use" in result.stderr
+    assert "Traceback" not in result.stderr
