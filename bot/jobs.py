@@ -46,9 +46,6 @@ class Jobs:
         with contextlib.suppress(JobLookupError):  # already run, or never scheduled
             self._scheduler.remove_job(job_id)
 
-    def pending(self) -> list[str]:
-        return [job.id for job in self._scheduler.get_jobs()]
-
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)

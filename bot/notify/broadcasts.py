@@ -100,9 +100,21 @@ def send_broadcast(services: Services, client: WebClient, broadcast_id: str) -> 
                 time.monotonic() - began)  # fmt: skip
 
 
+def job_id(broadcast_id: str) -> str:
+    """The scheduler's id for a broadcast's send-later job."""
+    return f"broadcast:{broadcast_id}"
+
+
+def schedule(services: Services, client: WebClient, broadcast: Broadcast) -> None:
+    """Send `broadcast` at its `send_at` (at once if that has passed)."""
+    if broadcast.send_at is not None:
+        services.jobs.at(
+            job_id(broadcast.id), broadcast.send_at, send_broadcast, services, client, broadcast.id
+        )
+
+
 def schedule_stored(services: Services, client: WebClient) -> None:
     """At start-up: put every scheduled broadcast back on the schedule."""
     for broadcast in services.store.broadcasts():
-        if broadcast.status == "scheduled" and broadcast.send_at:
-            services.jobs.at(f"broadcast:{broadcast.id}", broadcast.send_at, send_broadcast,
-                             services, client, broadcast.id)  # fmt: skip
+        if broadcast.status == "scheduled":
+            schedule(services, client, broadcast)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.blocks import ids
 from bot.blocks.broadcasts import later_modal, scheduled_message
 from bot.broadcasts import is_known
-from bot.notify.broadcasts import send_broadcast, show_preview
+from bot.notify.broadcasts import job_id, schedule, send_broadcast, show_preview
 from bot.services import Services, services_from
 from bot.store import Broadcast
 
@@ -57,7 +57,7 @@ def announce_cancel(
     services = services_from(context)
     draft = _draft(services, body, action["value"])
     if draft is not None and draft.status in ("draft", "scheduled"):
-        services.jobs.cancel(f"broadcast:{draft.id}")
+        services.jobs.cancel(job_id(draft.id))
         cancelled = replace(draft, status="cancelled")
         services.store.save_broadcast(broadcast=cancelled)
         show_preview(services, client, cancelled)
@@ -95,7 +95,7 @@ def announce_later_submitted(
         return
     scheduled = replace(draft, status="scheduled", send_at=when)
     services.store.save_broadcast(broadcast=scheduled)
-    services.jobs.at(f"broadcast:{draft.id}", when, send_broadcast, services, client, draft.id)
+    schedule(services, client, scheduled)
     show_preview(services, client, scheduled)
 
 
