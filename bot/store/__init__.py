@@ -1,10 +1,10 @@
-"""Everything the bot remembers, behind the `Store` interface (see `bot.store.base`)."""
+"""Everything the bot remembers, behind the `Store` interface (see `bot.store.model`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.base import (
+from bot.store.model import (
     NO_SEAT,
     Broadcast,
     BroadcastStatus,

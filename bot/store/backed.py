@@ -8,16 +8,34 @@ from __future__ import annotations
 
 import threading
 from abc import abstractmethod
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from bot.store.base import Broadcast, Card, Registered, Seat, Store, Unregistered
+from bot.store.model import (
+    Broadcast,
+    BroadcastStatus,
+    Card,
+    Counts,
+    Entry,
+    EntryStatus,
+    Notice,
+    Registered,
+    Seat,
+    Store,
+    Unregistered,
+)
 from bot.store.ops import (
     Op,
+    broadcast_change_op,
     broadcast_op,
+    cancel_entries_op,
     card_op,
     claim_op,
+    enqueue_op,
     fill_op,
     register_op,
+    settle_op,
     unregister_op,
 )
 from bot.store.state import Outcome, State
@@ -29,6 +47,15 @@ class StateBackedStore(Store):
     def __init__(self, state: State | None = None) -> None:
         self._lock = threading.Lock()
         self._state = state if state is not None else State()
+        # Outbox entries up to this position are durable, and may be sent.
+        self._visible = self._state.entry_count()
+        self._added = threading.Condition(self._lock)
+
+    def _publish(self, upto: int) -> None:
+        """Entries up to position `upto` are durable now; wake `wait_entries`. Under the lock."""
+        if upto > self._visible:
+            self._visible = upto
+            self._added.notify_all()
 
     @abstractmethod
     def _apply(self, op: Op) -> Outcome:
@@ -42,15 +69,20 @@ class StateBackedStore(Store):
         assert isinstance(outcome, Registered)
         return outcome
 
-    def unregister(self, *, user_id: str, session_id: str, capacity: int | None) -> Unregistered:
-        outcome = self._apply(unregister_op(user=user_id, session=session_id, capacity=capacity))
+    def unregister(
+        self, *, user_id: str, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> Unregistered:
+        op = unregister_op(user=user_id, session=session_id, capacity=capacity, notice=notice)
+        outcome = self._apply(op)
         assert isinstance(outcome, Unregistered)
         return outcome
 
-    def fill(self, *, session_id: str, capacity: int | None) -> list[str]:
-        outcome = self._apply(fill_op(session=session_id, capacity=capacity))
+    def fill(
+        self, *, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> list[str]:
+        outcome = self._apply(fill_op(session=session_id, capacity=capacity, notice=notice))
         assert isinstance(outcome, list)
-        return outcome
+        return outcome  # type: ignore[return-value]
 
     def save_card(self, *, card: Card) -> None:
         self._apply(card_op(session=card.session_id, channel=card.channel_id, ts=card.message_ts))
@@ -60,6 +92,57 @@ class StateBackedStore(Store):
 
     def claim(self, *, key: str) -> bool:
         return self._apply(claim_op(key=key)) is True
+
+    def change_broadcast(
+        self,
+        *,
+        broadcast_id: str,
+        when: tuple[BroadcastStatus, ...],
+        changes: dict[str, Any],
+        entries: Sequence[Entry] = (),
+    ) -> Broadcast | None:
+        op = broadcast_change_op(
+            broadcast_id=broadcast_id, when=when, changes=changes, entries=list(entries)
+        )
+        outcome = self._apply(op)
+        return outcome if isinstance(outcome, Broadcast) else None
+
+    def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
+        if not entries:
+            return []
+        outcome = self._apply(enqueue_op(list(entries)))
+        return outcome if isinstance(outcome, list) else []  # type: ignore[return-value]
+
+    def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
+        return self._apply(settle_op(key=key, status=status, at=at, detail=detail)) is True
+
+    def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
+        outcome = self._apply(cancel_entries_op(kind=kind, subject=subject, at=at))
+        return outcome if isinstance(outcome, int) else 0
+
+    def entry(self, *, key: str) -> Entry | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.entry(key)
+
+    def counts(self, *, kind: str, subject: str) -> Counts:
+        with self._lock:
+            self._check_usable()
+            return self._state.counts(kind, subject)
+
+    def problems(self, *, since: datetime) -> list[Entry]:
+        with self._lock:
+            self._check_usable()
+            return self._state.problems(since)
+
+    def wait_entries(self, *, after: int, timeout: float) -> tuple[list[Entry], int]:
+        with self._lock:
+            self._check_usable()
+            if self._visible <= after:
+                self._added.wait(timeout)
+                self._check_usable()
+            upto = self._visible
+            return self._state.pending_between(after, upto), max(after, upto)
 
     def seat(self, *, user_id: str, session_id: str) -> Seat:
         with self._lock:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from bot.store.backed import StateBackedStore
-from bot.store.base import StoreError
+from bot.store.model import StoreError
 from bot.store.journal import JournalFile, encode
 from bot.store.opening import open_files
 from bot.store.ops import Op
@@ -84,6 +84,7 @@ class TinyDBStore(StateBackedStore):
         with self._lock:
             self._check_usable()
             outcome = self._state.apply(op)
+            entries = self._state.entry_count()
             if changed(outcome):
                 self._seq += 1
                 self._pending.append((self._seq, encode(self._seq, op)))
@@ -95,6 +96,7 @@ class TinyDBStore(StateBackedStore):
                 if self._failure is not None:
                     self._check_usable()
                 self._done.wait()
+            self._publish(entries)
             return outcome
 
     def close(self) -> None:
@@ -103,6 +105,7 @@ class TinyDBStore(StateBackedStore):
             if self._closing:
                 return
             self._closing = True  # calls from now on raise StoreError
+            self._added.notify_all()  # and whoever waits for outbox entries stops waiting
         try:
             if self._compactor is not None:
                 self._compactor.join()

@@ -12,7 +12,9 @@ class MemoryStore(StateBackedStore):
 
     def _apply(self, op: Op) -> Outcome:
         with self._lock:
-            return self._state.apply(op)
+            outcome = self._state.apply(op)
+            self._publish(self._state.entry_count())
+            return outcome
 
     def close(self) -> None:
         """Nothing to release."""

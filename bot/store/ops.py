@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, get_args
 
-from bot.store.base import Broadcast, BroadcastStatus
+from bot.store.model import SETTLED, Broadcast, BroadcastStatus, Entry, EntryStatus, Notice
 
 Op = dict[str, Any]
 
@@ -23,6 +23,12 @@ _TIMES = ("created_at", "send_at", "sent_at")
 _COUNTS = ("recipients", "delivered", "failed")
 _OPTIONAL = ("send_at", "sent_at", "preview_channel", "preview_ts")
 _STATUSES: tuple[str, ...] = get_args(BroadcastStatus)
+# An outbox entry's fields, named as in `Entry`; its journal and snapshot record.
+ENTRY_FIELDS: tuple[str, ...] = (
+    "kind", "subject", "recipient", "version", "deadline", "created_at", "message", "status",
+    "settled_at", "detail",
+)  # fmt: skip
+_ENTRY_STATUSES: tuple[str, ...] = get_args(EntryStatus)
 
 # The fields each kind of operation has, besides "op" (and "seq" in the journal).
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -32,7 +38,13 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "card": ("session", "channel", "ts"),
     "claim": ("key", "at"),
     "broadcast": BROADCAST_FIELDS,
+    "broadcast_change": ("id", "when", "changes", "entries"),
+    "enqueue": ("entries",),
+    "settle": ("key", "status", "at", "detail"),
+    "cancel_entries": ("kind", "subject", "at"),
 }
+# Fields an operation may lack (journals written before they existed): read as null.
+_MAY_LACK: dict[str, tuple[str, ...]] = {"unregister": ("notice",), "fill": ("notice",)}
 
 
 def utc_now() -> str:
@@ -47,18 +59,117 @@ def register_op(*, user: str, session: str, capacity: int | None, at: str | None
     )  # fmt: skip
 
 
-def unregister_op(*, user: str, session: str, capacity: int | None, at: str | None = None) -> Op:
+def unregister_op(
+    *,
+    user: str,
+    session: str,
+    capacity: int | None,
+    at: str | None = None,
+    notice: Notice | None = None,
+) -> Op:
     return check_op(
         {"op": "unregister", "user": user, "session": session, "capacity": capacity,
-         "at": at if at is not None else utc_now()}
+         "at": at if at is not None else utc_now(), "notice": notice_record(notice)}
     )  # fmt: skip
 
 
-def fill_op(*, session: str, capacity: int | None, at: str | None = None) -> Op:
+def fill_op(
+    *, session: str, capacity: int | None, at: str | None = None, notice: Notice | None = None
+) -> Op:
     return check_op(
         {"op": "fill", "session": session, "capacity": capacity,
-         "at": at if at is not None else utc_now()}
+         "at": at if at is not None else utc_now(), "notice": notice_record(notice)}
     )  # fmt: skip
+
+
+def notice_record(notice: Notice | None) -> dict[str, str] | None:
+    if notice is None:
+        return None
+    return {"kind": notice.kind, "subject": notice.subject, "deadline": _iso(notice.deadline)}
+
+
+def enqueue_op(entries: list[Entry]) -> Op:
+    return check_op({"op": "enqueue", "entries": [entry_record(e) for e in entries]})
+
+
+def settle_op(*, key: str, status: EntryStatus, at: datetime, detail: str = "") -> Op:
+    return check_op(
+        {"op": "settle", "key": key, "status": status, "at": _iso(at), "detail": detail}
+    )
+
+
+def cancel_entries_op(*, kind: str, subject: str, at: datetime) -> Op:
+    return check_op({"op": "cancel_entries", "kind": kind, "subject": subject, "at": _iso(at)})
+
+
+def broadcast_change_op(
+    *, broadcast_id: str, when: tuple[str, ...], changes: dict[str, Any], entries: list[Entry]
+) -> Op:
+    """Change some fields of a broadcast (and add entries) if its status is one of `when`."""
+    unknown = set(changes) - set(BROADCAST_FIELDS) or {"id"} & set(changes)
+    if unknown:
+        raise ValueError(f"broadcast_change: cannot change {sorted(unknown)}")
+    record = {
+        name: _iso(value) if isinstance(value, datetime) else value
+        for name, value in changes.items()
+    }
+    return check_op(
+        {"op": "broadcast_change", "id": broadcast_id, "when": list(when), "changes": record,
+         "entries": [entry_record(e) for e in entries]}
+    )  # fmt: skip
+
+
+def _iso(moment: datetime) -> str:
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValueError("times must be aware datetimes")
+    return moment.isoformat()
+
+
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """An entry as a JSON object (times as ISO 8601 strings)."""
+    record: dict[str, Any] = {name: getattr(entry, name) for name in ENTRY_FIELDS}
+    for name in ("deadline", "created_at", "settled_at"):
+        if record[name] is not None:
+            record[name] = _iso(record[name])
+    return record
+
+
+def entry_of(record: dict[str, Any]) -> Entry:
+    """The `Entry` a checked record describes."""
+    values = dict(record)
+    for name in ("deadline", "created_at", "settled_at"):
+        if values[name] is not None:
+            values[name] = datetime.fromisoformat(values[name])
+    return Entry(**values)
+
+
+def check_entry(record: Any) -> dict[str, Any]:
+    """`record` if it is a well-formed entry record, else ValueError."""
+    if not isinstance(record, dict) or set(record) != set(ENTRY_FIELDS):
+        raise ValueError(f"an outbox entry has the fields {list(ENTRY_FIELDS)}")
+    for name in ("kind", "subject", "recipient", "version"):
+        if not isinstance(record[name], str) or not record[name]:
+            raise ValueError(f"entry: {name} must be a non-empty string")
+    for name in ("deadline", "created_at", "settled_at"):
+        if record[name] is None and name == "settled_at":
+            continue
+        _check_time(record[name], f"entry: {name}")
+    if record["message"] is not None and not isinstance(record["message"], dict):
+        raise ValueError("entry: message must be an object or null")
+    if record["status"] not in _ENTRY_STATUSES:
+        raise ValueError(f"entry: unknown status {record['status']!r}")
+    if not isinstance(record["detail"], str):
+        raise ValueError("entry: detail must be a string")
+    return record
+
+
+def _check_time(value: Any, what: str) -> None:
+    try:
+        aware = isinstance(value, str) and datetime.fromisoformat(value).utcoffset() is not None
+    except ValueError:
+        aware = False
+    if not aware:
+        raise ValueError(f"{what} must be an ISO 8601 time with an offset")
 
 
 def card_op(*, session: str, channel: str, ts: str) -> Op:
@@ -102,23 +213,75 @@ def check_op(op: Any) -> Op:
     if kind not in _FIELDS:
         raise ValueError(f"unknown operation {kind!r}")
     fields = _FIELDS[kind]
-    extra = set(op) - {"op", "seq", *fields}
+    optional = _MAY_LACK.get(kind, ())
+    extra = set(op) - {"op", "seq", *fields, *optional}
     if extra:
         raise ValueError(f"{kind}: unexpected fields {sorted(extra)}")
+    for name in optional:
+        op.setdefault(name, None)
+    if kind in _CHECKS:
+        for name in fields:
+            if name not in op:
+                raise ValueError(f"{kind}: missing field {name!r}")
+        _CHECKS[kind](op)
+        return op
     for name in fields:
         if name not in op:
             raise ValueError(f"{kind}: missing field {name!r}")
         value = op[name]
-        if kind == "broadcast":
-            continue  # checked below, field by field
         if name == "capacity":
             if value is not None and (type(value) is not int or value < 0):
                 raise ValueError(f"{kind}: capacity must be a non-negative integer or null")
         elif not isinstance(value, str) or not value:
             raise ValueError(f"{kind}: {name} must be a non-empty string")
-    if kind == "broadcast":
-        _check_broadcast(op)
+    if op.get("notice") is not None:
+        _check_notice(op["notice"])
     return op
+
+
+def _check_notice(notice: Any) -> None:
+    if not isinstance(notice, dict) or set(notice) != {"kind", "subject", "deadline"}:
+        raise ValueError("notice: expected kind, subject and deadline")
+    if not all(isinstance(notice[name], str) and notice[name] for name in ("kind", "subject")):
+        raise ValueError("notice: kind and subject must be non-empty strings")
+    _check_time(notice["deadline"], "notice: deadline")
+
+
+def _check_entries(op: Op) -> None:
+    if not isinstance(op["entries"], list):
+        raise ValueError(f"{op['op']}: entries must be a list")
+    for record in op["entries"]:
+        check_entry(record)
+
+
+def _check_settle(op: Op) -> None:
+    if not isinstance(op["key"], str) or not op["key"]:
+        raise ValueError("settle: key must be a non-empty string")
+    if op["status"] not in SETTLED:
+        raise ValueError(f"settle: status must be one of {list(SETTLED)}")
+    _check_time(op["at"], "settle: at")
+    if not isinstance(op["detail"], str):
+        raise ValueError("settle: detail must be a string")
+
+
+def _check_cancel(op: Op) -> None:
+    for name in ("kind", "subject"):
+        if not isinstance(op[name], str) or not op[name]:
+            raise ValueError(f"cancel_entries: {name} must be a non-empty string")
+    _check_time(op["at"], "cancel_entries: at")
+
+
+def _check_broadcast_change(op: Op) -> None:
+    if not isinstance(op["id"], str) or not op["id"]:
+        raise ValueError("broadcast_change: id must be a non-empty string")
+    when = op["when"]
+    if not isinstance(when, list) or not set(when) <= set(_STATUSES):
+        raise ValueError("broadcast_change: when must be a list of statuses")
+    changes = op["changes"]
+    if not isinstance(changes, dict) or not set(changes) <= set(BROADCAST_FIELDS) - {"id"}:
+        raise ValueError("broadcast_change: changes must be broadcast fields")
+    _check_entries(op)
+
 
 
 def _check_broadcast(op: Op) -> None:
@@ -140,3 +303,12 @@ def _check_broadcast(op: Op) -> None:
                 raise ValueError(f"broadcast: {name} must be an ISO 8601 time with an offset")
     if op["status"] not in _STATUSES:
         raise ValueError(f"broadcast: unknown status {op['status']!r}")
+
+
+_CHECKS = {
+    "broadcast": _check_broadcast,
+    "broadcast_change": _check_broadcast_change,
+    "enqueue": _check_entries,
+    "settle": _check_settle,
+    "cancel_entries": _check_cancel,
+}

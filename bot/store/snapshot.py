@@ -2,8 +2,8 @@
 
 Tables: `registrations` and `waitlist` ({session, user, at} in order), `cards`
 ({session, channel, ts}), `claims` ({key, at}), `broadcasts` (the fields of `Broadcast`,
-times as ISO 8601 strings; absent from older snapshots) and `meta` (one {version, seq}
-record).
+times as ISO 8601 strings), `outbox` (the fields of `Entry`, in the order added; both absent
+from older snapshots) and `meta` (one {version, seq} record).
 It is written through TinyDB with `AtomicJSONStorage`, which never rewrites the file in
 place: a crash leaves either the old snapshot or the new one, never a mix.
 """
@@ -21,12 +21,20 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from bot.store.base import Broadcast, Card
-from bot.store.ops import BROADCAST_FIELDS, broadcast_of, broadcast_op, check_op
+from bot.store.model import Broadcast, Card, Entry
+from bot.store.ops import (
+    BROADCAST_FIELDS,
+    broadcast_of,
+    broadcast_op,
+    check_entry,
+    check_op,
+    entry_of,
+    entry_record,
+)
 from bot.store.state import StateData
 
 VERSION = 1
-TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "meta")
+TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "outbox", "meta")
 
 
 class SnapshotError(ValueError):
@@ -135,7 +143,16 @@ def read_snapshot(path: Path) -> tuple[StateData, int]:
     # An older snapshot has no broadcasts table: TinyDB reads it as empty.
     docs = sorted(db.table("broadcasts").all(), key=lambda doc: doc.doc_id)
     data.broadcasts = [_broadcast(doc) for doc in docs]
+    docs = sorted(db.table("outbox").all(), key=lambda doc: doc.doc_id)
+    data.entries = [_entry(doc) for doc in docs]
     return data, seq
+
+
+def _entry(doc: Document) -> Entry:
+    try:
+        return entry_of(check_entry(dict(doc)))
+    except ValueError as err:
+        raise SnapshotError(f"table 'outbox': document {doc.doc_id}: {err}") from err
 
 
 def _broadcast(doc: Document) -> Broadcast:
@@ -167,6 +184,7 @@ def write_snapshot(path: Path, data: StateData, seq: int) -> None:
     )
     db.table("claims").insert_multiple({"key": k, "at": at} for k, at in data.claims.items())
     db.table("broadcasts").insert_multiple(_record(b) for b in data.broadcasts)
+    db.table("outbox").insert_multiple(entry_record(e) for e in data.entries)
     db.table("meta").insert({"version": VERSION, "seq": seq})
     db.close()
 

@@ -6,14 +6,34 @@ answer) through dict indexes; dicts keep insertion order, which is registration 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
-from bot.store.base import NO_SEAT, Broadcast, Card, Registered, Seat, Unregistered
-from bot.store.ops import Op, broadcast_of, check_op
+from bot.store.model import (
+    NO_SEAT,
+    Broadcast,
+    Card,
+    Counts,
+    Entry,
+    Registered,
+    Seat,
+    Unregistered,
+)
+from bot.store.ops import (
+    Op,
+    broadcast_of,
+    broadcast_op,
+    check_op,
+    entry_of,
+)
 
-Outcome = Registered | Unregistered | bool | list[str]
+Outcome = Registered | Unregistered | bool | int | list[str] | list[Entry] | Broadcast | None
 """What applying an operation gives: `Registered`, `Unregistered`, the people a fill moved
-off the waitlist, or for a card, a claim or a broadcast whether it changed anything."""
+off the waitlist, the entries added, the broadcast as changed (None: not changed), how many
+entries were cancelled, or for a card, a claim, a broadcast or a settle whether it changed
+anything."""
 
 Where = tuple[str, str]  # (channel id, message ts) of a card
 
@@ -24,7 +44,7 @@ def changed(outcome: Outcome) -> bool:
         return outcome.changed
     if isinstance(outcome, Unregistered):
         return outcome.previous != NO_SEAT
-    return bool(outcome)
+    return outcome is not None and outcome is not False and outcome != 0 and outcome != []
 
 
 @dataclass
@@ -38,6 +58,8 @@ class StateData:
     cards: list[Card] = field(default_factory=list)
     claims: dict[str, str] = field(default_factory=dict)
     broadcasts: list[Broadcast] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    """The outbox, in the order entries were added."""
 
 
 class State:
@@ -54,6 +76,11 @@ class State:
         self._cards_for: dict[str, dict[Where, None]] = {}
         self._claims: dict[str, str] = {}
         self._broadcasts: dict[str, Broadcast] = {}
+        # The outbox: entries by key in the order added, their keys by position (1-based),
+        # and per (kind, subject) how many stand at each status.
+        self._entries: dict[str, Entry] = {}
+        self._order: list[str] = []
+        self._tally: dict[tuple[str, str], Counter[str]] = {}
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -64,14 +91,85 @@ class State:
         if kind == "register":
             return self._register(op["user"], op["session"], op["capacity"], op["at"])
         if kind == "unregister":
-            return self._unregister(op["user"], op["session"], op["capacity"], op["at"])
+            outcome = self._unregister(op["user"], op["session"], op["capacity"], op["at"])
+            self._notify(op["notice"], [outcome.promoted] if outcome.promoted else [], op["at"])
+            return outcome
         if kind == "fill":
-            return self._fill(op["session"], op["capacity"], op["at"])
+            promoted = self._fill(op["session"], op["capacity"], op["at"])
+            self._notify(op["notice"], promoted, op["at"])
+            return promoted
         if kind == "card":
             return self._save_card(Card(op["session"], op["channel"], op["ts"]))
         if kind == "broadcast":
             return self._save_broadcast(broadcast_of(op))
+        if kind == "broadcast_change":
+            return self._change_broadcast(op["id"], op["when"], op["changes"], op["entries"])
+        if kind == "enqueue":
+            return self._enqueue([entry_of(record) for record in op["entries"]])
+        if kind == "settle":
+            at = datetime.fromisoformat(op["at"])
+            return self._settle(op["key"], op["status"], at, op["detail"])
+        if kind == "cancel_entries":
+            return self._cancel(op["kind"], op["subject"], datetime.fromisoformat(op["at"]))
         return self._claim(op["key"], op["at"])
+
+    def _notify(self, notice: dict[str, str] | None, people: list[str], at: str) -> None:
+        """Add `notice` to the outbox for each person moved off a waitlist at `at`."""
+        if notice is None or not people:
+            return
+        moment = datetime.fromisoformat(at)
+        deadline = datetime.fromisoformat(notice["deadline"])
+        self._enqueue(
+            [Entry(notice["kind"], notice["subject"], person, at, deadline, moment)
+             for person in people]
+        )  # fmt: skip
+
+    def _enqueue(self, entries: list[Entry]) -> list[Entry]:
+        added = []
+        for entry in entries:
+            key = entry.key
+            if key in self._entries:
+                continue
+            self._entries[key] = entry
+            self._order.append(key)
+            self._tally.setdefault((entry.kind, entry.subject), Counter())[entry.status] += 1
+            added.append(entry)
+        return added
+
+    def _settle(self, key: str, status: str, at: datetime, detail: str) -> bool:
+        entry = self._entries.get(key)
+        if entry is None or entry.status != "pending":
+            return False
+        settled = replace(entry, status=status, settled_at=at, detail=detail)  # type: ignore[arg-type]
+        self._entries[key] = settled
+        tally = self._tally[(entry.kind, entry.subject)]
+        tally["pending"] -= 1
+        tally[status] += 1
+        return True
+
+    def _cancel(self, kind: str, subject: str, at: datetime) -> int:
+        if not self._tally.get((kind, subject), Counter())["pending"]:
+            return 0
+        keys = [
+            key
+            for key, entry in self._entries.items()
+            if entry.kind == kind and entry.subject == subject and entry.status == "pending"
+        ]
+        for key in keys:
+            self._settle(key, "cancelled", at, "cancelled")
+        return len(keys)
+
+    def _change_broadcast(
+        self, broadcast_id: str, when: list[str], changes: dict[str, Any], entries: list[Any]
+    ) -> Broadcast | None:
+        current = self._broadcasts.get(broadcast_id)
+        if current is None or current.status not in when:
+            return None
+        record = broadcast_op(current) | changes
+        changed = broadcast_of(check_op(record))
+        self._broadcasts[broadcast_id] = changed
+        self._enqueue([entry_of(entry) for entry in entries])
+        return changed
 
     def _register(self, user: str, session: str, capacity: int | None, at: str) -> Registered:
         current = self.seat(user, session)
@@ -191,6 +289,32 @@ class State:
     def broadcast(self, broadcast_id: str) -> Broadcast | None:
         return self._broadcasts.get(broadcast_id)
 
+    def entry(self, key: str) -> Entry | None:
+        return self._entries.get(key)
+
+    def counts(self, kind: str, subject: str) -> Counts:
+        tally = self._tally.get((kind, subject), Counter())
+        return Counts(**{status: tally[status] for status in Counts.__dataclass_fields__})
+
+    def problems(self, since: datetime) -> list[Entry]:
+        found = [
+            entry
+            for entry in self._entries.values()
+            if entry.status in ("failed", "expired")
+            and entry.settled_at is not None
+            and entry.settled_at >= since
+        ]
+        return sorted(found, key=lambda entry: entry.settled_at or since)
+
+    def pending_between(self, after: int, upto: int) -> list[Entry]:
+        """Pending entries added after position `after`, up to position `upto` (1-based)."""
+        keys = self._order[after:upto]
+        return [self._entries[key] for key in keys if self._entries[key].status == "pending"]
+
+    def entry_count(self) -> int:
+        """How many entries the outbox has ever held (the position of the last one)."""
+        return len(self._order)
+
     def broadcasts(self, limit: int | None) -> list[Broadcast]:
         # Few broadcasts are ever made: sorting on each call is cheaper than keeping order.
         newest = sorted(self._broadcasts.values(), key=lambda b: b.id)
@@ -208,6 +332,7 @@ class State:
             cards=list(self._cards.values()),
             claims=dict(self._claims),
             broadcasts=list(self._broadcasts.values()),
+            entries=[self._entries[key] for key in self._order],
         )
 
     @classmethod
@@ -235,4 +360,7 @@ class State:
             if broadcast.id in state._broadcasts:
                 raise ValueError(f"broadcast {broadcast.id} saved twice")
             state._broadcasts[broadcast.id] = broadcast
+        for entry in data.entries:
+            if not state._enqueue([entry]):
+                raise ValueError(f"outbox entry {entry.key} saved twice")
         return state

@@ -4,15 +4,20 @@ Listeners and domain code talk to a `Store`; they never see how it keeps data. E
 takes keyword arguments only. Every method that changes something returns only once the
 change is durable, so a person is never told of a registration that a crash could lose.
 Implementations must be safe to call from many threads at once. Only Slack user IDs, ids
-and timestamps are kept: no names, no e-mail addresses.
+and timestamps are kept, and what the bot itself sends: no names, no e-mail addresses.
+
+The outbox is part of the store: every message the bot sends unasked is an `Entry`, written
+in the same durable step as the decision that caused it (`unregister` promoting someone,
+`start_broadcast`, `enqueue`), and settled once it is sent or given up.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 SeatState = Literal["registered", "waitlisted", "none"]
 
@@ -83,8 +88,74 @@ class Broadcast:
     preview_ts: str | None = None
 
 
+EntryStatus = Literal["pending", "sent", "failed", "expired", "cancelled"]
+SETTLED: tuple[EntryStatus, ...] = ("sent", "failed", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message in the outbox, to `recipient` (a user id: their DM; or a channel id).
+
+    `kind` says which feature renders and sends it ("reminder", "broadcast", "promotion"…),
+    `subject` what it is about (a session or broadcast id), `version` which occurrence (a due
+    time, a promotion time…): together with `recipient` they make the one-time `key`, so the
+    same entry added twice is kept once. It is worth sending until `deadline` (aware); after
+    that it expires. `message` holds chat.postMessage arguments when the message cannot be
+    drawn again at sending time (news of a change); otherwise the feature draws it then."""
+
+    kind: str
+    subject: str
+    recipient: str
+    version: str
+    deadline: datetime
+    created_at: datetime
+    message: dict[str, Any] | None = None
+    status: EntryStatus = "pending"
+    settled_at: datetime | None = None
+    detail: str = ""
+
+    @property
+    def key(self) -> str:
+        return entry_key(self.kind, self.subject, self.recipient, self.version)
+
+
+def entry_key(kind: str, subject: str, recipient: str, version: str) -> str:
+    """The one-time key of an outbox entry."""
+    return f"{kind}|{subject}|{recipient}|{version}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to add to the outbox for each person a change moves off a waitlist: an entry of
+    `kind` about `subject`, worth sending until `deadline`. The store fills in the recipient
+    and the version (the moment of the move)."""
+
+    kind: str
+    subject: str
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the outbox entries of one subject stand."""
+
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sent + self.failed + self.expired + self.cancelled
+
+    @property
+    def settled(self) -> int:
+        return self.total - self.pending
+
+
 class Store(ABC):
-    """Registrations, waitlists, session cards, broadcasts and claimed one-time keys."""
+    """Registrations, waitlists, session cards, broadcasts, claimed keys and the outbox."""
 
     @abstractmethod
     def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
@@ -92,14 +163,19 @@ class Store(ABC):
         Registering again changes nothing and says so."""
 
     @abstractmethod
-    def unregister(self, *, user_id: str, session_id: str, capacity: int | None) -> Unregistered:
+    def unregister(
+        self, *, user_id: str, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> Unregistered:
         """Take `user_id` off the session (or its waitlist). When a place frees up and someone
-        is waiting, the first on the waitlist is registered and returned as `promoted`."""
+        is waiting, the first on the waitlist is registered and returned as `promoted`, and
+        `notice` for them is added to the outbox in the same durable step."""
 
     @abstractmethod
-    def fill(self, *, session_id: str, capacity: int | None) -> list[str]:
+    def fill(
+        self, *, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> list[str]:
         """After a session's capacity is raised: register people from its waitlist, first in
-        line first, while there is room. Returns those moved, to be told."""
+        line first, while there is room, each with `notice` in the outbox. Returns those moved."""
 
     @abstractmethod
     def seat(self, *, user_id: str, session_id: str) -> Seat:
@@ -142,6 +218,19 @@ class Store(ABC):
         """Create or replace the broadcast with this id."""
 
     @abstractmethod
+    def change_broadcast(
+        self,
+        *,
+        broadcast_id: str,
+        when: tuple[BroadcastStatus, ...],
+        changes: dict[str, Any],
+        entries: Sequence[Entry] = (),
+    ) -> Broadcast | None:
+        """If the broadcast's status is one of `when`: apply `changes` (field: value) and add
+        `entries` to the outbox, in one durable step, and return the broadcast as it now is.
+        Otherwise change nothing and return None (a second Send, a late save of a preview)."""
+
+    @abstractmethod
     def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
         """The broadcast with this id, if any."""
 
@@ -153,6 +242,36 @@ class Store(ABC):
     def claim(self, *, key: str) -> bool:
         """True the first time `key` is claimed, False ever after (across restarts too).
         Used to act once on a delivery Slack may repeat."""
+
+    @abstractmethod
+    def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
+        """Add entries to the outbox; those whose key is already there are left out. Returns
+        the entries added."""
+
+    @abstractmethod
+    def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
+        """Mark a pending entry sent, failed, expired or cancelled; False if it was not pending."""
+
+    @abstractmethod
+    def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
+        """Cancel every pending entry of `kind` about `subject`; returns how many."""
+
+    @abstractmethod
+    def entry(self, *, key: str) -> Entry | None:
+        """The outbox entry with this key."""
+
+    @abstractmethod
+    def counts(self, *, kind: str, subject: str) -> Counts:
+        """How the entries of `kind` about `subject` stand."""
+
+    @abstractmethod
+    def problems(self, *, since: datetime) -> list[Entry]:
+        """Entries that failed or expired since `since`, oldest first."""
+
+    @abstractmethod
+    def wait_entries(self, *, after: int, timeout: float) -> tuple[list[Entry], int]:
+        """Pending entries added after position `after` (0: from the start), waiting up to
+        `timeout` seconds for one when there are none; and the position to ask after next."""
 
     @abstractmethod
     def close(self) -> None:
