@@ -1,6 +1,8 @@
 """A tiny threaded HTTP server on 127.0.0.1 that hands each request to one callable."""
 
+import contextlib
 import json
+import socket
 import sys
 import threading
 import traceback
@@ -27,11 +29,17 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class HttpReply:
-    """An outgoing response."""
+    """An outgoing response; `drop=True` closes the connection without any response instead."""
 
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    drop: bool = False
+
+    @classmethod
+    def dropped(cls) -> "HttpReply":
+        """No response at all: the connection is closed (the client sees it disconnect)."""
+        return cls(drop=True)
 
     @classmethod
     def json(
@@ -108,12 +116,24 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             traceback.print_exc(file=sys.stderr)
             reply = HttpReply(500, traceback.format_exc().encode())
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
+        if reply.drop:
+            self._drop()
+            return
+        try:
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client left (e.g. timed out): nobody to answer
+
+    def _drop(self) -> None:
+        """Close the connection without writing a byte."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
 
 class LocalHttpServer:

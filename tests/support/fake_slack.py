@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
@@ -11,8 +12,8 @@ from typing import Self
 
 from tests.support.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
 from tests.support.fake_socket_mode import FakeSocketMode
-from tests.support.rate_limits import RateLimits
-from tests.support.records import Call, Failure, Response
+from tests.support.rate_limits import ALL_METHODS, FailureWindows, RateLimits
+from tests.support.records import CONNECTION_DROPPED, Call, Failure, Response
 from tests.support.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
 from tests.support.slack_payloads import APP_ID, BOT_USER_ID, TEAM_ID
 from tests.support.slack_rules import check_call, check_message
@@ -41,6 +42,10 @@ class FakeSlack:
         self._failures: defaultdict[str, deque[Failure]] = defaultdict(deque)
         self._response_uses: Counter[str] = Counter()
         self._rate_limits = RateLimits()
+        self._windows = FailureWindows()
+        self._hangs: defaultdict[str, deque[float]] = defaultdict(deque)  # seconds per held call
+        self._drops: Counter[str] = Counter()
+        self._releases = 0  # bumped to answer held calls at once (clear_faults, stop)
         self._http = LocalHttpServer(self._route)
         self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
         identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
@@ -56,7 +61,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
-        """Close Socket Mode connections, then stop both servers."""
+        """Close Socket Mode connections, then stop both servers (held calls are let go)."""
+        self._release_held()
         self._socket.stop()
         self._http.stop()
 
@@ -147,6 +153,48 @@ class FakeSlack:
         violation). `per_second=None` lifts the limit."""
         self._rate_limits.limit(method, per_second=per_second, retry_after=retry_after)
 
+    def rate_limited_count(self, method: str) -> int:
+        """How many calls to `method` were answered 429 `ratelimited` so far."""
+        return sum(call.error == "ratelimited" for call in self.calls_to(method))
+
+    # -- fault injection ---------------------------------------------------------------------
+
+    def fail_for(
+        self, method: str, seconds: float, *, status: int = 503, body: JsonDict | None = None
+    ) -> None:
+        """Answer every call to `method` arriving in the next `seconds` seconds with HTTP `status`
+        (default body: `service_unavailable` for 503, else `internal_error`), recorded as a
+        failed call, not a violation. `method="*"` means every method but auth.test and
+        apps.connections.open. Windows stack; where several are open, the last one added
+        answers."""
+        self._windows.add(method, seconds, Failure.server_error(status, body))
+
+    def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next `times` calls to `method` for `seconds` seconds, then answer them as
+        usual (and record them then). Other requests are served meanwhile."""
+        _check_fault(method, times)
+        if not seconds >= 0:
+            raise ValueError("seconds must be zero or more")
+        with self._changed:
+            self._hangs[method].extend([seconds] * times)
+
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Close the connection of the next `times` calls to `method` without any HTTP response
+        (the client sees it disconnect); each is recorded as failed with `connection_dropped`."""
+        _check_fault(method, times)
+        with self._changed:
+            self._drops[method] += times
+
+    def clear_faults(self) -> None:
+        """Remove server-error windows, pending hangs, drops and `fail_next` failures, and answer
+        calls being held now. Rate limits stay."""
+        self._windows.clear()
+        with self._changed:
+            self._hangs.clear()
+            self._drops.clear()
+            self._failures.clear()
+        self._release_held()
+
     # -- response_url ------------------------------------------------------------------------
 
     def response_url(self, key: str | None = None) -> str:
@@ -190,6 +238,7 @@ class FakeSlack:
         return HttpReply(404, b"not found")
 
     def _api(self, method: str, request: HttpRequest) -> HttpReply:
+        arrived = time.monotonic()
         try:
             args = request_args(request)
         except (ValueError, UnicodeDecodeError) as error:
@@ -198,7 +247,15 @@ class FakeSlack:
         auth_error = self._auth_error(method, request.headers, args)
         if auth_error:
             return self._reject(call, *auth_error)
-        failure = self._next_failure(method) or self._rate_limits.check(method)
+        if self._take_drop(method):
+            self._record(replace(call, error=CONNECTION_DROPPED))
+            return HttpReply.dropped()
+        self._hold(method)
+        failure = (
+            self._windows.check(method, arrived)
+            or self._next_failure(method)
+            or self._rate_limits.check(method)
+        )
         if failure:
             self._record(replace(call, error=failure.error))
             return HttpReply.json(failure.body, failure.status, failure.headers)
@@ -231,6 +288,29 @@ class FakeSlack:
         with self._changed:
             queue = self._failures.get(method)
             return queue.popleft() if queue else None
+
+    def _take_drop(self, method: str) -> bool:
+        with self._changed:
+            if self._drops[method] <= 0:
+                return False
+            self._drops[method] -= 1
+            return True
+
+    def _hold(self, method: str) -> None:
+        """Wait out a pending hang on `method`, if any, unless released sooner."""
+        with self._changed:
+            queue = self._hangs.get(method)
+            if not queue:
+                return
+            seconds = queue.popleft()
+            releases = self._releases
+            # Waiting releases the lock, so other requests go on meanwhile.
+            self._changed.wait_for(lambda: self._releases != releases, timeout=seconds)
+
+    def _release_held(self) -> None:
+        with self._changed:
+            self._releases += 1
+            self._changed.notify_all()
 
     def _open_connection(self, args: JsonDict) -> JsonDict:
         return {"ok": True, "url": self._socket.new_url()}
@@ -288,3 +368,10 @@ class FakeSlack:
         with self._changed:
             self.violations.append(problem)
             self._changed.notify_all()
+
+
+def _check_fault(method: str, times: int) -> None:
+    if method == ALL_METHODS:
+        raise ValueError('"*" is only for fail_for: hang and drop name one method')
+    if times < 1:
+        raise ValueError("times must be at least 1")

@@ -1,4 +1,5 @@
-"""Per-method rate limits for the fake Slack: a rolling one-second window, answered with 429."""
+"""Time-based failures for the fake Slack: per-method rate limits (answered with 429) and
+server-error windows."""
 
 import threading
 import time
@@ -49,3 +50,51 @@ class RateLimits:
                 return Failure.build(429, None, {"Retry-After": str(limit.retry_after)})
             limit.accepted.append(now)
             return None
+
+
+ALL_METHODS = "*"
+# Methods a "*" window leaves alone: the bot must still be able to start and connect.
+NOT_IN_ALL = frozenset({"auth.test", "apps.connections.open"})
+
+
+@dataclass(frozen=True)
+class _Window:
+    method: str
+    start: float
+    end: float
+    failure: Failure
+
+    def covers(self, method: str, at: float) -> bool:
+        named = self.method == method or (self.method == ALL_METHODS and method not in NOT_IN_ALL)
+        return named and self.start <= at < self.end
+
+
+class FailureWindows:
+    """Server-error windows: every call to a method (or, for "*", to every method but auth.test
+    and apps.connections.open) arriving while a window is open gets the window's failure.
+    Windows stack; where several are open, the one added last answers."""
+
+    def __init__(self) -> None:
+        self._windows: list[_Window] = []
+        self._lock = threading.Lock()
+
+    def add(self, method: str, seconds: float, failure: Failure) -> None:
+        """Open a window on `method` (or "*") for the next `seconds` seconds."""
+        if not seconds >= 0:
+            raise ValueError("seconds must be zero or more")
+        now = time.monotonic()
+        with self._lock:
+            self._windows.append(_Window(method, now, now + seconds, failure))
+
+    def check(self, method: str, arrived: float) -> Failure | None:
+        """The failure to answer a call to `method` that arrived at `arrived` (monotonic)."""
+        with self._lock:  # closed windows are kept: a held call may have arrived in one
+            for window in reversed(self._windows):
+                if window.covers(method, arrived):
+                    return window.failure
+            return None
+
+    def clear(self) -> None:
+        """Close every window."""
+        with self._lock:
+            self._windows.clear()

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+CONNECTION_DROPPED = "connection_dropped"  # the error recorded on a call whose connection was cut
+
 
 @dataclass(frozen=True)
 class Call:
@@ -58,6 +60,13 @@ class Failure:
             body if body is not None else default_body,
             headers if headers is not None else default_headers,
         )
+
+    @classmethod
+    def server_error(cls, status: int, body: dict[str, Any] | None) -> "Failure":
+        """Like `build`, but a 503 defaults to `service_unavailable`."""
+        if status == 503 and body is None:
+            body = {"ok": False, "error": "service_unavailable"}
+        return cls.build(status, body, None)
 
     @property
     def error(self) -> str:
