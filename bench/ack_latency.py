@@ -56,10 +56,9 @@ def serve(kind: str, api_url: str) -> None:
     """Run one app (`bot` or `bare`) until killed."""
     from slack_bolt import Ack, App
 
-    from bot.app import build_app, web_client
+    from bot.app import build_bot, web_client
     from bot.programme import load_programme
     from bot.server import http_server
-    from bot.services import Services
     from bot.settings import load_settings
     from bot.store import MemoryStore
 
@@ -72,9 +71,9 @@ def serve(kind: str, api_url: str) -> None:
     )
     if kind == "bot":
         programme, _ = load_programme(settings.programme_path)
-        app = build_app(Services(settings=settings, programme=programme, store=MemoryStore()))
+        app = build_bot(settings, programme, MemoryStore()).app
     else:
-        # Configured as build_app configures the bot: acknowledged on the request's thread.
+        # Configured as build_bot configures the bot: acknowledged on the request's thread.
         app = App(
             client=web_client("xoxb-test-token", api_url),
             signing_secret=SECRET,

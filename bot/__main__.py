@@ -6,20 +6,18 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 
-from slack_bolt import App
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_app
+from bot.app import Bot, build_bot
 from bot.check import run_check
 from bot.console import run_console
-from bot.notify import Notifications
 from bot.programme import ProgrammeError, load_programme
 from bot.server import serve_http, serve_socket_mode
-from bot.services import Services
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import MemoryStore, StoreError, open_store
+from bot.store import StoreError, open_store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         if command != "console":
             print(f"No Slack connection configured ({', '.join(missing)} not set).")
             print("Starting the offline console instead.\n")
-        return run_console(Services(settings=settings, programme=programme, store=MemoryStore()))
+        return run_console(settings, programme)
     if missing:
         print(
             "Cannot connect to Slack: set " + " and ".join(missing) + " in the environment or "
@@ -76,11 +74,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    services = Services(settings=settings, programme=programme, store=store)
     try:
-        app = build_app(services)
+        bot = build_bot(settings, programme, store)
     except (BoltError, SlackApiError, OSError) as error:  # auth.test: Slack unreachable or no
-        services.close()
+        store.close()
         print(f"Could not connect to Slack at {settings.slack_api_url}: {error}\n"
               "Check SLACK_BOT_TOKEN and SLACK_API_URL.", file=sys.stderr)  # fmt: skip
         return 1
@@ -88,25 +85,26 @@ def main(argv: list[str] | None = None) -> int:
     # writes are finished and a final snapshot is written.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        _connect(settings, services, app)
+        _connect(settings, bot)
     except (SlackApiError, OSError) as error:  # e.g. a refused app token, a port in use
         print(f"The bot stopped: {error}", file=sys.stderr)
         return 1
     finally:
-        services.close()
+        bot.close()
     return 0
 
 
-def _connect(settings: Settings, services: Services, app: App) -> None:
-    notifications = Notifications(services, app.client)
-    services.on_close(notifications.stop)
+def _connect(settings: Settings, bot: Bot) -> None:
     # Reload the programme on SIGHUP too, off the signal handler's thread.
-    signal.signal(signal.SIGHUP, lambda *_: services.background.run(notifications.reloader.reload))
+    signal.signal(
+        signal.SIGHUP,
+        lambda *_: threading.Thread(target=bot.reloader.reload, name="reload").start(),
+    )
     if settings.slack_app_token is not None:
         token = settings.slack_app_token.get_secret_value()
-        serve_socket_mode(app, app_token=token, ready=notifications.start)
+        serve_socket_mode(bot.app, app_token=token, ready=bot.start)
     else:
-        serve_http(app, port=settings.port, ready=notifications.start)
+        serve_http(bot.app, port=settings.port, ready=bot.start)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,15 @@
-"""Build the Bolt app: its Web API client, its listeners and its error handler."""
+"""Build the bot: every part constructed and wired here, in one place, each given only what
+it uses; then the Bolt app with its listeners. `python -m bot`, the console and the tests all
+build it this way."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -13,11 +19,25 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.broadcasts import Broadcasts
+from bot.current import CurrentProgramme, Reloader
 from bot.listeners import register_listeners
-from bot.listeners.cards import CardRefresher
-from bot.services import Services
+from bot.outbox import Outbox
+from bot.programme import Programme
+from bot.programme.watch import FileWatcher
+from bot.registrations import PROMOTION, Registrations
+from bot.registrations.cards import Cards
+from bot.registrations.news import CHANGE, News
+from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
+from bot.scheduler import Scheduler
+from bot.settings import Settings
+from bot.store import BROADCAST_KIND, Store
 
 logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class _TokenFromClient(logging.Filter):
@@ -31,39 +51,80 @@ class _TokenFromClient(logging.Filter):
 _TOKEN_FROM_CLIENT = _TokenFromClient()
 
 
-def web_client(token: str, base_url: str) -> WebClient:
-    """A Web API client for `base_url` that waits out rate limits and retries server errors.
-
-    The retries sleep on the calling thread, so it is only used after a request is acknowledged.
-    """
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=10,
-        retry_handlers=[
+def web_client(token: str, base_url: str, *, retries: bool = True) -> WebClient:
+    """A Web API client for `base_url`; with `retries`, one that waits out rate limits and
+    retries server errors. Those retries sleep on the calling thread, so it is only used after
+    a request is acknowledged; the outbox paces and retries by itself (`retries=False`)."""
+    handlers = (
+        [
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
-        ],
+        ]
+        if retries
+        else []
     )
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
-def build_app(
-    services: Services,
+@dataclass
+class Bot:
+    """The built bot: the Bolt app and the parts that run beside it."""
+
+    app: App
+    store: Store
+    current: CurrentProgramme
+    scheduler: Scheduler
+    outbox: Outbox
+    registrations: Registrations
+    cards: Cards
+    reminders: Reminders
+    broadcasts: Broadcasts
+    reloader: Reloader
+    watcher: FileWatcher
+
+    def start(self) -> None:
+        """Once Slack is connected: run the schedule, resume the outbox, watch the programme."""
+        self.scheduler.start()
+        self.reminders.schedule()
+        self.broadcasts.resume()
+        self.outbox.start()
+        self.watcher.start()
+
+    def close(self) -> None:
+        """Stop everything, then finish writing and close the store."""
+        self.watcher.stop()
+        self.scheduler.shutdown()
+        self.outbox.close()
+        self.cards.close()
+        self.store.close()
+
+
+def build_bot(
+    settings: Settings,
+    programme: Programme,
+    store: Store,
     *,
     client: WebClient | None = None,
+    clock: Callable[[], datetime] = utc_now,
     listener_executor: Executor | None = None,
     card_interval: float = 3.0,
-) -> App:
-    """The Bolt app for `services`. `client` defaults to one for the configured Slack API.
+    watch_interval: float = 2.0,
+    outbox_options: dict[str, Any] | None = None,
+) -> Bot:
+    """The bot for `settings`, serving `programme` from `store`. `client` defaults to clients
+    for the configured Slack API (one that retries for replies, one that does not for the
+    outbox); a given client (the console's) serves both.
 
     Listeners run on the request's own thread and answer inside their acknowledgement;
     anything slower (Web API calls) runs afterwards as a lazy listener on `listener_executor`.
     """
-    settings = services.settings
     if client is None:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
         client = web_client(token, settings.slack_api_url)
+        outbox_client = web_client(token, settings.slack_api_url, retries=False)
+    else:
+        outbox_client = client
     secret = settings.slack_signing_secret
     bolt_logger = logging.getLogger("bot.bolt")
     bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
@@ -75,8 +136,72 @@ def build_app(
         listener_executor=listener_executor,
         logger=bolt_logger,
     )
-    register_listeners(app, services)
-    cards = CardRefresher(services, app.client, interval=card_interval)
-    services.on_change = cards.touch
-    services.on_close(cards.close)
-    return app
+
+    current = CurrentProgramme(programme)
+    scheduler = Scheduler(programme.tz)
+    cards = Cards(
+        store=store,
+        current=current,
+        client=client,
+        emoji=settings.register_emoji,
+        interval=card_interval,
+    )
+    registrations = Registrations(store=store, current=current, changed=cards.touch)
+    news = News(
+        store=store, current=current, registrations=registrations, touch=cards.touch, clock=clock
+    )
+    channel = settings.announcements_channel
+    reminders = Reminders(
+        store=store,
+        current=current,
+        scheduler=scheduler,
+        offsets=settings.reminder_offsets,
+        channel=channel if settings.announce_starting_soon else None,
+        clock=clock,
+    )
+    broadcasts = Broadcasts(
+        store=store,
+        current=current,
+        scheduler=scheduler,
+        client=client,
+        channel=channel,
+        expiry=settings.broadcast_expiry,
+        clock=clock,
+    )
+    outbox = Outbox(store, outbox_client, clock=clock, **(outbox_options or {}))
+    outbox.handle(REMINDER, render=reminders.render)
+    outbox.handle(STARTING_SOON, render=reminders.render_starting_soon)
+    outbox.handle(PROMOTION, render=news.render_promotion)
+    outbox.handle(CHANGE, render=lambda entry, now: None)  # drawn when added: entry.message
+    outbox.handle(BROADCAST_KIND, render=broadcasts.render, settled=broadcasts.settled)
+    reloader = Reloader(
+        settings.programme_path,
+        current,
+        then=[reminders.programme_changed, news.programme_changed],
+    )
+    watcher = FileWatcher(settings.programme_path, reloader.reload, interval=watch_interval)
+
+    register_listeners(
+        app,
+        current=current,
+        registrations=registrations,
+        cards=cards,
+        broadcasts=broadcasts,
+        organisers=frozenset(settings.organiser_ids),
+        channel=channel,
+        emoji=settings.register_emoji,
+        clock=clock,
+    )
+    return Bot(
+        app=app,
+        store=store,
+        current=current,
+        scheduler=scheduler,
+        outbox=outbox,
+        registrations=registrations,
+        cards=cards,
+        reminders=reminders,
+        broadcasts=broadcasts,
+        reloader=reloader,
+        watcher=watcher,
+    )

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     )
     register_emoji: str = "white_check_mark"
     announce_starting_soon: bool = True
+    broadcast_expiry: Annotated[timedelta, NoDecode] = timedelta(hours=24)
     log_level: str = "INFO"
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
@@ -117,6 +118,16 @@ class Settings(BaseSettings):
             if any(offset <= timedelta(0) for offset in offsets):
                 raise ValueError("durations must be more than zero")
             return tuple(sorted(set(offsets), reverse=True))
+        return value
+
+    @field_validator("broadcast_expiry", mode="before")
+    @classmethod
+    def _expiry(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            expiry = parse_duration(value)
+            if expiry <= timedelta(0):
+                raise ValueError("must be more than zero, such as 24h")
+            return expiry
         return value
 
     @field_validator("register_emoji")

@@ -1,4 +1,6 @@
-"""Shared fixtures: the fake Slack, and the real bot served over HTTP against it."""
+"""Shared fixtures: the fake Slack, and the real bot against it: in this process through
+`app.dispatch` with the in-memory store (`bot`), or served over HTTP by waitress with the
+durable store (`served_bot`)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,14 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from slack_bolt import App
 
-from bot.app import build_app
+from bot.app import Bot, build_bot
 from bot.programme import load_programme
 from bot.server import EVENTS_PATH, wsgi_app
-from bot.services import Services
 from bot.settings import Settings
-from bot.store import open_store
+from bot.store import MemoryStore, Store, open_store
 from tests.support.fake_slack import FakeSlack
-from tests.support.slack_requests import SignedRequests
+from tests.support.slack_requests import DispatchedRequests, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 
 
@@ -52,13 +53,27 @@ class Clock:
 
 @dataclass
 class RunningBot:
-    """The real app served by waitress, its fake Slack, and a way to send it signed requests."""
+    """The real bot, its fake Slack, and a way to send it signed requests."""
 
     slack: FakeSlack
     send: SignedRequests
-    services: Services
+    parts: Bot
     clock: Clock
     app: App
+    settings: Settings
+
+    @property
+    def store(self) -> Store:
+        return self.parts.store
+
+    def restart(self, *, clock: Clock | None = None) -> Bot:
+        """Stop this bot (a durable one) and start another on its database, as `python -m
+        bot` would after a restart; the caller closes it."""
+        self.parts.close()
+        store = open_store(self.settings.database_path)
+        parts = build_test_bot(self.slack, self.settings, store, clock or self.clock)
+        parts.start()
+        return parts
 
 
 ORGANISER = "U0ORGANISER"
@@ -96,6 +111,36 @@ def settings_overrides() -> dict[str, Any]:
     return {}
 
 
+# Fast outbox retries, so outage tests take seconds.
+OUTBOX_OPTIONS = {"backoff": 0.05, "max_backoff": 0.5}
+
+
+def build_test_bot(
+    fake: FakeSlack,
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+) -> Bot:
+    """The bot as `python -m bot` builds it, quick to refresh cards and to retry."""
+    programme, _ = load_programme(settings.programme_path)
+    return build_bot(
+        settings,
+        programme,
+        store,
+        clock=clock,
+        card_interval=0.2,
+        watch_interval=0.1,
+        outbox_options=OUTBOX_OPTIONS,
+    )
+
+
+def start_senders(parts: Bot) -> None:
+    """Start the scheduler and the outbox, but not the reminder plan or the file watcher
+    (`parts.start()` starts everything, as `python -m bot` does once connected)."""
+    parts.scheduler.start()
+    parts.outbox.start()
+
+
 @pytest.fixture
 def bot(
     fake_slack: FakeSlack,
@@ -104,19 +149,40 @@ def bot(
     clock: Clock,
     settings_overrides: dict[str, Any],
 ) -> Iterator[RunningBot]:
-    """The bot, built as `python -m bot` builds it, answering signed requests over HTTP."""
+    """The bot with the in-memory store, given signed requests through `app.dispatch`."""
     settings = bot_settings(
         fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
     )
-    programme, _ = load_programme(programme_path)
-    store = open_store(settings.database_path)
-    services = Services(settings=settings, programme=programme, store=store, clock=clock)
-    app = build_app(services, card_interval=0.2)
+    parts = build_test_bot(fake_slack, settings, MemoryStore(), clock)
+    start_senders(parts)
     try:
-        with WsgiServer(wsgi_app(app)) as server:
+        send = DispatchedRequests(
+            parts.app.dispatch, SIGNING_SECRET, response_url=fake_slack.response_url
+        )
+        yield RunningBot(fake_slack, send, parts, clock, parts.app, settings)
+    finally:
+        parts.close()
+
+
+@pytest.fixture
+def served_bot(
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    programme_path: Path,
+    clock: Clock,
+    settings_overrides: dict[str, Any],
+) -> Iterator[RunningBot]:
+    """The bot with the durable store, served by waitress over HTTP on 127.0.0.1."""
+    settings = bot_settings(
+        fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
+    )
+    parts = build_test_bot(fake_slack, settings, open_store(settings.database_path), clock)
+    start_senders(parts)
+    try:
+        with WsgiServer(wsgi_app(parts.app)) as server:
             send = SignedRequests(
                 server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url
             )
-            yield RunningBot(fake_slack, send, services, clock, app)
+            yield RunningBot(fake_slack, send, parts, clock, parts.app, settings)
     finally:
-        services.close()
+        parts.close()

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.store import TinyDBStore
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack
@@ -308,3 +309,56 @@ def test_a_port_in_use_is_a_clear_message(tmp_path: Path, fake_slack: FakeSlack)
     assert result.returncode == 1
     assert "The bot stopped:" in result.stderr and "Address already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    people = [f"U{n:04d}" for n in range(150)]
+    store = TinyDBStore(tmp_path / "bot.json")
+    for user in people:
+        store.register(user_id=user, session_id="tue-racism", capacity=None)
+    store.close()
+    fake_slack.limit_rate("chat.postMessage", per_second=40)  # about four seconds of sending
+    port = free_port()
+    settings = http_settings(fake_slack, port) | {
+        "ORGANISER_IDS": "U0ORGANISER",
+        "ANNOUNCEMENTS_CHANNEL": "C0ANNOUNCE",
+    }
+    send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET,
+                          response_url=fake_slack.response_url)  # fmt: skip
+
+    def delivered() -> list[str]:
+        calls = fake_slack.calls_to("chat.postMessage")
+        return [c.args["channel"] for c in calls if c.args.get("text") == "Hello" and not c.failed]
+
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        assert send.command("/announce", "Hello", user_id="U0ORGANISER").status == 200
+        (preview,) = fake_slack.wait_for("chat.postMessage", timeout=8)
+        controls = next(b for b in preview.args["blocks"] if b["type"] == "actions")
+        select, send_now = controls["elements"][0], controls["elements"][1]
+        option = next(o for o in select["options"] if o["value"] == "session:tue-racism")
+        choose = select | {"block_id": controls["block_id"], "selected_option": option}
+        assert send.action([choose], user_id="U0ORGANISER").status == 200
+        fake_slack.wait_for("chat.update", timeout=8)  # the audience is chosen
+        assert send.action([send_now], user_id="U0ORGANISER").status == 200
+        deadline = time.monotonic() + 10
+        while len(delivered()) < 40:
+            assert time.monotonic() < deadline, "the broadcast did not start"
+            time.sleep(0.02)
+        process.kill()  # no goodbye: SIGKILL, part-way through
+        process.wait(timeout=5)
+    before = len(delivered())
+    assert before < len(people), "it finished before the kill; the test proves nothing"
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        deadline = time.monotonic() + 20
+        while set(delivered()) != set(people):
+            assert time.monotonic() < deadline, f"{len(set(delivered()))} of {len(people)}"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        finished = [json.dumps(c.args["blocks"]) for c in fake_slack.calls_to("chat.update")]
+    repeats = len(delivered()) - len(people)
+    assert repeats <= 4, f"{repeats} people got it twice: more than the messages in flight"
+    assert "Sent to 150 of 150" in finished[-1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, local_fallback, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
-from bot.store import Broadcast
+from bot.store import Broadcast, Entry
 
 OPTIONS_LIMIT = 100
 
@@ -50,6 +52,9 @@ def describe_status(broadcast: Broadcast, tz: ZoneInfo) -> str:
     if broadcast.status == "scheduled" and broadcast.send_at:
         when = _when(broadcast.send_at, tz)
         return f":clock3: Scheduled for {when}. `/announce scheduled` lists it."
+    if broadcast.status == "cancelled" and broadcast.delivered:
+        done = f"{broadcast.delivered:,} of {broadcast.recipients:,}"
+        return f":x: Cancelled after it was sent to {done}; the rest were not sent."
     if broadcast.status == "cancelled":
         return ":x: Cancelled: nothing was sent."
     if broadcast.status == "sending":
@@ -115,11 +120,21 @@ def later_modal(broadcast_id: str, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def history_message(broadcasts: list[Broadcast], labels: dict[str, str], tz: ZoneInfo) -> Message:
-    """`/announce history`: the recent broadcasts, who sent them, to whom, and how it went."""
+def history_message(
+    broadcasts: list[Broadcast],
+    labels: dict[str, str],
+    tz: ZoneInfo,
+    *,
+    problems: Sequence[Entry] = (),
+) -> Message:
+    """`/announce history`: the recent broadcasts, who sent them, to whom, and how it went;
+    and what the bot could not deliver lately (`problems`: failed or expired messages)."""
+    trouble = [context(_problems(problems))] if problems else []
     if not broadcasts:
-        return Message(text="No announcements yet.", blocks=[section("No announcements yet.")])
-    blocks: list[Block] = [header("Recent announcements")]
+        return Message(
+            text="No announcements yet.", blocks=[section("No announcements yet."), *trouble]
+        )
+    blocks: list[Block] = [header("Recent announcements"), *trouble]
     for item in broadcasts:
         when = _when(item.sent_at or item.send_at or item.created_at, tz)
         audience = escape(labels.get(item.audience, item.audience))
@@ -131,6 +146,28 @@ def history_message(broadcasts: list[Broadcast], labels: dict[str, str], tz: Zon
             )
         )
     return Message(text=f"{len(broadcasts)} recent announcements.", blocks=blocks[:50])
+
+
+_NAMES = {
+    "reminder": "reminder",
+    "starting_soon": "“starting soon” post",
+    "broadcast": "announcement message",
+    "promotion": "waitlist place message",
+    "change": "programme change message",
+}
+
+
+def _problems(problems: Sequence[Entry]) -> str:
+    """ ":warning: Not delivered in the last day: 3 reminders expired (Slack was failing);
+    1 announcement message failed (user_not_found)"."""
+    counts = Counter((entry.kind, entry.status, entry.detail if entry.status == "failed" else "")
+                     for entry in problems)  # fmt: skip
+    parts = []
+    for (kind, status, detail), count in sorted(counts.items()):
+        name = _NAMES.get(kind, kind) + ("" if count == 1 else "s")
+        why = f" ({escape(detail)})" if detail else " (Slack kept failing)"
+        parts.append(f"{count:,} {name} {status}{why}")
+    return ":warning: Not delivered in the last day: " + "; ".join(parts[:10]) + "."
 
 
 def scheduled_message(broadcasts: list[Broadcast], tz: ZoneInfo) -> Message:

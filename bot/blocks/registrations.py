@@ -149,6 +149,13 @@ def session_card(
     return Message(text=text, blocks=blocks)
 
 
+def cancelled_card(session: Session, tz: ZoneInfo) -> Message:
+    """A session's card once the session has been removed from the programme."""
+    title = escape(truncate(session.title, 200))
+    line = f":no_entry: *{title}* ({_when(session, tz, plain=True)}) has been cancelled."
+    return Message(text=line.replace("*", ""), blocks=[section(line)])
+
+
 def _when(session: Session, tz: ZoneInfo, *, plain: bool = False) -> str:
     start, end = session.start.astimezone(tz), session.end.astimezone(tz)
     return plain_time_range(start, end) if plain else slack_time_range(start, end)

@@ -16,10 +16,12 @@ from typing import Any, TextIO
 from slack_bolt import App, BoltContext, BoltResponse, Say
 from slack_bolt.request import BoltRequest
 
-from bot.app import build_app
+from bot.app import Bot, build_bot
 from bot.console.client import ConsoleClient
 from bot.console.render import render_message
-from bot.services import Services
+from bot.programme import Programme
+from bot.settings import Settings
+from bot.store import MemoryStore
 
 USER_ID = "U0CONSOLEUSER"
 CHANNEL_ID = "D0CONSOLE"
@@ -43,12 +45,22 @@ class InlineExecutor(Executor):
 class Console:
     """Sends what a person types to the app as Slack would, and prints the bot's replies."""
 
-    def __init__(self, services: Services, write: Callable[[str], object], *, colour: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        programme: Programme,
+        write: Callable[[str], object],
+        *,
+        colour: bool,
+    ) -> None:
         self._write = write
         self._colour = colour
         self._ids = itertools.count(1)
         client = ConsoleClient(show=self.show)
-        self.app: App = build_app(services, client=client, listener_executor=InlineExecutor())
+        self.bot: Bot = build_bot(
+            settings, programme, MemoryStore(), client=client, listener_executor=InlineExecutor()
+        )
+        self.app: App = self.bot.app
 
         def use_console_client(
             context: BoltContext, next: Callable[[], BoltResponse]
@@ -109,18 +121,26 @@ class Console:
         }
 
 
-def run_console(services: Services, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def run_console(
+    settings: Settings,
+    programme: Programme,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+) -> int:
     """Read lines until end of input; return the exit status."""
     logging.getLogger("bot.bolt").setLevel(logging.ERROR)  # no "unhandled request" advice
-    console = Console(services, stdout.write, colour=stdout.isatty())
+    console = Console(settings, programme, stdout.write, colour=stdout.isatty())
     interactive = stdin.isatty()
     stdout.write(BANNER + "\n\n")
-    while True:
-        if interactive:
-            stdout.write("> ")
+    try:
+        while True:
+            if interactive:
+                stdout.write("> ")
+                stdout.flush()
+            line = stdin.readline()
+            if not line or line.strip().lower() in {"quit", "exit"}:
+                return 0
+            console.handle(line)
             stdout.flush()
-        line = stdin.readline()
-        if not line or line.strip().lower() in {"quit", "exit"}:
-            return 0
-        console.handle(line)
-        stdout.flush()
+    finally:
+        console.bot.close()

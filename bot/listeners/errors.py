@@ -19,6 +19,14 @@ logger = logging.getLogger(__name__)
 SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
 
 
+def bind(listener: Callable[..., None], **parts: Any) -> Callable[..., None]:
+    """`listener` with its keyword-only arguments (the parts it uses) filled in. Bolt reads the
+    other argument names and passes those (`ack`, `command`, `client`…)."""
+    bound = functools.partial(listener, **parts)
+    functools.update_wrapper(bound, listener)
+    return bound
+
+
 def acknowledge(ack: Ack) -> None:
     """Acknowledge at once; the lazy listeners do the rest."""
     ack()

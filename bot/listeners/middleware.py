@@ -1,7 +1,7 @@
-"""Global middleware: hand listeners their services; drop repeated deliveries of one event.
+"""Global middleware: drop repeated deliveries of one event.
 
-Both are `Middleware` subclasses rather than plain functions: Bolt then calls them directly
-instead of building keyword arguments for each request, which keeps acknowledgements fast.
+A `Middleware` subclass rather than a plain function: Bolt then calls it directly instead of
+building keyword arguments for each request, which keeps acknowledgements fast.
 """
 
 from __future__ import annotations
@@ -14,28 +14,12 @@ from cachetools import TTLCache
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
-from bot.services import Services
-
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, services: Services) -> None:
+def register(app: App) -> None:
     """Install the middleware on `app`."""
-    app.use(ProvideServices(services))
     app.use(EventDeduplicator())
-
-
-class ProvideServices(Middleware):
-    """Puts the `Services` into every request's context, where listeners find them."""
-
-    def __init__(self, services: Services) -> None:
-        self._services = services
-
-    def process(
-        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
-    ) -> BoltResponse | None:
-        req.context["services"] = self._services
-        return next()
 
 
 class EventDeduplicator(Middleware):

@@ -1,21 +1,75 @@
-"""The one path from a person's words to a reply, shared by commands, messages and mentions."""
+"""The one path from a person's words to a reply, shared by commands, messages and mentions,
+and from a pressed button back to the view it was pressed in."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
 
 from bot.blocks.formatting import Message, from_slack_text
+from bot.blocks.registrations import agenda_message, home_view
 from bot.blocks.sessions import answer_message
-from bot.services import services_from
+from bot.blocks.values import Origin
+from bot.current import CurrentProgramme
+from bot.registrations import Registrations
 
 MAX_QUESTION = 500
+UPCOMING = 3
 
 
-def reply_to_question(context: Any, slack_text: str, *, user_id: str) -> Message:
-    """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s registrations."""
-    services = services_from(context)
-    now = services.clock()
-    question = from_slack_text(slack_text)[:MAX_QUESTION]
-    answer = services.answerer.answer(question, now=now)
-    seats = services.registrations.seats(user_id=user_id) if answer.sessions else {}
-    return answer_message(answer, services.programme.tz, seats=seats, asked_at=now.timestamp())
+class Replies:
+    """Draws answers, agendas and the Home tab for one person, as they stand now."""
+
+    def __init__(
+        self,
+        *,
+        current: CurrentProgramme,
+        registrations: Registrations,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._current = current
+        self._registrations = registrations
+        self.clock = clock
+
+    def to_question(self, slack_text: str, *, user_id: str) -> Message:
+        """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats."""
+        now = self.clock()
+        question = from_slack_text(slack_text)[:MAX_QUESTION]
+        answer = self._current.answerer.answer(question, now=now)
+        seats = self._registrations.seats(user_id=user_id) if answer.sessions else {}
+        tz = self._current.programme.tz
+        return answer_message(answer, tz, seats=seats, asked_at=now.timestamp())
+
+    def redraw(self, origin: Origin, *, user_id: str, notice: str | None = None) -> Message:
+        """The answer a button sat under, asked again as at the time it was first asked."""
+        answer = self._current.answerer.answer(
+            origin.query, now=datetime.fromtimestamp(origin.asked_at, UTC)
+        )
+        return answer_message(
+            answer,
+            self._current.programme.tz,
+            seats=self._registrations.seats(user_id=user_id),
+            page=origin.page,
+            asked_at=origin.asked_at,
+            notice=notice,
+        )
+
+    def agenda(self, *, user_id: str, notice: str | None = None) -> Message:
+        """`/mysessions`: the person's sessions by day."""
+        agenda = self._registrations.agenda(user_id=user_id)
+        return agenda_message(agenda, self._current.programme.tz, notice=notice)
+
+    def publish_home(self, client: WebClient, *, user_id: str, notice: str | None = None) -> None:
+        """Publish `user_id`'s Home tab as they stand now."""
+        programme, now = self._current.programme, self.clock()
+        upcoming = [s for s in programme.sessions if s.start > now][:UPCOMING]
+        view = home_view(
+            self._registrations.agenda(user_id=user_id),
+            upcoming,
+            self._registrations.seats(user_id=user_id),
+            programme.tz,
+            notice=notice,
+        )
+        client.views_publish(user_id=user_id, view=view)

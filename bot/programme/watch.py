@@ -22,7 +22,8 @@ class FileWatcher:
         self._thread = threading.Thread(target=self._loop, name="programme-watch", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        if not self._thread.is_alive() and not self._stop.is_set():
+            self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()

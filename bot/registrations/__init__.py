@@ -1,5 +1,6 @@
-"""Registering people for sessions: the rules on top of the store. Knows nothing of Slack."""
+"""Registering people for sessions: the rules on top of the store (`service`, no Slack), the
+session cards (`cards`) and what registrants are told unasked (`news`)."""
 
-from bot.registrations.service import Agenda, Change, Registrations
+from bot.registrations.service import PROMOTION, Agenda, Change, Registrations
 
-__all__ = ["Agenda", "Change", "Registrations"]
+__all__ = ["PROMOTION", "Agenda", "Change", "Registrations"]

@@ -6,7 +6,7 @@ import csv
 import io
 
 from bot.programme import Programme
-from bot.store import Store
+from bot.registrations.service import Registrations
 
 HEADER = ("session_id", "title", "start", "registered", "waitlisted", "registrants")
 
@@ -14,20 +14,21 @@ HEADER = ("session_id", "title", "start", "registered", "waitlisted", "registran
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def attendance_csv(programme: Programme, store: Store) -> str:
+def attendance_csv(programme: Programme, registrations: Registrations) -> str:
     """The attendance CSV: a header, then each session of `programme` in programme order."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
     for session in programme.sessions:
-        registrants = store.registrants(session_id=session.id)
+        registrants = registrations.registrants(session_id=session.id)
+        _, waiting = registrations.counts(session_id=session.id)
         writer.writerow(
             (
                 defuse(session.id),
                 defuse(session.title),
                 session.start.astimezone(programme.tz).isoformat(),
                 len(registrants),
-                len(store.waitlist(session_id=session.id)),
+                waiting,
                 " ".join(registrants),
             )
         )

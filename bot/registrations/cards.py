@@ -1,38 +1,69 @@
-"""Session cards in the announcements channel: keeping their registration counts current."""
+"""Session cards in the announcements channel: posting a day's cards and keeping their counts
+current. The one place that draws and updates cards."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import date
+from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.blocks.registrations import session_card
-from bot.services import Services
+from bot.blocks.registrations import cancelled_card, session_card
+from bot.current import CurrentProgramme
+from bot.programme import Session
+from bot.store import Card, Store
 
 logger = logging.getLogger(__name__)
 
 
-class CardRefresher:
-    """Keeps the counts on session cards current without flooding Slack: changes are noted
-    as they happen, and each changed session's cards are updated at most once per `interval`
-    seconds (`chat.update` allows about 50 calls a minute)."""
+class Cards:
+    """Posts session cards, and keeps their counts current without flooding Slack: changes are
+    noted as they happen, and each changed session's cards are updated at most once per
+    `interval` seconds (`chat.update` allows about 50 calls a minute)."""
 
-    def __init__(self, services: Services, client: WebClient, *, interval: float = 3.0) -> None:
-        self._services = services
+    def __init__(
+        self,
+        *,
+        store: Store,
+        current: CurrentProgramme,
+        client: WebClient,
+        emoji: str,
+        interval: float = 3.0,
+    ) -> None:
+        self._store = store
+        self._current = current
         self._client = client
+        self._emoji = emoji
         self._interval = interval
-        self._dirty: set[str] = set()
+        self._dirty: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._changed = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="card-refresher", daemon=True)
+        self._thread = threading.Thread(target=self._loop, name="cards", daemon=True)
         self._thread.start()
 
-    def touch(self, session_id: str) -> None:
-        """The registrations of `session_id` changed."""
+    def post_day(self, *, day: date, channel: str) -> int:
+        """Post a card for each of `day`'s sessions to `channel`, remember it, and add the
+        emoji so that registering is one tap. Returns how many were posted."""
+        sessions = self._current.programme.on_day(day)
+        for session in sessions:
+            posted = self._client.chat_postMessage(channel=channel, **self._card(session))
+            channel_id, ts = posted["channel"], posted["ts"]
+            self._store.save_card(card=Card(session.id, channel_id, ts))
+            self._client.reactions_add(channel=channel_id, timestamp=ts, name=self._emoji)
+        return len(sessions)
+
+    def session_at(self, *, channel_id: str, message_ts: str) -> str | None:
+        """The id of the session whose card is that message, if it is one."""
+        card = self._store.card_at(channel_id=channel_id, message_ts=message_ts)
+        return card.session_id if card else None
+
+    def touch(self, session: Session) -> None:
+        """`session` changed (its registrations, or the session itself): refresh its cards."""
         with self._lock:
-            self._dirty.add(session_id)
+            self._dirty[session.id] = session
         self._changed.set()
 
     def close(self) -> None:
@@ -47,29 +78,29 @@ class CardRefresher:
             self._stop.wait(self._interval)  # gather a burst of changes into one update
             self._changed.clear()
             with self._lock:
-                dirty, self._dirty = self._dirty, set()
+                dirty, self._dirty = self._dirty, {}
             for session_id in sorted(dirty):
                 try:
-                    self.refresh(session_id)
+                    self.refresh(dirty[session_id])
                 except Exception:
                     logger.exception("Could not refresh the cards of session %s", session_id)
 
-    def refresh(self, session_id: str) -> None:
-        """Update every card of one session with its current counts."""
-        services = self._services
-        session = services.programme.by_id.get(session_id)
-        cards = services.store.cards_for(session_id=session_id)
-        if session is None or not cards:
+    def refresh(self, session: Session) -> None:
+        """Update every card of one session as it now stands (cancelled, if it has gone)."""
+        cards = self._store.cards_for(session_id=session.id)
+        if not cards:
             return
-        registered, waiting = services.registrations.counts(session=session)
-        message = session_card(
-            session,
-            services.programme.tz,
-            emoji=services.settings.register_emoji,
-            registered=registered,
-            waiting=waiting,
-        )
+        current = self._current.programme.by_id.get(session.id)
+        if current is None:
+            message = cancelled_card(session, self._current.programme.tz).as_kwargs()
+        else:
+            message = self._card(current)
         for card in cards:
-            self._client.chat_update(
-                channel=card.channel_id, ts=card.message_ts, **message.as_kwargs()
-            )
+            self._client.chat_update(channel=card.channel_id, ts=card.message_ts, **message)
+
+    def _card(self, session: Session) -> dict[str, Any]:
+        registered = len(self._store.registrants(session_id=session.id))
+        waiting = len(self._store.waitlist(session_id=session.id))
+        tz = self._current.programme.tz
+        card = session_card(session, tz, emoji=self._emoji, registered=registered, waiting=waiting)
+        return card.as_kwargs()

@@ -1,12 +1,22 @@
-"""Register and unregister people, and read their agenda. Free of Slack and of storage details."""
+"""Register and unregister people, and read their agenda. Free of Slack and of storage details.
+
+This is the one path for every registration change, whichever way it came (command, button
+or reaction): the change is on disk when a call returns, with the news for whoever it moved
+off the waitlist already in the outbox, and the session's cards are told to refresh.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.current import CurrentProgramme
 from bot.programme import Programme, Session
-from bot.store import NO_SEAT, Seat, Store
+from bot.store import NO_SEAT, Notice, Seat, Store
+
+PROMOTION = "promotion"
+"""The outbox kind of "a place came free: you're registered"."""
 
 ChangeKind = Literal[
     "registered",
@@ -42,56 +52,108 @@ class Agenda:
     overlaps: tuple[tuple[Session, Session], ...]
 
 
-class Registrations:
-    """Registrations for one programme, kept in `store`."""
+def promotion_notice(session: Session) -> Notice:
+    """The outbox entry for someone moved off `session`'s waitlist: worth sending until it
+    starts."""
+    return Notice(kind=PROMOTION, subject=session.id, deadline=session.start)
 
-    def __init__(self, *, store: Store, programme: Programme) -> None:
-        self.store = store
-        self.programme = programme
+
+class Registrations:
+    """Registrations for the programme in force, kept in `store`. `changed(session)` is called
+    after each change (to refresh the session's cards)."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        current: CurrentProgramme,
+        changed: Callable[[Session], None] = lambda session: None,
+    ) -> None:
+        self._store = store
+        self._current = current
+        self._changed = changed
+
+    @property
+    def programme(self) -> Programme:
+        """The programme in force."""
+        return self._current.programme
 
     def register(self, *, user_id: str, session: Session) -> Change:
         """Register `user_id`, or put them on the waitlist when the session is full."""
-        result = self.store.register(
+        result = self._store.register(
             user_id=user_id, session_id=session.id, capacity=session.capacity
         )
         if result.seat.state == "registered":
             kind: ChangeKind = "registered" if result.changed else "already_registered"
         else:
             kind = "waitlisted" if result.changed else "already_waitlisted"
+        if result.changed:
+            self._changed(session)
         return Change(kind=kind, session=session, seat=result.seat)
 
     def unregister(self, *, user_id: str, session: Session) -> Change:
-        """Take `user_id` off the session or its waitlist."""
-        result = self.store.unregister(
-            user_id=user_id, session_id=session.id, capacity=session.capacity
+        """Take `user_id` off the session or its waitlist; whoever takes the place is told."""
+        result = self._store.unregister(
+            user_id=user_id,
+            session_id=session.id,
+            capacity=session.capacity,
+            notice=promotion_notice(session),
         )
         kinds: dict[str, ChangeKind] = {
             "registered": "unregistered",
             "waitlisted": "left_waitlist",
             "none": "not_registered",
         }
-        return Change(
+        change = Change(
             kind=kinds[result.previous.state],
             session=session,
             seat=NO_SEAT,
             promoted=result.promoted,
         )
+        if change.changed:
+            self._changed(session)
+        return change
+
+    def fill(self, *, session: Session) -> list[str]:
+        """After `session` was given more places: move people off its waitlist, first in line
+        first, each told through the outbox. Returns those moved."""
+        promoted = self._store.fill(
+            session_id=session.id, capacity=session.capacity, notice=promotion_notice(session)
+        )
+        if promoted:
+            self._changed(session)
+        return promoted
+
+    def seat(self, *, user_id: str, session_id: str) -> Seat:
+        """Where `user_id` stands for one session."""
+        return self._store.seat(user_id=user_id, session_id=session_id)
 
     def seats(self, *, user_id: str) -> dict[str, Seat]:
         """The person's seat for every session they hold one for."""
-        return self.store.seats_of(user_id=user_id)
+        return self._store.seats_of(user_id=user_id)
 
-    def counts(self, *, session: Session) -> tuple[int, int]:
+    def counts(self, *, session_id: str) -> tuple[int, int]:
         """(registered, waiting) for the session."""
-        registered = len(self.store.registrants(session_id=session.id))
-        return registered, len(self.store.waitlist(session_id=session.id))
+        registered = len(self._store.registrants(session_id=session_id))
+        return registered, len(self._store.waitlist(session_id=session_id))
+
+    def registrants(self, *, session_id: str) -> list[str]:
+        """Who is registered, in the order they registered."""
+        return self._store.registrants(session_id=session_id)
+
+    def holders(self, *, session_id: str) -> list[str]:
+        """Everyone registered or waiting for the session."""
+        session = session_id
+        return self._store.registrants(session_id=session) + self._store.waitlist(
+            session_id=session
+        )
 
     def agenda(self, *, user_id: str) -> Agenda:
         """The person's sessions in time order, and which of them overlap."""
-        seats = self.store.seats_of(user_id=user_id)
+        seats = self._store.seats_of(user_id=user_id)
         entries = tuple(
             (session, seats[session.id])
-            for session in self.programme.sessions
+            for session in self._current.programme.sessions
             if session.id in seats
         )
         registered = [session for session, seat in entries if seat.state == "registered"]

@@ -1,16 +1,11 @@
-"""Reminders: the plan (which reminder goes out when), its wording, and the scheduler.
-
-Nothing here talks to Slack: the scheduler calls back `run(session_id, offset, late)` and the
-caller fans out to registrants at that moment.
-"""
+"""Reminders: the plan (which reminder goes out when; pure), its wording, and the jobs that
+put each batch in the outbox at its moment and draw each reminder when it is sent."""
 
 from bot.reminders.plan import Reminder, Skipped, due_time, job_id, plan_reminders
-from bot.reminders.scheduler import ReminderScheduler
 from bot.reminders.wording import offset_words, starts_words
 
 __all__ = [
     "Reminder",
-    "ReminderScheduler",
     "Skipped",
     "due_time",
     "job_id",

@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.store.durable import TinyDBStore
+from bot.store.memory import MemoryStore
 from bot.store.model import (
+    BROADCAST_KIND,
     NO_SEAT,
+    SETTLED,
     Broadcast,
     BroadcastStatus,
     Card,
+    Counts,
+    Entry,
+    EntryStatus,
+    Notice,
     Registered,
     Seat,
     Store,
     StoreError,
     Unregistered,
 )
-from bot.store.durable import TinyDBStore
-from bot.store.memory import MemoryStore
 
 __all__ = [
+    "BROADCAST_KIND",
     "NO_SEAT",
+    "SETTLED",
     "Broadcast",
     "BroadcastStatus",
     "Card",
+    "Counts",
+    "Entry",
+    "EntryStatus",
+    "Notice",
     "MemoryStore",
     "Registered",
     "Seat",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from abc import abstractmethod
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.store.model import (
@@ -102,7 +102,11 @@ class StateBackedStore(Store):
         entries: Sequence[Entry] = (),
     ) -> Broadcast | None:
         op = broadcast_change_op(
-            broadcast_id=broadcast_id, when=when, changes=changes, entries=list(entries)
+            broadcast_id=broadcast_id,
+            when=when,
+            changes=changes,
+            entries=list(entries),
+            at=datetime.now(UTC),
         )
         outcome = self._apply(op)
         return outcome if isinstance(outcome, Broadcast) else None

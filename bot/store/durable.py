@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Literal
 
 from bot.store.backed import StateBackedStore
-from bot.store.model import StoreError
 from bot.store.journal import JournalFile, encode
+from bot.store.model import StoreError
 from bot.store.opening import open_files
 from bot.store.ops import Op
 from bot.store.snapshot import replace_atomically, write_snapshot

@@ -65,6 +65,8 @@ class Card:
 
 
 BroadcastStatus = Literal["draft", "scheduled", "sending", "sent", "cancelled"]
+BROADCAST_KIND = "broadcast"
+"""The outbox kind of a broadcast's messages; cancelling a broadcast cancels those pending."""
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,8 @@ class Store(ABC):
     ) -> Broadcast | None:
         """If the broadcast's status is one of `when`: apply `changes` (field: value) and add
         `entries` to the outbox, in one durable step, and return the broadcast as it now is.
-        Otherwise change nothing and return None (a second Send, a late save of a preview)."""
+        Otherwise change nothing and return None (a second Send, a late save of a preview).
+        Changing the status to "cancelled" cancels its pending outbox entries in that step."""
 
     @abstractmethod
     def broadcast(self, *, broadcast_id: str) -> Broadcast | None:

@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.store.model import StoreError
 from bot.store.journal import JournalError, JournalFile, read_journal
+from bot.store.model import StoreError
 from bot.store.snapshot import SnapshotError, read_snapshot
 from bot.store.state import State
 

@@ -38,7 +38,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "card": ("session", "channel", "ts"),
     "claim": ("key", "at"),
     "broadcast": BROADCAST_FIELDS,
-    "broadcast_change": ("id", "when", "changes", "entries"),
+    "broadcast_change": ("id", "when", "changes", "entries", "at"),
     "enqueue": ("entries",),
     "settle": ("key", "status", "at", "detail"),
     "cancel_entries": ("kind", "subject", "at"),
@@ -103,7 +103,12 @@ def cancel_entries_op(*, kind: str, subject: str, at: datetime) -> Op:
 
 
 def broadcast_change_op(
-    *, broadcast_id: str, when: tuple[str, ...], changes: dict[str, Any], entries: list[Entry]
+    *,
+    broadcast_id: str,
+    when: tuple[str, ...],
+    changes: dict[str, Any],
+    entries: list[Entry],
+    at: datetime,
 ) -> Op:
     """Change some fields of a broadcast (and add entries) if its status is one of `when`."""
     unknown = set(changes) - set(BROADCAST_FIELDS) or {"id"} & set(changes)
@@ -115,7 +120,7 @@ def broadcast_change_op(
     }
     return check_op(
         {"op": "broadcast_change", "id": broadcast_id, "when": list(when), "changes": record,
-         "entries": [entry_record(e) for e in entries]}
+         "entries": [entry_record(e) for e in entries], "at": _iso(at)}
     )  # fmt: skip
 
 
@@ -280,8 +285,8 @@ def _check_broadcast_change(op: Op) -> None:
     changes = op["changes"]
     if not isinstance(changes, dict) or not set(changes) <= set(BROADCAST_FIELDS) - {"id"}:
         raise ValueError("broadcast_change: changes must be broadcast fields")
+    _check_time(op["at"], "broadcast_change: at")
     _check_entries(op)
-
 
 
 def _check_broadcast(op: Op) -> None:

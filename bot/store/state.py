@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.store.model import (
+    BROADCAST_KIND,
     NO_SEAT,
     Broadcast,
     Card,
@@ -103,7 +104,8 @@ class State:
         if kind == "broadcast":
             return self._save_broadcast(broadcast_of(op))
         if kind == "broadcast_change":
-            return self._change_broadcast(op["id"], op["when"], op["changes"], op["entries"])
+            at = datetime.fromisoformat(op["at"])
+            return self._change_broadcast(op["id"], op["when"], op["changes"], op["entries"], at)
         if kind == "enqueue":
             return self._enqueue([entry_of(record) for record in op["entries"]])
         if kind == "settle":
@@ -160,7 +162,12 @@ class State:
         return len(keys)
 
     def _change_broadcast(
-        self, broadcast_id: str, when: list[str], changes: dict[str, Any], entries: list[Any]
+        self,
+        broadcast_id: str,
+        when: list[str],
+        changes: dict[str, Any],
+        entries: list[Any],
+        at: datetime,
     ) -> Broadcast | None:
         current = self._broadcasts.get(broadcast_id)
         if current is None or current.status not in when:
@@ -169,6 +176,8 @@ class State:
         changed = broadcast_of(check_op(record))
         self._broadcasts[broadcast_id] = changed
         self._enqueue([entry_of(entry) for entry in entries])
+        if changed.status == "cancelled":
+            self._cancel(BROADCAST_KIND, broadcast_id, at)
         return changed
 
     def _register(self, user: str, session: str, capacity: int | None, at: str) -> Registered:

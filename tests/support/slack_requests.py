@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.support.slack_payloads import action_payload, command_payload, event_envelope
@@ -150,3 +151,26 @@ class SignedRequests:
 
     def _new_response_url(self) -> str | None:
         return self._response_url() if self._response_url else None
+
+
+class DispatchedRequests(SignedRequests):
+    """The same signed requests, handed to `dispatch` (a Bolt app's `dispatch`) in this
+    process instead of posted over HTTP: Bolt still checks every signature."""
+
+    def __init__(
+        self,
+        dispatch: Callable[[Any], Any],
+        signing_secret: str,
+        *,
+        response_url: Callable[[], str] | None = None,
+    ) -> None:
+        super().__init__("in-process", signing_secret, response_url=response_url)
+        self._dispatch = dispatch
+
+    def post_raw(self, body: bytes, headers: Mapping[str, str]) -> HttpResult:
+        request = BoltRequest(
+            body=body.decode("utf-8"), headers={k: [v] for k, v in headers.items()}
+        )
+        response = self._dispatch(request)
+        response_headers = {k.lower(): ", ".join(v) for k, v in response.headers.items()}
+        return HttpResult(response.status, response_headers, response.body)

@@ -1,9 +1,15 @@
 """Block Kit actions and modal submissions. Most are acknowledged at once and do their work
 afterwards; opening a modal and checking a submission happen in the acknowledgement."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
 from slack_bolt import App
 
 from bot.blocks import ids
+from bot.broadcasts import Broadcasts
 from bot.listeners.actions.announce import (
     announce_audience,
     announce_cancel,
@@ -14,20 +20,34 @@ from bot.listeners.actions.announce import (
 )
 from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.sessions import session_button
-from bot.listeners.errors import acknowledge, after_ack
+from bot.listeners.errors import acknowledge, after_ack, bind
+from bot.listeners.replies import Replies
+from bot.registrations import Registrations
 
 
-def register(app: App) -> None:
+def register(
+    app: App,
+    *,
+    replies: Replies,
+    registrations: Registrations,
+    broadcasts: Broadcasts,
+    organisers: frozenset[str],
+    clock: Callable[[], datetime],
+) -> None:
     for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
-        app.action(action_id)(ack=acknowledge, lazy=[after_ack(sessions_page)])
+        app.action(action_id)(
+            ack=acknowledge, lazy=[after_ack(bind(sessions_page, replies=replies))]
+        )
+    button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
-        app.action(action_id)(ack=acknowledge, lazy=[after_ack(session_button)])
+        app.action(action_id)(ack=acknowledge, lazy=[after_ack(button)])
+    organiser = {"broadcasts": broadcasts, "organisers": organisers}
     for action_id, listener in (
         (ids.ANNOUNCE_AUDIENCE, announce_audience),
         (ids.ANNOUNCE_SEND, announce_send),
         (ids.ANNOUNCE_CANCEL, announce_cancel),
         (ids.ANNOUNCE_UNSCHEDULE, announce_unschedule),
     ):
-        app.action(action_id)(ack=acknowledge, lazy=[after_ack(listener)])
-    app.action(ids.ANNOUNCE_LATER)(announce_later)
-    app.view(ids.ANNOUNCE_LATER_VIEW)(announce_later_submitted)
+        app.action(action_id)(ack=acknowledge, lazy=[after_ack(bind(listener, **organiser))])
+    app.action(ids.ANNOUNCE_LATER)(bind(announce_later, clock=clock, **organiser))
+    app.view(ids.ANNOUNCE_LATER_VIEW)(bind(announce_later_submitted, clock=clock, **organiser))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import BoltContext, Respond
+from slack_bolt import Respond
 
 from bot.blocks.values import read_button_value
-from bot.listeners.actions.redraw import redraw_answer
-from bot.services import services_from
+from bot.listeners.replies import Replies
 
 
 def sessions_page(
-    action: dict[str, Any], body: dict[str, Any], respond: Respond, context: BoltContext
+    action: dict[str, Any], body: dict[str, Any], respond: Respond, *, replies: Replies
 ) -> None:
     """Show another page of the same answer, in place of the message that had the button."""
     origin, _ = read_button_value(action["value"])
-    message = redraw_answer(services_from(context), origin, user_id=body["user"]["id"])
+    message = replies.redraw(origin, user_id=body["user"]["id"])
     respond(replace_original=True, **message.as_kwargs())

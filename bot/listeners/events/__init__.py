@@ -1,28 +1,46 @@
 """Events API listeners. Each is acknowledged at once and does its work afterwards."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from slack_bolt import App
 
-from bot.listeners.errors import acknowledge, after_ack
-from bot.listeners.events.home import home_opened
-from bot.listeners.events.questions import app_mention, direct_message
+from bot.current import CurrentProgramme
+from bot.listeners.errors import acknowledge, after_ack, bind
+from bot.listeners.events.questions import app_mention, direct_message, home_opened
 from bot.listeners.events.reactions import reaction_added, reaction_removed
+from bot.listeners.replies import Replies
+from bot.registrations import Registrations
+from bot.registrations.cards import Cards
 
 
 def _is_direct_message(event: dict[str, Any]) -> bool:
     return event.get("channel_type") == "im" and not event.get("subtype")
 
 
-def register(app: App) -> None:
-    app.event("app_mention")(ack=acknowledge, lazy=[after_ack(app_mention)])
+def register(
+    app: App,
+    *,
+    replies: Replies,
+    current: CurrentProgramme,
+    registrations: Registrations,
+    cards: Cards,
+    emoji: str,
+) -> None:
+    app.event("app_mention")(ack=acknowledge, lazy=[after_ack(bind(app_mention, replies=replies))])
     app.event("message", matchers=[_is_direct_message])(
-        ack=acknowledge, lazy=[after_ack(direct_message)]
+        ack=acknowledge, lazy=[after_ack(bind(direct_message, replies=replies))]
     )
     app.event("message")(_ignore_other_messages)
-    app.event("reaction_added")(ack=acknowledge, lazy=[after_ack(reaction_added)])
-    app.event("reaction_removed")(ack=acknowledge, lazy=[after_ack(reaction_removed)])
-    app.event("app_home_opened")(ack=acknowledge, lazy=[after_ack(home_opened)])
+    react = {"current": current, "registrations": registrations, "cards": cards, "emoji": emoji}
+    app.event("reaction_added")(ack=acknowledge, lazy=[after_ack(bind(reaction_added, **react))])
+    app.event("reaction_removed")(
+        ack=acknowledge, lazy=[after_ack(bind(reaction_removed, **react))]
+    )
+    app.event("app_home_opened")(
+        ack=acknowledge, lazy=[after_ack(bind(home_opened, replies=replies))]
+    )
 
 
 def _ignore_other_messages() -> None:

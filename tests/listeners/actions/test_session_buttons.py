@@ -19,14 +19,14 @@ def test_register_button_under_an_answer_updates_it_in_place(bot: RunningBot) ->
     assert first_text(payload).startswith(f":white_check_mark: You're registered for *{RACISM}*")
     assert session_buttons(payload)[RACISM]["text"]["text"] == "Unregister"
     assert len(session_buttons(payload)) == 4  # the same answer, redrawn
-    assert bot.services.store.registrants(session_id="tue-racism") == ["U1"]
+    assert bot.store.registrants(session_id="tue-racism") == ["U1"]
 
     unregister = session_buttons(payload)[RACISM]
     bot.send.action([pressed(unregister)], user_id="U1", response_url=url)
     second = bot.slack.wait_for_response(count=2)[1].payload
     assert first_text(second) == f"You're no longer registered for *{RACISM}*."
     assert session_buttons(second)[RACISM]["text"]["text"] == "Register"
-    assert bot.services.store.registrants(session_id="tue-racism") == []
+    assert bot.store.registrants(session_id="tue-racism") == []
 
 
 def test_unregister_button_in_mysessions_redraws_the_agenda(bot: RunningBot) -> None:

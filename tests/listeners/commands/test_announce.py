@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.notify import Notifications
-from bot.services import Services
 from bot.store import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
@@ -29,10 +27,10 @@ def preview_of(bot: RunningBot, text: str = TEXT) -> tuple[Broadcast, dict[str, 
     (posted,) = bot.slack.wait_for("chat.postMessage")
     assert posted.args["channel"] == ORGANISER
     deadline = time.monotonic() + 5
-    while not [b for b in bot.services.store.broadcasts() if b.preview_ts]:
+    while not [b for b in bot.store.broadcasts() if b.preview_ts]:
         assert time.monotonic() < deadline, "the draft never recorded its preview"
         time.sleep(0.02)
-    (draft,) = bot.services.store.broadcasts()
+    (draft,) = bot.store.broadcasts()
     return draft, posted.args
 
 
@@ -48,7 +46,7 @@ def press(bot: RunningBot, element: dict[str, Any], user: str = ORGANISER, **ext
 def wait_status(bot: RunningBot, broadcast_id: str, status: str) -> Broadcast:
     deadline = time.monotonic() + 8
     while time.monotonic() < deadline:
-        current = bot.services.store.broadcast(broadcast_id=broadcast_id)
+        current = bot.store.broadcast(broadcast_id=broadcast_id)
         if current is not None and current.status == status:
             return current
         time.sleep(0.05)
@@ -150,7 +148,7 @@ def test_export_sends_a_csv_of_registrations(bot: RunningBot) -> None:
     assert rows[0] == ["session_id", "title", "start", "registered", "waitlisted", "registrants"]
     racism = next(row for row in rows if row[0] == "tue-racism")
     assert racism[3:] == ["2", "0", "U1 U2"]
-    assert len(rows) == 1 + len(bot.services.programme.sessions)
+    assert len(rows) == 1 + len(bot.parts.current.programme.sessions)
     assert complete.args["channel_id"].startswith("D")
 
 
@@ -162,18 +160,26 @@ def test_every_form_is_refused_to_non_organisers(bot: RunningBot, text: str) -> 
     assert reply["text"] == "Sorry, only the week's organisers can use `/announce`."
     time.sleep(0.2)
     assert bot.slack.calls_to("chat.postMessage") == []
-    assert bot.services.store.broadcasts() == []
+    assert bot.store.broadcasts() == []
 
 
-def test_buttons_pressed_by_a_non_organiser_do_nothing(bot: RunningBot) -> None:
+@pytest.mark.parametrize("action_id", [ids.ANNOUNCE_SEND, ids.ANNOUNCE_CANCEL, ids.ANNOUNCE_LATER])
+def test_buttons_pressed_by_a_non_organiser_are_refused_and_change_nothing(
+    bot: RunningBot, action_id: str
+) -> None:
     draft, message = preview_of(bot)
-    press(bot, controls(message)[ids.ANNOUNCE_SEND], user="U1")
-    time.sleep(0.3)
-    assert bot.services.store.broadcast(broadcast_id=draft.id) == draft
+    press(bot, controls(message)[action_id], user="U1", trigger_id="1.2.abc")
+    (refusal,) = bot.slack.wait_for_response()
+    assert refusal.payload["text"] == "Sorry, only the week's organisers can send announcements."
+    assert refusal.payload["response_type"] == "ephemeral"
+    time.sleep(0.2)
+    assert bot.store.broadcast(broadcast_id=draft.id) == draft
     assert channel_posts(bot) == []
+    assert bot.slack.calls_to("views.open") == []
 
 
-def test_a_scheduled_broadcast_survives_a_restart(bot: RunningBot) -> None:
+def test_a_scheduled_broadcast_survives_a_restart(served_bot: RunningBot) -> None:
+    bot = served_bot
     draft, message = preview_of(bot)
     press(bot, controls(message)[ids.ANNOUNCE_LATER], trigger_id="1.2.abc")
     (opened,) = bot.slack.wait_for("views.open")
@@ -187,21 +193,16 @@ def test_a_scheduled_broadcast_survives_a_restart(bot: RunningBot) -> None:
     listed = ack_body(bot.send.command("/announce", "scheduled", user_id=ORGANISER))
     assert "Room change" in json.dumps(listed["blocks"])
 
-    bot.services.jobs.shutdown()  # the bot stops before the moment...
-    restarted = Services(
-        settings=bot.services.settings,
-        programme=bot.services.programme,
-        store=bot.services.store,
-        clock=Clock(now=None),
-    )
-    notifications = Notifications(restarted, bot.app.client)
-    notifications.start()  # ...and at start-up reschedules what the store holds
+    # The bot stops before the moment, and at start-up reschedules what the store holds.
+    restarted = bot.restart(clock=Clock(now=None))
     try:
-        wait_status(bot, draft.id, "sent")
+        deadline = time.monotonic() + 8
+        while restarted.store.broadcast(broadcast_id=draft.id).status != "sent":  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, "the scheduled broadcast was never sent"
+            time.sleep(0.05)
         assert channel_posts(bot) == [TEXT]
     finally:
-        notifications.stop()
-        restarted.jobs.shutdown()
+        restarted.close()
 
 
 def submit(bot: RunningBot, view: dict[str, Any], picked: dict[str, Any]) -> Any:
@@ -235,7 +236,7 @@ def test_a_channel_post_that_fails_is_reported_not_left_sending(bot: RunningBot)
 def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
     people = [f"U{n:03d}" for n in range(30)]
     for user in people:
-        bot.services.store.register(user_id=user, session_id="tue-racism", capacity=None)
+        bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
     bot.slack.limit_rate("chat.postMessage", per_second=10)  # about three seconds of sending
     draft, message = preview_of(bot)
     select = controls(message)[ids.ANNOUNCE_AUDIENCE]

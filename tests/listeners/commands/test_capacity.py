@@ -16,8 +16,8 @@ def programme_path(tmp_path: Path) -> Path:
     session = {
         "id": "small",
         "title": "Small group supervision",
-        "start": "2023-03-21T10:00:00",
-        "end": "2023-03-21T11:00:00",
+        "start": "2023-03-21T15:00:00",
+        "end": "2023-03-21T16:00:00",
         "capacity": 2,
     }
     path = tmp_path / "programme.json"
@@ -47,7 +47,7 @@ def test_full_session_waitlists_in_order_and_promotes(bot: RunningBot) -> None:
     (dm,) = bot.slack.wait_for("chat.postMessage")
     assert dm.args["channel"] == "U3"
     assert dm.args["text"].startswith(":tada: A place came free: you're now registered for")
-    store = bot.services.store
+    store = bot.store
     assert store.registrants(session_id="small") == ["U2", "U3"]
     assert store.waitlist(session_id="small") == ["U4"]
     mine = ack_body(bot.send.command("/mysessions", user_id="U4"))

@@ -16,14 +16,14 @@ def test_register_by_topic_confirms_with_title_and_time(bot: RunningBot) -> None
         f":white_check_mark: You're registered for *{RACISM}*, <!date^"
     )
     assert "Tue 21 Mar, 12:30–14:00 GMT" in reply["text"]
-    assert bot.services.store.registrants(session_id="tue-racism") == ["U1"]
+    assert bot.store.registrants(session_id="tue-racism") == ["U1"]
 
 
 def test_register_by_id_and_twice(bot: RunningBot) -> None:
     ack_body(bot.send.command("/register", "wed-stereotypes", user_id="U1"))
     again = ack_body(bot.send.command("/register", " WED-Stereotypes ", user_id="U1"))
     assert first_text(again).startswith(f"You're already registered for *{STEREOTYPES}*")
-    assert bot.services.store.registrants(session_id="wed-stereotypes") == ["U1"]
+    assert bot.store.registrants(session_id="wed-stereotypes") == ["U1"]
 
 
 def test_several_matches_offer_register_buttons(bot: RunningBot) -> None:
@@ -32,7 +32,7 @@ def test_several_matches_offer_register_buttons(bot: RunningBot) -> None:
     buttons = session_buttons(reply)
     assert len(buttons) == 4
     assert {b["text"]["text"] for b in buttons.values()} == {"Register"}
-    assert bot.services.store.seats_of(user_id="U1") == {}
+    assert bot.store.seats_of(user_id="U1") == {}
 
 
 def test_no_match_says_so(bot: RunningBot) -> None:
@@ -51,7 +51,7 @@ def test_unregister(bot: RunningBot) -> None:
     assert first_text(reply) == f"You're no longer registered for *{RACISM}*."
     again = ack_body(bot.send.command("/unregister", "racism", user_id="U1"))
     assert first_text(again) == f"You weren't registered for *{RACISM}*, so nothing changed."
-    assert bot.services.store.registrants(session_id="tue-racism") == []
+    assert bot.store.registrants(session_id="tue-racism") == []
 
 
 def test_unregister_a_day_picks_the_session_you_hold(bot: RunningBot) -> None:

@@ -34,4 +34,4 @@ def test_home_shows_next_sessions_and_the_agenda_and_its_buttons_work(bot: Runni
     bot.send.action([pressed(button)], user_id="U1", view=home, container={"type": "view"})
     second = bot.slack.wait_for("views.publish", count=2)[1]
     assert "You're registered for *Safeguarding adults" in json.dumps(second.args["view"]["blocks"])
-    assert bot.services.store.registrants(session_id="tue-safeguarding-adults") == ["U1"]
+    assert bot.store.registrants(session_id="tue-safeguarding-adults") == ["U1"]

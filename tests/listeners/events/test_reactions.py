@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from bot.store import open_store
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
 from tests.listeners.helpers import ack_body
 
@@ -22,7 +24,7 @@ def post_cards(bot: RunningBot) -> dict[str, str]:
     for session_id, call in zip(TUESDAY_IDS, posts, strict=True):
         assert call.args["channel"] == ANNOUNCEMENTS
         assert "React with :white_check_mark: to register" in call.args["text"]
-        card = bot.services.store.cards_for(session_id=session_id)
+        card = bot.store.cards_for(session_id=session_id)
         assert len(card) == 1
         cards[session_id] = card[0].message_ts
     return cards
@@ -61,12 +63,12 @@ def test_reacting_registers_and_removing_unregisters(bot: RunningBot) -> None:
     (dm,) = bot.slack.wait_for("chat.postMessage")
     assert dm.args["channel"] == "U1"
     assert dm.args["text"].startswith(":white_check_mark: You're registered for *Racism in the")
-    assert bot.services.store.registrants(session_id="tue-racism") == ["U1"]
+    assert bot.store.registrants(session_id="tue-racism") == ["U1"]
 
     bot.send.event(reaction("reaction_removed", cards["tue-racism"]))
     second = bot.slack.wait_for("chat.postMessage", count=2)[1]
     assert second.args["text"].startswith("You're no longer registered for *Racism")
-    assert bot.services.store.registrants(session_id="tue-racism") == []
+    assert bot.store.registrants(session_id="tue-racism") == []
 
 
 def test_the_same_reaction_delivered_twice_registers_and_confirms_once(bot: RunningBot) -> None:
@@ -79,7 +81,7 @@ def test_the_same_reaction_delivered_twice_registers_and_confirms_once(bot: Runn
     bot.send.event(event, event_id="Ev0REACT2")  # a repeat with a new id changes nothing either
     time.sleep(0.5)
     assert len(dms_to(bot, "U1")) == 1
-    assert bot.services.store.registrants(session_id="tue-amhp") == ["U1"]
+    assert bot.store.registrants(session_id="tue-amhp") == ["U1"]
 
 
 def test_other_emoji_and_other_messages_change_nothing(bot: RunningBot) -> None:
@@ -89,7 +91,7 @@ def test_other_emoji_and_other_messages_change_nothing(bot: RunningBot) -> None:
     bot.send.event(reaction("reaction_added", "1679000000.000001"))
     time.sleep(0.5)
     assert bot.slack.calls_to("chat.postMessage") == []
-    assert bot.services.store.seats_of(user_id="U1") == {}
+    assert bot.store.seats_of(user_id="U1") == {}
 
 
 def test_cards_show_counts_kept_current_without_an_update_per_reaction(bot: RunningBot) -> None:
@@ -105,13 +107,10 @@ def test_cards_show_counts_kept_current_without_an_update_per_reaction(bot: Runn
     assert "8 registered" in str(updates[-1].args["blocks"])
 
 
-def test_cards_are_remembered_across_a_restart(bot: RunningBot) -> None:
-    cards = post_cards(bot)
-    store = bot.services.store
-    store.close()
-    from bot.store import open_store
-
-    reopened = open_store(bot.services.settings.database_path)
+def test_cards_are_remembered_across_a_restart(served_bot: RunningBot, tmp_path: Path) -> None:
+    cards = post_cards(served_bot)
+    served_bot.store.close()
+    reopened = open_store(tmp_path / "bot.json")
     try:
         card = reopened.card_at(channel_id=ANNOUNCEMENTS, message_ts=cards["tue-racism"])
         assert card is not None and card.session_id == "tue-racism"

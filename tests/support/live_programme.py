@@ -1,17 +1,19 @@
-"""Reminders run on real time: a programme whose sessions start seconds from now, offsets of
-seconds, and the bot's clock following the real one."""
+"""Fixtures for tests on real time: a programme whose sessions start seconds from now,
+reminder offsets of seconds, and the bot's clock following the real one. A test module uses
+them with `from tests.support.live_programme import *`-style imports of the fixtures."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.notify import Notifications
+from bot.app import Bot
 from tests.conftest import Clock, RunningBot
 
 OFFSETS = (timedelta(seconds=2), timedelta(seconds=1))
@@ -51,8 +53,22 @@ def programme_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def notifications(bot: RunningBot) -> Iterator[Notifications]:
-    """Reminders and programme watching, started as `python -m bot` starts them."""
-    running = Notifications(bot.services, bot.app.client, watch_interval=0.1)
-    yield running
-    running.stop()
+def parts(bot: RunningBot) -> Iterator[Bot]:
+    """The bot's parts, not yet started: `parts.start()` plans the reminders and watches the
+    programme file, as `python -m bot` does once connected."""
+    yield bot.parts
+
+
+def dms(bot: RunningBot, user: str) -> list[str]:
+    """The texts sent to `user`'s DM so far."""
+    calls = bot.slack.calls_to("chat.postMessage")
+    return [c.args["text"] for c in calls if c.args["channel"] == user and not c.failed]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 6.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")

@@ -6,8 +6,10 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from bot.attendance import HEADER, attendance_csv
+from bot.current import CurrentProgramme
 from bot.programme import Event, Programme, Session
+from bot.registrations import Registrations
+from bot.registrations.attendance import HEADER, attendance_csv
 from bot.store import MemoryStore
 
 START = datetime(2026, 3, 16, 12, 30, tzinfo=UTC)  # 12:30 in London in March (GMT)
@@ -27,6 +29,10 @@ def programme(*sessions: Session) -> Programme:
     return Programme(event=Event(name="SWW", timezone="Europe/London"), sessions=sessions)
 
 
+def csv_of(plan: Programme, store: MemoryStore) -> str:
+    return attendance_csv(plan, Registrations(store=store, current=CurrentProgramme(plan)))
+
+
 def rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
@@ -44,7 +50,7 @@ def test_one_row_per_session_in_programme_order() -> None:
         make("late", title='Ethics "in practice"\nPart 2', start=summer, end=summer + hour),
         make("empty", title="Nobody yet"),
     )
-    text = attendance_csv(plan, store)
+    text = csv_of(plan, store)
     assert text.endswith("\r\n")
     assert rows(text) == [
         list(HEADER),
@@ -58,7 +64,7 @@ def test_waitlisted_people_are_counted_not_listed() -> None:
     store = MemoryStore()
     for user in ["U1", "U2", "U3"]:
         store.register(user_id=user, session_id="s1", capacity=1)
-    [_, row] = rows(attendance_csv(programme(make("s1")), store))
+    [_, row] = rows(csv_of(programme(make("s1")), store))
     assert row[3:] == ["1", "2", "U1"]
 
 
@@ -66,7 +72,7 @@ def test_formulas_in_programme_text_are_defused() -> None:
     titles = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "Safe = fine", "'quoted"]
     plan = programme(*(make(f"s{n}", title=title) for n, title in enumerate(titles)))
     plan = programme(*plan.sessions, make("=evil"))
-    got = [row[:2] for row in rows(attendance_csv(plan, MemoryStore()))[1:]]
+    got = [row[:2] for row in rows(csv_of(plan, MemoryStore()))[1:]]
     assert got == [
         ["s0", '\'=HYPERLINK("http://x")'],
         ["s1", "'+1"],
@@ -79,4 +85,4 @@ def test_formulas_in_programme_text_are_defused() -> None:
 
 
 def test_an_empty_programme_is_just_the_header() -> None:
-    assert rows(attendance_csv(programme(), MemoryStore())) == [list(HEADER)]
+    assert rows(csv_of(programme(), MemoryStore())) == [list(HEADER)]

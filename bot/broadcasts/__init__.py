@@ -1,0 +1,7 @@
+"""Organiser broadcasts: audiences and their recipients (`audiences`, no Slack), and the
+service that drafts, sends, schedules and cancels them through the outbox (`service`)."""
+
+from bot.broadcasts.audiences import CHANNEL, REGISTERED, SESSION
+from bot.broadcasts.service import Broadcasts, job_id
+
+__all__ = ["CHANNEL", "REGISTERED", "SESSION", "Broadcasts", "job_id"]

@@ -1,0 +1,282 @@
+"""Organisers' broadcasts: drafts previewed in the organiser's DM, sent once through the outbox
+to the chosen audience, now or later, with progress and counts read from the outbox.
+
+Every change of a broadcast is conditional on where it stands (`Store.change_broadcast`): a
+second Send, a redelivered click or a late save of the preview changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+
+from bot.blocks.broadcasts import preview_message
+from bot.blocks.formatting import Message
+from bot.broadcasts.audiences import CHANNEL, audience_label, audiences, is_known, new_broadcast
+from bot.broadcasts.audiences import recipients as audience_recipients
+from bot.current import CurrentProgramme
+from bot.scheduler import Scheduler
+from bot.store import BROADCAST_KIND, Broadcast, BroadcastStatus, Entry, Store
+
+logger = logging.getLogger(__name__)
+
+EVERY_STATUS: tuple[BroadcastStatus, ...] = ("draft", "scheduled", "sending", "sent", "cancelled")
+JOB_PREFIX = "broadcast:"
+
+
+def job_id(broadcast_id: str) -> str:
+    """The scheduler's id for a broadcast's send-later job."""
+    return f"{JOB_PREFIX}{broadcast_id}"
+
+
+class Broadcasts:
+    """Drafts, sending, scheduling and cancelling broadcasts, and their previews."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        current: CurrentProgramme,
+        scheduler: Scheduler,
+        client: WebClient,
+        channel: str | None,
+        expiry: timedelta,
+        clock: Callable[[], datetime],
+        progress_every: float = 2.0,
+    ) -> None:
+        self._store = store
+        self._current = current
+        self._scheduler = scheduler
+        self._client = client
+        self._channel = channel
+        self._expiry = expiry
+        self._clock = clock
+        self._progress_every = progress_every  # seconds between preview updates while sending
+        self._shown: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def get(self, broadcast_id: str) -> Broadcast | None:
+        """The broadcast as it stands, its counts read from the outbox."""
+        broadcast = self._store.broadcast(broadcast_id=broadcast_id)
+        return None if broadcast is None else self._counted(broadcast)
+
+    def recent(self, *, limit: int | None = None) -> list[Broadcast]:
+        """Broadcasts, newest first, with counts from the outbox."""
+        return [self._counted(b) for b in self._store.broadcasts(limit=limit)]
+
+    def problems(self, *, since: datetime) -> list[Entry]:
+        """What the bot could not deliver (any kind of message) since `since`, for organisers."""
+        return self._store.problems(since=since)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The event's timezone, for showing times."""
+        return self._current.programme.tz
+
+    def is_audience(self, audience: str) -> bool:
+        return is_known(audience, self._current.programme)
+
+    def audience_labels(self) -> dict[str, str]:
+        return dict(audiences(self._current.programme))
+
+    def preview(self, broadcast: Broadcast) -> Message:
+        """The preview message for `broadcast`, with the current number of recipients."""
+        programme = self._current.programme
+        dm = broadcast.audience != CHANNEL
+        count = len(self._recipients(broadcast.audience)) if dm else None
+        return preview_message(
+            broadcast,
+            audiences=audiences(programme),
+            audience_label=audience_label(broadcast.audience, programme),
+            count=count,
+            channel=self._channel,
+            tz=programme.tz,
+        )
+
+    # --- changing ---------------------------------------------------------------------------
+
+    def draft(self, *, organiser_id: str, text: str) -> Broadcast:
+        """A new draft for the announcements channel, kept before anyone can press a button."""
+        draft = new_broadcast(organiser_id=organiser_id, text=text, now=self._clock())
+        self._store.save_broadcast(broadcast=draft)
+        return draft
+
+    def post_preview(self, broadcast: Broadcast, *, user_id: str) -> None:
+        """Post the preview in the organiser's DM (a message the bot can keep updating)."""
+        posted = self._client.chat_postMessage(
+            channel=user_id, **self.preview(broadcast).as_kwargs()
+        )
+        where = {"preview_channel": posted["channel"], "preview_ts": posted["ts"]}
+        saved = self._store.change_broadcast(
+            broadcast_id=broadcast.id, when=EVERY_STATUS, changes=where
+        )
+        if saved is not None and saved.status != broadcast.status:
+            self.show_preview(saved)  # a button was pressed before the preview was saved
+
+    def choose_audience(self, *, broadcast_id: str, audience: str) -> Broadcast | None:
+        """Choose who receives a draft; None if it is no longer a draft or the audience is
+        unknown."""
+        if not self.is_audience(audience):
+            return None
+        chosen = self._store.change_broadcast(
+            broadcast_id=broadcast_id, when=("draft",), changes={"audience": audience}
+        )
+        if chosen is not None:
+            self.show_preview(chosen)
+        return chosen
+
+    def send(self, *, broadcast_id: str) -> bool:
+        """Send it now, exactly once: every message goes into the outbox with the change to
+        "sending", in one durable step. False if it was already sent or cancelled."""
+        current = self._store.broadcast(broadcast_id=broadcast_id)
+        if current is None or current.status not in ("draft", "scheduled"):
+            return False
+        now = self._clock()
+        if current.audience == CHANNEL:
+            people = [self._channel] if self._channel else []
+        else:
+            people = self._recipients(current.audience)
+        entries = [
+            Entry(BROADCAST_KIND, broadcast_id, person, "1", now + self._expiry, now)
+            for person in people
+        ]
+        sending = self._store.change_broadcast(
+            broadcast_id=broadcast_id,
+            when=("draft", "scheduled"),
+            changes={"status": "sending", "recipients": len(entries), "delivered": 0,
+                     "failed": 0},
+            entries=entries,
+        )  # fmt: skip
+        if sending is None:
+            return False
+        self._scheduler.cancel(job_id(broadcast_id))
+        logger.info("Broadcast %s by %s to %s: %d messages queued", broadcast_id,
+                    current.organiser_id, current.audience, len(entries))  # fmt: skip
+        if entries:
+            self.show_preview(sending)
+        else:
+            self._finish(broadcast_id)
+        return True
+
+    def schedule(self, *, broadcast_id: str, when: datetime) -> Broadcast | None:
+        """Send a draft at `when`; kept in the store, so a restart keeps it."""
+        scheduled = self._store.change_broadcast(
+            broadcast_id=broadcast_id,
+            when=("draft",),
+            changes={"status": "scheduled", "send_at": when},
+        )
+        if scheduled is not None:
+            self._at(scheduled)
+            self.show_preview(scheduled)
+        return scheduled
+
+    def cancel(self, *, broadcast_id: str) -> Broadcast | None:
+        """Cancel a draft, a scheduled broadcast, or what a sending one has not sent yet."""
+        cancelled = self._store.change_broadcast(
+            broadcast_id=broadcast_id,
+            when=("draft", "scheduled", "sending"),
+            changes={"status": "cancelled"},
+        )
+        if cancelled is not None:
+            self._scheduler.cancel(job_id(broadcast_id))
+            self.show_preview(cancelled)
+        return cancelled
+
+    def resume(self) -> None:
+        """At start-up: schedule again what is scheduled, and finish a broadcast whose every
+        message was settled before the restart (the outbox resumes the rest)."""
+        for broadcast in self._store.broadcasts():
+            pending = self._store.counts(kind=BROADCAST_KIND, subject=broadcast.id).pending
+            if broadcast.status == "scheduled":
+                self._at(broadcast)
+            elif broadcast.status == "sending" and not pending:
+                self._finish(broadcast.id)
+
+    # --- the outbox's side ------------------------------------------------------------------
+
+    def render(self, entry: Entry, now: datetime) -> Message | None:
+        """A broadcast's message: its text as written."""
+        broadcast = self._store.broadcast(broadcast_id=entry.subject)
+        if broadcast is None or broadcast.status != "sending":
+            return None
+        return Message(text=broadcast.text)
+
+    def settled(self, entry: Entry) -> None:
+        """One message settled: finish the broadcast after the last, show progress meanwhile."""
+        counts = self._store.counts(kind=BROADCAST_KIND, subject=entry.subject)
+        if counts.pending == 0:
+            self._finish(entry.subject)
+            return
+        with self._lock:
+            last = self._shown.get(entry.subject, 0.0)
+            due = time.monotonic() - last >= self._progress_every
+            if due:
+                self._shown[entry.subject] = time.monotonic()
+        if due:
+            broadcast = self.get(entry.subject)
+            if broadcast is not None and broadcast.status == "sending":
+                self.show_preview(broadcast)
+
+    def show_preview(self, broadcast: Broadcast) -> None:
+        """Redraw the organiser's preview message as the broadcast now stands."""
+        if not (broadcast.preview_channel and broadcast.preview_ts):
+            return
+        message = self.preview(self._counted(broadcast))
+        self._client.chat_update(
+            channel=broadcast.preview_channel, ts=broadcast.preview_ts, **message.as_kwargs()
+        )
+
+    # --- inside -----------------------------------------------------------------------------
+
+    def _finish(self, broadcast_id: str) -> None:
+        counts = self._store.counts(kind=BROADCAST_KIND, subject=broadcast_id)
+        failed, total = counts.failed + counts.expired, counts.total
+        current = self._store.broadcast(broadcast_id=broadcast_id)
+        if current is not None and current.audience == CHANNEL and not total:
+            failed, total = 1, 1  # nowhere to post it: ANNOUNCEMENTS_CHANNEL is not set
+        sent = self._store.change_broadcast(
+            broadcast_id=broadcast_id,
+            when=("sending",),
+            changes={"status": "sent", "sent_at": self._clock(), "delivered": counts.sent,
+                     "failed": failed, "recipients": total},
+        )  # fmt: skip
+        if sent is None:
+            return  # finished already (two last messages settled at once), or cancelled
+        with self._lock:
+            self._shown.pop(broadcast_id, None)
+        logger.info("Broadcast %s finished: %d of %d delivered, %d failed", broadcast_id,
+                    sent.delivered, sent.recipients, sent.failed)  # fmt: skip
+        self.show_preview(sent)
+
+    def _at(self, broadcast: Broadcast) -> None:
+        if broadcast.send_at is not None:
+            self._scheduler.at(
+                job_id(broadcast.id), broadcast.send_at, self._send_scheduled, broadcast.id
+            )
+
+    def _send_scheduled(self, broadcast_id: str) -> None:
+        self.send(broadcast_id=broadcast_id)
+
+    def _counted(self, broadcast: Broadcast) -> Broadcast:
+        """`broadcast` with its numbers read from the outbox, where it has entries there."""
+        counts = self._store.counts(kind=BROADCAST_KIND, subject=broadcast.id)
+        if not counts.total:
+            return broadcast
+        return replace(
+            broadcast,
+            recipients=counts.total,
+            delivered=counts.sent,
+            failed=counts.failed + counts.expired,
+        )
+
+    def _recipients(self, audience: str) -> list[str]:
+        return audience_recipients(audience, programme=self._current.programme, store=self._store)

@@ -1,0 +1,83 @@
+"""The programme in force, with its answering engine, and reloading it while the bot runs.
+
+Every part that reads the programme holds the one `CurrentProgramme` and reads `.programme`
+when it needs it, so a reload is one assignment: nobody keeps a stale copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering import Answerer
+from bot.programme import Programme, ProgrammeError, load_programme
+
+logger = logging.getLogger(__name__)
+
+OnReload = Callable[[Programme, Programme], None]
+"""Called with the old and the new programme after a reload put the new one in force."""
+
+
+@dataclass(frozen=True)
+class _Edition:
+    programme: Programme
+    answerer: Answerer
+
+
+class CurrentProgramme:
+    """The programme in force and its answerer, swapped together."""
+
+    def __init__(self, programme: Programme) -> None:
+        self._edition = _Edition(programme, Answerer(programme))
+
+    @property
+    def programme(self) -> Programme:
+        return self._edition.programme
+
+    @property
+    def answerer(self) -> Answerer:
+        return self._edition.answerer
+
+    def use(self, programme: Programme) -> None:
+        """Put `programme` (already checked) in force."""
+        self._edition = _Edition(programme, Answerer(programme))
+
+
+class Reloader:
+    """Reloads the programme file; a broken file is refused and the old programme stays."""
+
+    def __init__(
+        self, path: Path, current: CurrentProgramme, *, then: Sequence[OnReload] = ()
+    ) -> None:
+        self._path = path
+        self._current = current
+        self._then = list(then)
+        self._lock = threading.Lock()  # the file watcher and SIGHUP may both ask at once
+
+    def reload(self) -> bool:
+        """Load the file again; True when a new programme is now in force."""
+        with self._lock:
+            path = self._path
+            try:
+                programme, warnings = load_programme(path)
+            except ProgrammeError as error:
+                problems = "\n".join(f"  - {problem}" for problem in error.problems)
+                logger.error("%s was not reloaded; the programme in force is unchanged:\n%s",
+                             path, problems)  # fmt: skip
+                return False
+            for warning in warnings:
+                logger.warning("%s: %s", path, warning)
+            old = self._current.programme
+            if programme == old:
+                return False
+            self._current.use(programme)
+            logger.info("Reloaded %s: %d sessions", path, len(programme.sessions))
+            for then in self._then:
+                try:
+                    then(old, programme)
+                except Exception:
+                    logger.exception("After reloading %s", path)
+            return True

@@ -1,0 +1,284 @@
+"""The one sender that drains the outbox (the entries in the store) into Slack.
+
+Every message the bot sends unasked goes through here: reminders, "starting soon" posts,
+broadcasts, waitlist promotions, news of changed sessions. The decision that caused a message
+and its outbox entry were written in one durable step; this relay finds pending entries
+(at start-up: every one left by the last run), draws each message with its feature's
+renderer, posts it, and settles the entry:
+
+- sent: Slack accepted it. Send-then-record: a crash between the two repeats that one
+  message after the restart (at most one per worker); nothing is ever lost.
+- retried: HTTP 429 (after `Retry-After`, for everyone: one shared pace), 5xx, timeouts,
+  connection errors and Slack's transient error codes, with exponential backoff and
+  jitter, for as long as the entry is worth sending (its `deadline`);
+- expired: its deadline passed first. Logged once, and kept for organisers to see;
+- failed: a permanent error (`user_not_found`, `channel_not_found`, `invalid_blocks`…),
+  at once, logged with the reason;
+- cancelled: cancelled meanwhile (a broadcast's Cancel), or no longer meaningful (the
+  renderer says so: the session was removed).
+
+Entries soonest to expire go first, so a reminder is not stuck behind a large broadcast.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.client import HTTPException
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.formatting import Message
+from bot.outbox.pacing import Pacer
+from bot.store import Entry, EntryStatus, Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+Renderer = Callable[[Entry, datetime], Message | None]
+"""Draws an entry's message at sending time; None when it no longer applies."""
+Settled = Callable[[Entry], None]
+
+# Slack error codes that mean "try again later" rather than "this will never work".
+TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+@dataclass(order=True)
+class _Item:
+    due: float  # the heap's order: a deadline (ready) or a monotonic retry time (later)
+    number: int
+    entry: Entry = field(compare=False)
+    attempts: int = field(default=0, compare=False)
+
+
+@dataclass
+class _Handler:
+    render: Renderer
+    settled: Settled | None
+
+
+class Outbox:
+    """Drains the store's outbox on a few worker threads, all paced by one shared `Pacer`.
+
+    `client` must not retry by itself (slack_sdk's retry handlers would sleep one thread per
+    429 while the others carry on into the limit): the outbox pauses them all and retries."""
+
+    def __init__(
+        self,
+        store: Store,
+        client: WebClient,
+        *,
+        clock: Callable[[], datetime],
+        workers: int = 4,
+        rate: float = 20.0,
+        max_rate: float = 500.0,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._store = store
+        self._client = client
+        self._clock = clock
+        self._workers = workers
+        self._backoff, self._max_backoff = backoff, max_backoff
+        self._pacer = Pacer(rate, max_rate)
+        self._handlers: dict[str, _Handler] = {}
+        self._cond = threading.Condition()
+        self._ready: list[_Item] = []
+        self._later: list[_Item] = []
+        self._numbers = itertools.count()
+        self._busy = 0
+        self._stopping = False
+        self._failing = False  # Slack failing transiently: logged once per episode
+        self._threads: list[threading.Thread] = []
+
+    def handle(self, kind: str, *, render: Renderer, settled: Settled | None = None) -> None:
+        """Send entries of `kind` with messages drawn by `render`; `settled(entry)` is called
+        once each is settled (from a worker thread)."""
+        self._handlers[kind] = _Handler(render, settled)
+
+    def start(self) -> None:
+        """Start sending: first what the last run left pending, then whatever is added."""
+        if self._threads:
+            return
+        feeder = threading.Thread(target=self._feed, name="outbox-feeder", daemon=True)
+        self._threads = [feeder] + [
+            threading.Thread(target=self._work, name=f"outbox-{n}", daemon=True)
+            for n in range(self._workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop: messages being sent finish, the rest stay pending for the next start."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        end = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, end - time.monotonic()))
+
+    def idle(self) -> bool:
+        """Nothing waiting, being retried or in flight (entries not yet picked up aside)."""
+        with self._cond:
+            return not (self._ready or self._later or self._busy)
+
+    @property
+    def rate(self) -> float:
+        """The shared pace now, in messages a second."""
+        return self._pacer.rate
+
+    # --- threads --------------------------------------------------------------------------
+
+    def _feed(self) -> None:
+        position = 0
+        while not self._stopping:
+            try:
+                entries, position = self._store.wait_entries(after=position, timeout=0.5)
+            except StoreError:
+                if not self._stopping:
+                    logger.exception("The outbox cannot read the store; sending stops")
+                return
+            if entries:
+                with self._cond:
+                    for entry in entries:
+                        deadline = entry.deadline.timestamp()
+                        heapq.heappush(self._ready, _Item(deadline, next(self._numbers), entry))
+                    self._cond.notify_all()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                item = self._next()
+                if item is None:
+                    return
+                self._busy += 1
+            try:
+                self._attempt(item)
+            except Exception:
+                logger.exception("Outbox entry %s could not be handled", item.entry.key)
+            finally:
+                with self._cond:
+                    self._busy -= 1
+
+    def _next(self) -> _Item | None:
+        """The next entry to try, waiting for one; None when stopping. Under the lock."""
+        while not self._stopping:
+            now = time.monotonic()
+            while self._later and self._later[0].due <= now:
+                later = heapq.heappop(self._later)
+                heapq.heappush(self._ready, _Item(later.entry.deadline.timestamp(), later.number,
+                                                  later.entry, later.attempts))  # fmt: skip
+            if self._ready:
+                return heapq.heappop(self._ready)
+            self._cond.wait(self._later[0].due - now if self._later else None)
+        return None
+
+    # --- one attempt ----------------------------------------------------------------------
+
+    def _attempt(self, item: _Item) -> None:
+        entry = self._store.entry(key=item.entry.key)
+        if entry is None or entry.status != "pending":
+            return  # cancelled meanwhile
+        handler = self._handlers.get(entry.kind)
+        now = self._clock()
+        if now >= entry.deadline:
+            logger.warning("Not sent before its deadline, expired: %s (%d attempts)",
+                           entry.key, item.attempts)  # fmt: skip
+            self._settle(entry, "expired", f"not sent by {entry.deadline.isoformat()}")
+            return
+        if handler is None:
+            logger.error("No sender for outbox entries of kind %r: %s", entry.kind, entry.key)
+            self._settle(entry, "failed", f"no sender for kind {entry.kind}")
+            return
+        message = entry.message or _kwargs(handler.render(entry, now))
+        if message is None:
+            self._settle(entry, "cancelled", "no longer applies")
+            return
+        sent_at = self._pacer.wait_turn()
+        try:
+            self._client.chat_postMessage(channel=entry.recipient, **message)
+        except SlackApiError as error:
+            status, code = error.response.status_code, _error_code(error)
+            if status == 429:
+                self._pacer.limited(_retry_after(error.response.headers), sent_at)
+                self._requeue(item, attempts=item.attempts)  # not an attempt: Slack said when
+            elif status >= 500 or code in TRANSIENT:
+                self._retry(item, f"HTTP {status} {code}")
+            else:
+                logger.warning("Could not send %s: %s (HTTP %d)", entry.key, code, status)
+                self._settle(entry, "failed", code)
+        except (OSError, HTTPException) as error:  # refused, reset, timed out, cut short
+            self._retry(item, f"{type(error).__name__}: {error}")
+        else:
+            self._pacer.succeeded()
+            if self._failing:
+                self._failing = False
+                logger.info("Slack accepts messages again")
+            self._settle(entry, "sent", "")
+
+    def _retry(self, item: _Item, problem: str) -> None:
+        if not self._failing:
+            self._failing = True
+            logger.warning("Slack is failing (%s); retrying until each message's deadline",
+                           problem)  # fmt: skip
+        attempts = item.attempts + 1
+        delay = min(self._max_backoff, self._backoff * 2 ** (attempts - 1))
+        delay *= random.uniform(0.5, 1.0)  # jitter: workers hit by one outage do not return in step
+        left = (item.entry.deadline - self._clock()).total_seconds()
+        self._requeue(item, attempts=attempts, delay=max(0.0, min(delay, left)))
+
+    def _requeue(self, item: _Item, *, attempts: int, delay: float = 0.0) -> None:
+        with self._cond:
+            due = time.monotonic() + delay
+            heapq.heappush(self._later, _Item(due, item.number, item.entry, attempts))
+            self._cond.notify_all()
+
+    def _settle(self, entry: Entry, status: EntryStatus, detail: str) -> None:
+        try:
+            settled = self._store.settle(key=entry.key, status=status, at=self._clock(),
+                                         detail=detail)  # fmt: skip
+        except StoreError:
+            if status == "sent":
+                logger.exception("Sent %s but could not record it: it may be sent again after "
+                                 "a restart", entry.key)  # fmt: skip
+            else:
+                logger.exception("Could not record %s as %s", entry.key, status)
+            return
+        handler = self._handlers.get(entry.kind)
+        if settled and handler is not None and handler.settled is not None:
+            try:
+                handler.settled(entry)
+            except Exception:
+                logger.exception("After settling %s", entry.key)
+
+
+def _kwargs(message: Message | None) -> dict[str, Any] | None:
+    return None if message is None else message.as_kwargs()
+
+
+def _error_code(error: SlackApiError) -> str:
+    data = error.response.data
+    return str(data.get("error")) if isinstance(data, dict) else "unreadable_response"
+
+
+def _retry_after(headers: dict[str, Any]) -> float:
+    """Seconds from a Retry-After header (1 if missing or unreadable, as Slack's default)."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    if isinstance(value, list):  # some slack_sdk paths keep header values as lists
+        value = value[0] if value else None
+    try:
+        return max(0.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0

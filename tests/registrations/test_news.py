@@ -1,0 +1,89 @@
+"""Reloading the programme while the bot runs: checked first, then in force; the reminders
+planned again; registrants of a changed or cancelled session told once; cards updated; new
+places given to the waitlist."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from bot.app import Bot
+from bot.store import Card
+from tests.conftest import ANNOUNCEMENTS, RunningBot
+from tests.listeners.helpers import ack_body
+from tests.support.live_programme import dms, session, wait_until, write_programme
+
+
+def test_a_moved_session_is_rescheduled_and_its_registrants_told_once(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    write_programme(programme_path, [session("later", 60)])
+    assert parts.reloader.reload()
+    ack_body(bot.send.command("/register", "later", user_id="U1"))
+    parts.start()
+    before = dict(parts.scheduler.jobs("reminder:"))
+    write_programme(programme_path, [session("later", 120, location="Bristol")])
+    wait_until(lambda: len(dms(bot, "U1")) == 1)  # the watcher saw the file change
+    news = dms(bot, "U1")[0]
+    assert "Session later has changed:" in news
+    assert "Time: " in news and " → " in news and "Place: Leeds → Bristol" in news
+    after = dict(parts.scheduler.jobs("reminder:"))
+    assert set(after) == set(before)
+    assert all(after[job] > before[job] for job in after)
+    assert not parts.reloader.reload()  # the same file again: nothing new, no message
+    time.sleep(0.3)
+    assert len(dms(bot, "U1")) == 1
+
+
+def test_a_cancelled_session_is_announced_and_unscheduled(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    write_programme(programme_path, [session("later", 60), session("other", 90)])
+    parts.reloader.reload()
+    ack_body(bot.send.command("/register", "later", user_id="U1"))
+    parts.start()
+    write_programme(programme_path, [session("other", 90)])
+    assert parts.reloader.reload()
+    wait_until(lambda: len(dms(bot, "U1")) == 1)
+    assert "Session later" in dms(bot, "U1")[0] and "has been cancelled" in dms(bot, "U1")[0]
+    assert all(":later:" not in job for job, _ in parts.scheduler.jobs("reminder:"))
+
+
+def test_a_broken_programme_is_refused_and_the_old_one_stays(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    old = bot.parts.current.programme
+    programme_path.write_text('{"event": {"name": "SWW"}, "sessions": []}')
+    assert not parts.reloader.reload()
+    assert bot.parts.current.programme is old
+
+
+def test_session_cards_show_a_moved_session(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    write_programme(programme_path, [session("later", 60)])
+    parts.reloader.reload()
+    bot.store.save_card(card=Card("later", ANNOUNCEMENTS, "1679000000.000100"))
+    parts.start()
+    write_programme(programme_path, [session("later", 60, location="Bristol")])
+    assert parts.reloader.reload()
+    (update,) = bot.slack.wait_for("chat.update")
+    assert update.args["ts"] == "1679000000.000100"
+    assert "Bristol" in str(update.args["blocks"])
+
+
+def test_more_places_move_the_waitlist_up_and_tell_them(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    small = session("small", 60, capacity=1)
+    write_programme(programme_path, [small])
+    parts.reloader.reload()
+    for user in ("U1", "U2", "U3"):
+        ack_body(bot.send.command("/register", "small", user_id=user))
+    write_programme(programme_path, [small | {"capacity": 2}])
+    assert parts.reloader.reload()
+    wait_until(lambda: len(dms(bot, "U2")) == 1)
+    assert dms(bot, "U2")[0].startswith(":tada: A place came free: you're now registered for")
+    assert bot.store.registrants(session_id="small") == ["U1", "U2"]
+    assert bot.store.waitlist(session_id="small") == ["U3"]
+    assert dms(bot, "U3") == []
