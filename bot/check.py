@@ -7,11 +7,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.answering import day_name
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.reminders.plan import plan_reminders
-from bot.reminders.wording import offset_words
 from bot.settings import Settings, SettingsError, load_settings
+from bot.wording import day_name, offset_words, short_moment
 
 
 def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = None) -> int:
@@ -75,7 +74,7 @@ def reminder_summary(
     for reminder in reminders[:shown]:
         when = reminder.run_at.astimezone(tz)
         lines.append(
-            f"  {when:%a} {when.day} {when:%b} {when:%H:%M}: {reminder.session_id}, "
+            f"  {short_moment(when)}: {reminder.session_id}, "
             f"{offset_words(reminder.offset)} before{' (late)' if reminder.late else ''}"
         )
     if skipped:

@@ -16,7 +16,7 @@ def test_reminder_plan_before_the_week() -> None:
     now = datetime(2023, 3, 19, 9, 0, tzinfo=ZoneInfo("Europe/London"))
     lines = reminder_summary(programme, OFFSETS, now=now).splitlines()
     assert lines[0] == "Reminders: 48 batches planned (24 at 1 day before, 24 at 15 minutes before)"
-    assert lines[1] == "  Sun 19 Mar 09:30: mon-supervision, 1 day before"
+    assert lines[1] == "  Sun 19 Mar, 09:30: mon-supervision, 1 day before"
     assert len(lines) == 4
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 from bot.answering.index import TopicIndex
 from bot.answering.query import Query, parse_query
 from bot.programme import Programme, Session
+from bot.wording import date_span, day_name
 
 Kind = Literal["help", "sessions", "nothing"]
 _PERIOD_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
@@ -32,11 +33,6 @@ class Answer:
     show_hint: bool = False
     suggested_days: tuple[date, ...] = ()
     suggested_topics: tuple[str, ...] = ()
-
-
-def day_name(day: date) -> str:
-    """`Tuesday 21 March`."""
-    return f"{day:%A} {day.day} {day:%B}"
 
 
 class Answerer:
@@ -68,7 +64,7 @@ class Answerer:
         if today in days:
             return self._listing(query, day_name(today), self.programme.on_day(today), hint=True)
         nearest = min(days, key=lambda day: (abs((day - today).days), day))
-        span = f"{days[0].day} {days[0]:%B}–{days[-1].day} {days[-1]:%B %Y}"
+        span = date_span(days[0], days[-1])
         tense = "runs" if today < days[0] else "ran"
         event = self.programme.event.name
         note = f"Nothing on today. {event} {tense} {span}: here is its nearest day."

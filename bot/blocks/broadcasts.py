@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import ids
-from bot.blocks.formatting import Message, escape, local_fallback, truncate
+from bot.blocks.formatting import Message, escape, slack_moment, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.store import Broadcast, Entry
 
@@ -187,5 +187,4 @@ def scheduled_message(broadcasts: list[Broadcast], tz: ZoneInfo) -> Message:
 
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:
-    fallback = local_fallback(moment.astimezone(tz))
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    return slack_moment(moment, tz)

@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.wording import clock, short_moment
 
 
 @dataclass(frozen=True)
@@ -29,23 +32,21 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def local_fallback(moment: datetime) -> str:
-    """`Tue 21 Mar, 12:30`, in the moment's own (the event's) timezone."""
-    return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
-
-
 def slack_time_range(start: datetime, end: datetime) -> str:
-    """Day and times rendered by Slack in each reader's timezone, with an event-time fallback."""
+    """Day and times rendered by Slack in each reader's timezone, with an event-time fallback
+    (`start` and `end` in the event's timezone)."""
     first = (
-        f"<!date^{int(start.timestamp())}^{{date_short_pretty}}, {{time}}|{local_fallback(start)}>"
+        f"<!date^{int(start.timestamp())}^{{date_short_pretty}}, {{time}}|{short_moment(start)}>"
     )
-    last = f"<!date^{int(end.timestamp())}^{{time}}|{end:%H:%M %Z}>"
+    last = f"<!date^{int(end.timestamp())}^{{time}}|{clock(end)} {end.tzname() or ''}>"
     return f"{first}–{last}"
 
 
-def plain_time_range(start: datetime, end: datetime) -> str:
-    """`Tue 21 Mar, 12:30–14:00 GMT`, for plain text fallbacks."""
-    return f"{start:%a} {start.day} {start:%b}, {start:%H:%M}–{end:%H:%M %Z}"
+def slack_moment(moment: datetime, tz: ZoneInfo) -> str:
+    """A day and time rendered by Slack in each reader's timezone, with an event-time
+    fallback."""
+    fallback = short_moment(moment.astimezone(tz))
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
 _SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")

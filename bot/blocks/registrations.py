@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.answering import day_name
-from bot.blocks.formatting import Message, escape, plain_time_range, slack_time_range, truncate
+from bot.blocks.formatting import Message, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, context, header, section
 from bot.blocks.sessions import session_details, session_section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.registrations import Agenda, Change
 from bot.store import NO_SEAT, Seat
+from bot.wording import day_name, time_range
 
 HOME_BLOCK_LIMIT = 100
 REGISTER_HINT = (
@@ -158,4 +158,4 @@ def cancelled_card(session: Session, tz: ZoneInfo) -> Message:
 
 def _when(session: Session, tz: ZoneInfo, *, plain: bool = False) -> str:
     start, end = session.start.astimezone(tz), session.end.astimezone(tz)
-    return plain_time_range(start, end) if plain else slack_time_range(start, end)
+    return time_range(start, end) if plain else slack_time_range(start, end)

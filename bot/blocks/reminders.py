@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.blocks.formatting import Message, escape, plain_time_range, truncate
+from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import context, section
 from bot.blocks.sessions import session_section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.programme.diff import SessionChange
 from bot.store import Seat
+from bot.wording import time_range
 
 
 def reminder_message(session: Session, tz: ZoneInfo, *, starts: str) -> Message:
@@ -42,13 +43,13 @@ def change_news(change: SessionChange, tz: ZoneInfo) -> Message:
     before, after = change.before, change.after
     title = escape(truncate(before.title, 200))
     if after is None:
-        when = plain_time_range(before.start.astimezone(tz), before.end.astimezone(tz))
+        when = time_range(before.start.astimezone(tz), before.end.astimezone(tz))
         line = f":no_entry: *{title}* ({when}) has been cancelled. Sorry."
         return Message(text=line.replace("*", ""), blocks=[section(line)])
     lines = [f":pencil2: *{title}* has changed:"]
     if change.moved:
-        old = plain_time_range(before.start.astimezone(tz), before.end.astimezone(tz))
-        new = plain_time_range(after.start.astimezone(tz), after.end.astimezone(tz))
+        old = time_range(before.start.astimezone(tz), before.end.astimezone(tz))
+        new = time_range(after.start.astimezone(tz), after.end.astimezone(tz))
         lines.append(f"Time: {old} → {new}")
     if change.relocated:
         old_place, new_place = before.location or "none", after.location or "none"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.answering import Answer
@@ -12,7 +11,6 @@ from bot.blocks import ids
 from bot.blocks.formatting import (
     Message,
     escape,
-    plain_time_range,
     slack_time_range,
     truncate,
 )
@@ -20,6 +18,7 @@ from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.store import NO_SEAT, Seat
+from bot.wording import short_day, time_range
 
 PAGE_SIZE = 10
 HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."
@@ -158,7 +157,7 @@ def _pager(origin: Origin, pages: int) -> Block:
 
 def _nothing_message(answer: Answer) -> Message:
     note = escape(answer.note or "Nothing found.")
-    days = ", ".join(_short_day(day) for day in answer.suggested_days)
+    days = ", ".join(short_day(day) for day in answer.suggested_days)
     topics = ", ".join(escape(topic) for topic in answer.suggested_topics)
     lines = [note]
     if days:
@@ -173,7 +172,7 @@ def _fallback(answer: Answer, tz: ZoneInfo) -> str:
     count = len(answer.sessions)
     parts = [f"{answer.heading}: {count} session{'s' if count != 1 else ''}."]
     for session in answer.sessions[:PAGE_SIZE]:
-        when = plain_time_range(session.start.astimezone(tz), session.end.astimezone(tz))
+        when = time_range(session.start.astimezone(tz), session.end.astimezone(tz))
         parts.append(f"{truncate(session.title, 120)} ({when})")
     return truncate(escape(" ".join(parts)), _TEXT_LIMIT)
 
@@ -185,7 +184,3 @@ def _speakers(session: Session) -> str:
 def _speaker(name: str, role: str | None, organisation: str | None) -> str:
     detail = ", ".join(part for part in (role, organisation) if part)
     return f"{name} ({detail})" if detail else name
-
-
-def _short_day(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"

@@ -2,7 +2,7 @@
 put each batch in the outbox at its moment and draw each reminder when it is sent."""
 
 from bot.reminders.plan import Reminder, Skipped, due_time, job_id, plan_reminders
-from bot.reminders.wording import offset_words, starts_words
+from bot.wording import offset_words, starts_words
 
 __all__ = [
     "Reminder",

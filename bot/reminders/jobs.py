@@ -12,9 +12,9 @@ from bot.blocks.reminders import reminder_message, starting_soon_message
 from bot.current import CurrentProgramme
 from bot.programme import Programme
 from bot.reminders.plan import JOB_PREFIX, due_time, job_id, plan_reminders
-from bot.reminders.wording import offset_words, starts_words
 from bot.scheduler import Scheduler
 from bot.store import Entry, Store
+from bot.wording import offset_words, starts_words
 
 logger = logging.getLogger(__name__)
 

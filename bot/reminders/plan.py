@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.programme import Programme
-from bot.reminders.wording import offset_words
+from bot.wording import offset_words
 
 JOB_PREFIX = "reminder:"
 

@@ -12,7 +12,6 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.answering import day_name
 from bot.blocks.broadcasts import history_message, scheduled_message
 from bot.blocks.formatting import escape, from_slack_text
 from bot.broadcasts import Broadcasts
@@ -20,6 +19,7 @@ from bot.current import CurrentProgramme
 from bot.registrations import Registrations
 from bot.registrations.attendance import attendance_csv
 from bot.registrations.cards import Cards
+from bot.wording import day_name
 
 NOT_ORGANISER = "Sorry, only the week's organisers can use `/announce`."
 USAGE = (

@@ -1,10 +1,16 @@
-"""Plain wording for reminders: "15 minutes", "starts in 1 hour 30 minutes", "starts tomorrow
-at 12:30". Times are local to the event; names of days and months are English whatever the
-machine's locale (so no `strftime("%A")`)."""
+"""Dates and times in words, the one place they are worded: "Tuesday 21 March", "Tue 21 Mar,
+12:30–14:00 GMT", "15 minutes", "starts in 1 hour 30 minutes", "starts tomorrow at 12:30".
+
+One policy everywhere: times are shown in the moment's own timezone (pass them converted to
+the event's), on the 24-hour clock; names of days and months are English whatever the
+machine's locale (so never `strftime("%A")` or `%a`, which follow the locale). Slack's own
+date tokens, which show each reader their own time, are built in `bot.blocks.formatting`
+with these as their fallbacks.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -24,6 +30,38 @@ _MONTHS = (
 )
 # Up to this much time left, say how long ("in 2 hours 40 minutes"); beyond it, say when.
 _COUNT_DOWN_UNTIL = timedelta(hours=3)
+
+
+def day_name(day: date) -> str:
+    """`Tuesday 21 March`."""
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+def date_span(first: date, last: date) -> str:
+    """`20 March–24 March 2023`."""
+    return (
+        f"{first.day} {_MONTHS[first.month - 1]}–{last.day} {_MONTHS[last.month - 1]} {last.year}"
+    )
+
+
+def short_day(day: date) -> str:
+    """`Tue 21 Mar`."""
+    return f"{_DAYS[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1][:3]}"
+
+
+def clock(moment: datetime) -> str:
+    """`12:30`."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def short_moment(moment: datetime) -> str:
+    """`Tue 21 Mar, 12:30`."""
+    return f"{short_day(moment)}, {clock(moment)}"
+
+
+def time_range(start: datetime, end: datetime) -> str:
+    """`Tue 21 Mar, 12:30–14:00 GMT` (the timezone's abbreviation is the end's)."""
+    return f"{short_moment(start)}–{clock(end)} {end.tzname() or ''}".rstrip()
 
 
 def _count(amount: int, unit: str) -> str:
@@ -47,10 +85,6 @@ def offset_words(offset: timedelta) -> str:
     return _and_list(parts) if parts else "0 seconds"
 
 
-def _clock(moment: datetime) -> str:
-    return f"{moment:%H:%M}"
-
-
 def _day(moment: datetime, today: datetime) -> str:
     days = (moment.date() - today.date()).days
     if days == 0:
@@ -71,7 +105,7 @@ def starts_words(start: datetime, now: datetime, tz: ZoneInfo) -> str:
     left = start.astimezone(UTC) - now.astimezone(UTC)
     local, today = start.astimezone(tz), now.astimezone(tz)
     if left < -timedelta(minutes=1):
-        return f"started {_day(local, today)} at {_clock(local)}"
+        return f"started {_day(local, today)} at {clock(local)}"
     if left < timedelta(minutes=1):
         return "starts now"
     if left < _COUNT_DOWN_UNTIL:
@@ -81,4 +115,4 @@ def starts_words(start: datetime, now: datetime, tz: ZoneInfo) -> str:
         parts = [_count(hours, "hour")] if hours else []
         parts += [_count(minutes, "minute")] if minutes else []
         return "starts in " + " ".join(parts)
-    return f"starts {_day(local, today)} at {_clock(local)}"
+    return f"starts {_day(local, today)} at {clock(local)}"

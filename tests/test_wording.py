@@ -1,13 +1,23 @@
-"""Reminder wording: offsets in words, and the time left until a session starts."""
+"""Dates and times in words: days, times and ranges, offsets, and the time left until a
+session starts, worded the same whatever the machine's locale."""
 
 from __future__ import annotations
 
+import locale
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders.wording import offset_words, starts_words
+from bot.wording import (
+    date_span,
+    day_name,
+    offset_words,
+    short_day,
+    short_moment,
+    starts_words,
+    time_range,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2023, 3, 21, 12, 0, tzinfo=LONDON)  # Tuesday
@@ -87,3 +97,29 @@ def test_time_left_is_real_time_across_the_clocks_going_forward() -> None:
     now = datetime(2023, 3, 26, 0, 30, tzinfo=LONDON)
     start = datetime(2023, 3, 26, 3, 0, tzinfo=LONDON)
     assert starts_words(start, now, LONDON) == "starts in 1 hour 30 minutes"
+
+
+def test_days_and_times_are_worded_one_way() -> None:
+    start = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)
+    end = datetime(2023, 3, 21, 14, 0, tzinfo=LONDON)
+    assert day_name(start.date()) == "Tuesday 21 March"
+    assert short_day(start.date()) == "Tue 21 Mar"
+    assert short_moment(start) == "Tue 21 Mar, 12:30"
+    assert time_range(start, end) == "Tue 21 Mar, 12:30–14:00 GMT"
+    summer = datetime(2023, 6, 1, 9, 5, tzinfo=LONDON)
+    assert time_range(summer, summer) == "Thu 1 Jun, 09:05–09:05 BST"
+    assert date_span(start.date(), datetime(2023, 3, 24).date()) == "21 March–24 March 2023"
+
+
+def test_the_machines_locale_does_not_change_the_wording() -> None:
+    try:
+        locale.setlocale(locale.LC_TIME, "C.UTF-8")
+        expected = day_name(datetime(2023, 3, 21).date())
+        for name in ("fr_FR.UTF-8", "de_DE.UTF-8"):
+            try:
+                locale.setlocale(locale.LC_TIME, name)
+            except locale.Error:
+                continue  # not installed here; the names come from our own tables anyway
+            assert day_name(datetime(2023, 3, 21).date()) == expected
+    finally:
+        locale.setlocale(locale.LC_TIME, "")
