@@ -214,7 +214,11 @@ class Broadcasts:
         """One message settled: finish the broadcast after the last, show progress meanwhile."""
         counts = self._store.counts(kind=BROADCAST_KIND, subject=entry.subject)
         if counts.pending == 0:
-            self._finish(entry.subject)
+            if not self._finish(entry.subject):
+                # Cancelled while this one was on its way: the preview counts it too.
+                broadcast = self.get(entry.subject)
+                if broadcast is not None and broadcast.status == "cancelled":
+                    self.show_preview(broadcast)
             return
         with self._lock:
             last = self._shown.get(entry.subject, 0.0)
@@ -237,7 +241,8 @@ class Broadcasts:
 
     # --- inside -----------------------------------------------------------------------------
 
-    def _finish(self, broadcast_id: str) -> None:
+    def _finish(self, broadcast_id: str) -> bool:
+        """Mark a sending broadcast sent, with its counts; False if it was not sending."""
         counts = self._store.counts(kind=BROADCAST_KIND, subject=broadcast_id)
         failed, total = counts.failed + counts.expired, counts.total
         current = self._store.broadcast(broadcast_id=broadcast_id)
@@ -250,12 +255,13 @@ class Broadcasts:
                      "failed": failed, "recipients": total},
         )  # fmt: skip
         if sent is None:
-            return  # finished already (two last messages settled at once), or cancelled
+            return False  # finished already (two last messages settled at once), or cancelled
         with self._lock:
             self._shown.pop(broadcast_id, None)
         logger.info("Broadcast %s finished: %d of %d delivered, %d failed", broadcast_id,
                     sent.delivered, sent.recipients, sent.failed)  # fmt: skip
         self.show_preview(sent)
+        return True
 
     def _at(self, broadcast: Broadcast) -> None:
         if broadcast.send_at is not None:

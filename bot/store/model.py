@@ -253,7 +253,8 @@ class Store(ABC):
 
     @abstractmethod
     def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
-        """Mark a pending entry sent, failed, expired or cancelled; False if it was not pending."""
+        """Mark a pending entry sent, failed, expired or cancelled; False if it was not pending.
+        A cancelled entry can still be marked sent: it was on its way when it was cancelled."""
 
     @abstractmethod
     def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:

@@ -140,12 +140,16 @@ class State:
 
     def _settle(self, key: str, status: str, at: datetime, detail: str) -> bool:
         entry = self._entries.get(key)
-        if entry is None or entry.status != "pending":
+        if entry is None:
+            return False
+        # A message already on its way when it was cancelled did go: record that it did.
+        went_anyway = entry.status == "cancelled" and status == "sent"
+        if entry.status != "pending" and not went_anyway:
             return False
         settled = replace(entry, status=status, settled_at=at, detail=detail)  # type: ignore[arg-type]
         self._entries[key] = settled
         tally = self._tally[(entry.kind, entry.subject)]
-        tally["pending"] -= 1
+        tally[entry.status] -= 1
         tally[status] += 1
         return True
 

@@ -250,3 +250,28 @@ def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
     during = [t for t in texts if "Sending" in t and "sent 0 of" not in t]
     assert during, "no progress was shown while sending"
     assert wait_for_update(bot, "Sent to 30 of 30.")
+
+
+def test_cancel_while_sending_stops_what_has_not_gone(bot: RunningBot) -> None:
+    people = [f"U{n:03d}" for n in range(40)]
+    for user in people:
+        bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
+    bot.slack.limit_rate("chat.postMessage", per_second=10)  # about four seconds of sending
+    draft, message = preview_of(bot)
+    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
+    option = next(o for o in select["options"] if o["value"] == "session:tue-racism")
+    press(bot, select, selected_option=option)
+    bot.slack.wait_for("chat.update")
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    wait_status(bot, draft.id, "sending")
+    time.sleep(1.0)
+    press(bot, controls(message)[ids.ANNOUNCE_CANCEL])
+    wait_status(bot, draft.id, "cancelled")
+    time.sleep(1.0)
+    sent = [c for c in bot.slack.calls_to("chat.postMessage")
+            if c.args["channel"] in people and not c.failed]  # fmt: skip
+    assert 0 < len(sent) < len(people)
+    assert len({c.args["channel"] for c in sent}) == len(sent)
+    assert wait_for_update(bot, f"Cancelled after it was sent to {len(sent)} of 40")
+    history = ack_body(bot.send.command("/announce", "history", user_id=ORGANISER))
+    assert f"cancelled, {len(sent)} delivered" in json.dumps(history["blocks"])
