@@ -9,7 +9,7 @@ from slack_bolt import App
 from bot.current import CurrentProgramme
 from bot.listeners.errors import acknowledge, after_ack, bind
 from bot.listeners.events.questions import app_mention, direct_message, home_opened
-from bot.listeners.events.reactions import reaction_added, reaction_removed
+from bot.listeners.events.reactions import reaction_changed
 from bot.listeners.replies import Replies
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
@@ -34,10 +34,8 @@ def register(
     )
     app.event("message")(_ignore_other_messages)
     react = {"current": current, "registrations": registrations, "cards": cards, "emoji": emoji}
-    app.event("reaction_added")(ack=acknowledge, lazy=[after_ack(bind(reaction_added, **react))])
-    app.event("reaction_removed")(
-        ack=acknowledge, lazy=[after_ack(bind(reaction_removed, **react))]
-    )
+    for kind in ("reaction_added", "reaction_removed"):
+        app.event(kind)(ack=acknowledge, lazy=[after_ack(bind(reaction_changed, **react))])
     app.event("app_home_opened")(
         ack=acknowledge, lazy=[after_ack(bind(home_opened, replies=replies))]
     )

@@ -13,7 +13,7 @@ from bot.registrations import Registrations
 from bot.registrations.cards import Cards
 
 
-def reaction_added(
+def reaction_changed(
     event: dict[str, Any],
     client: WebClient,
     *,
@@ -22,33 +22,8 @@ def reaction_added(
     cards: Cards,
     emoji: str,
 ) -> None:
-    """Register the person who reacted, and tell them by DM."""
-    _react(event, client, current, registrations, cards, emoji, register=True)
-
-
-def reaction_removed(
-    event: dict[str, Any],
-    client: WebClient,
-    *,
-    current: CurrentProgramme,
-    registrations: Registrations,
-    cards: Cards,
-    emoji: str,
-) -> None:
-    """Unregister the person who took their reaction away, and tell them by DM."""
-    _react(event, client, current, registrations, cards, emoji, register=False)
-
-
-def _react(
-    event: dict[str, Any],
-    client: WebClient,
-    current: CurrentProgramme,
-    registrations: Registrations,
-    cards: Cards,
-    emoji: str,
-    *,
-    register: bool,
-) -> None:
+    """Register the person who reacted (`reaction_added`), or unregister the person who took
+    their reaction away (`reaction_removed`), and tell them by DM."""
     item = event.get("item") or {}
     if event.get("reaction") != emoji or item.get("type") != "message":
         return
@@ -57,7 +32,7 @@ def _react(
     if session is None:
         return
     user_id = event["user"]
-    if register:
+    if event.get("type") == "reaction_added":
         change = registrations.register(user_id=user_id, session=session)
     else:
         change = registrations.unregister(user_id=user_id, session=session)
