@@ -42,7 +42,10 @@ class Scheduler:
             job_defaults={
                 "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
                 "coalesce": True,
-                "max_instances": 1,
+                # APScheduler counts running instances per job id: with 1, a job moved while
+                # its previous run is still going would be skipped, and a one-off job dropped.
+                # Each job is safe to run twice (the outbox's keys make it send once).
+                "max_instances": 16,
             },
         )
 

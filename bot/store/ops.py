@@ -48,8 +48,9 @@ _MAY_LACK: dict[str, tuple[str, ...]] = {"unregister": ("notice",), "fill": ("no
 
 
 def utc_now() -> str:
-    """The current time as a UTC ISO 8601 string, as stored with registrations and claims."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    """The current time as a UTC ISO 8601 string, as stored with registrations and claims. To
+    the microsecond: it is also the version of a promotion's outbox entry."""
+    return datetime.now(UTC).isoformat()
 
 
 def register_op(*, user: str, session: str, capacity: int | None, at: str | None = None) -> Op:
@@ -163,6 +164,8 @@ def check_entry(record: Any) -> dict[str, Any]:
         raise ValueError("entry: message must be an object or null")
     if record["status"] not in _ENTRY_STATUSES:
         raise ValueError(f"entry: unknown status {record['status']!r}")
+    if (record["status"] == "pending") != (record["settled_at"] is None):
+        raise ValueError("entry: settled_at is set exactly when the entry is settled")
     if not isinstance(record["detail"], str):
         raise ValueError("entry: detail must be a string")
     return record

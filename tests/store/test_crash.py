@@ -1,5 +1,6 @@
 """Kill -9 a process registering people at random moments: every confirmed registration
-must be there when the database is opened again, round after round on the same files."""
+(and every confirmed promotion with its outbox entry) must be there when the database is
+opened again, round after round on the same files."""
 
 from __future__ import annotations
 
@@ -13,18 +14,21 @@ import threading
 import time
 from pathlib import Path
 
-from bot.store import Seat, TinyDBStore
+from bot.store import Counts, Seat, TinyDBStore
 from tests.conftest import ROOT
+from tests.store.child import DEADLINE, PROMOTION
 
 ROUNDS = 8
+PROMOTION_ROUNDS = 4
 
 
-def run_until_killed(db: Path, round_: int, delay: float) -> list[str]:
-    """Start a child registering people, kill it `delay` seconds after it is ready, and
-    return the lines it printed (each a confirmed registration)."""
+def run_until_killed(db: Path, round_: int, delay: float, *options: str) -> list[str]:
+    """Start a child registering people (with `options`, see `tests.store.child`), kill it
+    `delay` seconds after it is ready, and return the lines it printed (each a confirmed
+    change)."""
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.store.child", str(db), str(round_), "--threads", "8",
-         "--compact-after", "300"],
+         "--compact-after", "300", *options],
         stdout=subprocess.PIPE, cwd=ROOT,
     )  # fmt: skip
     assert child.stdout is not None
@@ -62,6 +66,34 @@ def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
                 seat = store.seat(user_id=user, session_id=session)
                 expected = Seat(state, int(position) or None)  # type: ignore[arg-type]
                 assert seat == expected, f"{line}: found {seat} (seed {seed}, round {round_})"
+        finally:
+            store.close()
+
+
+def test_every_confirmed_promotion_keeps_its_outbox_entry_through_kill_9(tmp_path: Path) -> None:
+    db = tmp_path / "bot.json"
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    confirmed: list[str] = []
+    for round_ in range(PROMOTION_ROUNDS):
+        delay = rng.uniform(0.05, 0.4)
+        lines = run_until_killed(db, round_, delay, "--promote")
+        assert lines, f"round {round_}: nothing confirmed in {delay:.3f} s (seed {seed})"
+        confirmed += lines
+        checked = db if round_ % 2 == 0 else copy_files(db, tmp_path / f"copy{round_}")
+        store = TinyDBStore(checked)
+        try:
+            entries, _ = store.wait_entries(after=0, timeout=0)
+            notified: dict[str, list[str]] = {}
+            for entry in entries:
+                assert entry.kind == PROMOTION and entry.deadline == DEADLINE
+                notified.setdefault(entry.subject, []).append(entry.recipient)
+            for line in confirmed:
+                user, session = line.split()
+                where = f"{line} (seed {seed}, round {round_})"
+                assert store.seat(user_id=user, session_id=session) == Seat("registered"), where
+                assert notified.get(session) == [user], where
+                assert store.counts(kind=PROMOTION, subject=session) == Counts(pending=1), where
         finally:
             store.close()
 
