@@ -621,6 +621,11 @@ def _outbox_record(**changes: object) -> dict[str, object]:
         (_outbox_record(kind=None), "kind must be a non-empty string"),
         (_outbox_record(message="hello"), "message must be an object or null"),
         (_outbox_record(detail=None), "detail must be a string"),
+        (_outbox_record(status="sent"), "settled_at is set exactly when the entry is settled"),
+        (
+            _outbox_record(settled_at="2026-03-16T09:05:00+00:00"),
+            "settled_at is set exactly when the entry is settled",
+        ),
         (_outbox_record(colour="red"), "an outbox entry has the fields"),
         ({"kind": "reminder"}, "an outbox entry has the fields"),
     ],
@@ -649,7 +654,10 @@ def test_an_entry_saved_twice_in_a_snapshot_is_an_error(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
     content = json.dumps(
         {
-            "outbox": {"1": _outbox_record(), "2": _outbox_record(status="sent")},
+            "outbox": {
+                "1": _outbox_record(),
+                "2": _outbox_record(status="sent", settled_at="2026-03-16T09:05:00+00:00"),
+            },
             "meta": {"1": {"version": 1, "seq": 0}},
         }
     ).encode()
