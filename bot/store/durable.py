@@ -7,7 +7,7 @@ those callers. When the journal passes `compact_after` lines a compactor thread 
 new snapshot from a copy of the state (taken under the lock, written outside it) and the
 writer then starts a new journal holding only the lines the snapshot does not include.
 On disk, at every moment: snapshot (up to seq S) + journal lines with seq > S = every
-confirmed change. See `bot.store.opening` for how the files are read back.
+confirmed change. See `bot.store.files` for how the files are read back.
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.store.backed import StateBackedStore
-from bot.store.journal import JournalFile, encode
+from bot.store.files import JournalFile, encode, open_files, replace_atomically, write_snapshot
+from bot.store.memory import StateBackedStore
 from bot.store.model import StoreError
-from bot.store.opening import open_files
 from bot.store.ops import Op
-from bot.store.snapshot import replace_atomically, write_snapshot
 from bot.store.state import Outcome, changed
 
 logger = logging.getLogger(__name__)

@@ -1,14 +1,201 @@
-"""A store in memory only: for the offline console and for tests. Nothing touches disk."""
+"""The store in memory: the `Store` methods mapped onto one `State` behind a lock, operations
+for changes and locked reads for lookups (`StateBackedStore`), and `MemoryStore`, which
+keeps it in memory only, for the offline console and tests.
+
+Backends differ only in how an operation is applied (`_apply`) and what makes the store
+unusable (`_check_usable`): `TinyDBStore` (`bot.store.durable`) journals each one.
+"""
 
 from __future__ import annotations
 
-from bot.store.backed import StateBackedStore
-from bot.store.ops import Op
-from bot.store.state import Outcome
+import threading
+from abc import abstractmethod
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.store.model import (
+    Broadcast,
+    BroadcastStatus,
+    Card,
+    Counts,
+    Entry,
+    EntryStatus,
+    Notice,
+    Registered,
+    Seat,
+    Store,
+    Unregistered,
+)
+from bot.store.ops import (
+    Op,
+    broadcast_change_op,
+    broadcast_op,
+    cancel_entries_op,
+    card_op,
+    enqueue_op,
+    fill_op,
+    register_op,
+    settle_op,
+    unregister_op,
+)
+from bot.store.state import Outcome, State
+
+
+class StateBackedStore(Store):
+    """A store whose data is a `State` guarded by `self._lock`."""
+
+    def __init__(self, state: State | None = None) -> None:
+        self._lock = threading.Lock()
+        self._state = state if state is not None else State()
+        # Outbox entries up to this position are durable, and may be sent.
+        self._visible = self._state.entry_count()
+        self._added = threading.Condition(self._lock)
+
+    def _publish(self, upto: int) -> None:
+        """Entries up to position `upto` are durable now; wake `wait_entries`. Under the lock."""
+        if upto > self._visible:
+            self._visible = upto
+            self._added.notify_all()
+
+    @abstractmethod
+    def _apply(self, op: Op) -> Outcome:
+        """Apply `op` to the state and return once it is durable."""
+
+    def _check_usable(self) -> None:
+        """Raise StoreError if the store can no longer be used; called under the lock."""
+
+    def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
+        outcome = self._apply(register_op(user=user_id, session=session_id, capacity=capacity))
+        assert isinstance(outcome, Registered)
+        return outcome
+
+    def unregister(
+        self, *, user_id: str, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> Unregistered:
+        op = unregister_op(user=user_id, session=session_id, capacity=capacity, notice=notice)
+        outcome = self._apply(op)
+        assert isinstance(outcome, Unregistered)
+        return outcome
+
+    def fill(
+        self, *, session_id: str, capacity: int | None, notice: Notice | None = None
+    ) -> list[str]:
+        outcome = self._apply(fill_op(session=session_id, capacity=capacity, notice=notice))
+        assert isinstance(outcome, list)
+        return outcome  # type: ignore[return-value]
+
+    def save_card(self, *, card: Card) -> None:
+        self._apply(card_op(session=card.session_id, channel=card.channel_id, ts=card.message_ts))
+
+    def save_broadcast(self, *, broadcast: Broadcast) -> None:
+        self._apply(broadcast_op(broadcast))
+
+    def change_broadcast(
+        self,
+        *,
+        broadcast_id: str,
+        when: tuple[BroadcastStatus, ...],
+        changes: dict[str, Any],
+        entries: Sequence[Entry] = (),
+    ) -> Broadcast | None:
+        op = broadcast_change_op(
+            broadcast_id=broadcast_id,
+            when=when,
+            changes=changes,
+            entries=list(entries),
+            at=datetime.now(UTC),
+        )
+        outcome = self._apply(op)
+        return outcome if isinstance(outcome, Broadcast) else None
+
+    def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
+        if not entries:
+            return []
+        outcome = self._apply(enqueue_op(list(entries)))
+        return outcome if isinstance(outcome, list) else []  # type: ignore[return-value]
+
+    def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
+        return self._apply(settle_op(key=key, status=status, at=at, detail=detail)) is True
+
+    def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
+        outcome = self._apply(cancel_entries_op(kind=kind, subject=subject, at=at))
+        return outcome if isinstance(outcome, int) else 0
+
+    def entry(self, *, key: str) -> Entry | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.entry(key)
+
+    def counts(self, *, kind: str, subject: str) -> Counts:
+        with self._lock:
+            self._check_usable()
+            return self._state.counts(kind, subject)
+
+    def problems(self, *, since: datetime) -> list[Entry]:
+        with self._lock:
+            self._check_usable()
+            return self._state.problems(since)
+
+    def wait_entries(self, *, after: int, timeout: float) -> tuple[list[Entry], int]:
+        with self._lock:
+            self._check_usable()
+            if self._visible <= after:
+                self._added.wait(timeout)
+                self._check_usable()
+            upto = self._visible
+            return self._state.pending_between(after, upto), max(after, upto)
+
+    def seat(self, *, user_id: str, session_id: str) -> Seat:
+        with self._lock:
+            self._check_usable()
+            return self._state.seat(user_id, session_id)
+
+    def seats_of(self, *, user_id: str) -> dict[str, Seat]:
+        with self._lock:
+            self._check_usable()
+            return self._state.seats_of(user_id)
+
+    def registrants(self, *, session_id: str) -> list[str]:
+        with self._lock:
+            self._check_usable()
+            return self._state.registrants(session_id)
+
+    def registered_at(self, *, session_id: str) -> dict[str, datetime]:
+        with self._lock:
+            self._check_usable()
+            times = self._state.registered_at(session_id)
+        return {user: datetime.fromisoformat(at) for user, at in times.items()}
+
+    def waitlist(self, *, session_id: str) -> list[str]:
+        with self._lock:
+            self._check_usable()
+            return self._state.waitlist(session_id)
+
+    def card_at(self, *, channel_id: str, message_ts: str) -> Card | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.card_at(channel_id, message_ts)
+
+    def cards_for(self, *, session_id: str) -> list[Card]:
+        with self._lock:
+            self._check_usable()
+            return self._state.cards_for(session_id)
+
+    def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.broadcast(broadcast_id)
+
+    def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
+        with self._lock:
+            self._check_usable()
+            return self._state.broadcasts(limit)
 
 
 class MemoryStore(StateBackedStore):
-    """The shared `State` behind one lock; a change is as durable as it gets on return."""
+    """The shared `State` behind one lock; a change is as durable as it gets on return.
+    Nothing touches disk."""
 
     def _apply(self, op: Op) -> Outcome:
         with self._lock:

@@ -157,7 +157,7 @@ class Counts:
 
 
 class Store(ABC):
-    """Registrations, waitlists, session cards, broadcasts, claimed keys and the outbox."""
+    """Registrations, waitlists, session cards, broadcasts and the outbox."""
 
     @abstractmethod
     def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
@@ -194,10 +194,6 @@ class Store(ABC):
     @abstractmethod
     def registered_at(self, *, session_id: str) -> dict[str, datetime]:
         """When each registrant got their place (aware, UTC), in registration order."""
-
-    @abstractmethod
-    def is_claimed(self, *, key: str) -> bool:
-        """Whether `key` has been claimed (without claiming it)."""
 
     @abstractmethod
     def waitlist(self, *, session_id: str) -> list[str]:
@@ -240,11 +236,6 @@ class Store(ABC):
     @abstractmethod
     def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
         """Broadcasts, newest first (by `created_at`), at most `limit`."""
-
-    @abstractmethod
-    def claim(self, *, key: str) -> bool:
-        """True the first time `key` is claimed, False ever after (across restarts too).
-        Used to act once on a delivery Slack may repeat."""
 
     @abstractmethod
     def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:

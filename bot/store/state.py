@@ -58,6 +58,7 @@ class StateData:
     waiting: dict[str, dict[str, str]] = field(default_factory=dict)
     cards: list[Card] = field(default_factory=list)
     claims: dict[str, str] = field(default_factory=dict)
+    """One-time keys claimed by versions before the outbox; kept so their files still load."""
     broadcasts: list[Broadcast] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     """The outbox, in the order entries were added."""
@@ -286,9 +287,6 @@ class State:
 
     def registered_at(self, session: str) -> dict[str, str]:
         return dict(self._registered.get(session, {}))
-
-    def is_claimed(self, key: str) -> bool:
-        return key in self._claims
 
     def waitlist(self, session: str) -> list[str]:
         return list(self._waiting.get(session, ()))

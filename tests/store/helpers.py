@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.store.journal import encode
+from bot.store.files import encode
 from bot.store.ops import register_op
 
 

@@ -11,7 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from bot.store import Broadcast, Store, StoreError, TinyDBStore
-from bot.store.journal import encode
+from bot.store.files import encode
 from bot.store.ops import broadcast_op, register_op
 from bot.store.state import State
 from tests.store.helpers import crash_image, journal_of

@@ -7,14 +7,20 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from tinydb import TinyDB
 
-from bot.store import Card, Seat, StoreError, TinyDBStore, open_store
+from bot.store import Card, Entry, Seat, StoreError, TinyDBStore, open_store
 from tests.conftest import ROOT
 from tests.store.helpers import crash_image, journal_of
+
+
+def entry(version: str) -> Entry:
+    moment = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    return Entry("reminder", "s1", "U1", version, moment, moment)
 
 
 def fill_some(store: TinyDBStore) -> None:
@@ -23,7 +29,7 @@ def fill_some(store: TinyDBStore) -> None:
     store.register(user_id="A", session_id="s2", capacity=None)
     store.unregister(user_id="B", session_id="s1", capacity=2)
     store.save_card(card=Card("s1", "C1", "1.1"))
-    store.claim(key="k1")
+    store.enqueue(entries=[entry("k1")])
 
 
 def check_some(store: TinyDBStore) -> None:
@@ -32,7 +38,7 @@ def check_some(store: TinyDBStore) -> None:
     assert store.seats_of(user_id="A") == {"s1": Seat("registered"), "s2": Seat("registered")}
     assert store.seat(user_id="D", session_id="s1") == Seat("waitlisted", 1)
     assert store.cards_for(session_id="s1") == [Card("s1", "C1", "1.1")]
-    assert store.claim(key="k1") is False
+    assert store.enqueue(entries=[entry("k1")]) == []
 
 
 def test_reopening_after_close_keeps_everything(tmp_path: Path) -> None:
@@ -92,7 +98,7 @@ def test_compaction_keeps_everything_and_replays(tmp_path: Path) -> None:
             store.unregister(user_id=f"U{n // 2}", session_id=f"s{(n // 2) % 3}", capacity=60)
         if n % 11 == 0:
             store.save_card(card=Card(f"s{n % 3}", "C1", f"{n}.0"))
-            store.claim(key=f"k{n}")
+            store.enqueue(entries=[entry(f"k{n}")])
     expected = {
         s: (store.registrants(session_id=s), store.waitlist(session_id=s))
         for s in ["s0", "s1", "s2"]
@@ -110,7 +116,7 @@ def test_compaction_keeps_everything_and_replays(tmp_path: Path) -> None:
         }
         assert got == expected
         assert len(reopened.cards_for(session_id="s0")) == 10
-        assert reopened.claim(key="k0") is False
+        assert reopened.entry(key=entry("k0").key) == entry("k0")
         reopened.close()
 
 

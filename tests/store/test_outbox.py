@@ -27,7 +27,7 @@ from bot.store import (
     StoreError,
     TinyDBStore,
 )
-from bot.store.journal import encode
+from bot.store.files import encode
 from bot.store.ops import entry_record, fill_op, register_op, unregister_op
 from tests.store.helpers import crash_image, journal_of
 

@@ -129,12 +129,6 @@ def test_cards(store: Store) -> None:
     assert store.cards_for(session_id="s2") == [moved]
 
 
-def test_claims_succeed_once_per_key(store: Store) -> None:
-    assert store.claim(key="event:Ev1") is True
-    assert store.claim(key="event:Ev1") is False
-    assert store.claim(key="event:Ev2") is True
-
-
 def test_malformed_arguments_are_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="capacity"):
         store.register(user_id="A", session_id="s1", capacity=-1)
@@ -197,7 +191,7 @@ def test_malformed_operations_are_refused(op: object, problem: str) -> None:
         State().apply(op)  # type: ignore[arg-type]
 
 
-def test_registration_times_and_claim_checks(store: Store) -> None:
+def test_registration_times(store: Store) -> None:
     before = datetime.now(UTC) - timedelta(seconds=1)  # stored to the second
     store.register(user_id="U1", session_id="s", capacity=None)
     store.register(user_id="U2", session_id="s", capacity=None)
@@ -206,9 +200,6 @@ def test_registration_times_and_claim_checks(store: Store) -> None:
     assert all(before <= at <= datetime.now(UTC) for at in times.values())
     assert times["U1"].utcoffset() is not None
     assert store.registered_at(session_id="other") == {}
-    assert not store.is_claimed(key="k")
-    assert store.claim(key="k")
-    assert store.is_claimed(key="k")
 
 
 def test_fill_moves_the_waitlist_up_in_order_when_capacity_grows(store: Store) -> None:

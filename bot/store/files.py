@@ -1,0 +1,411 @@
+"""What is on disk: the snapshot, the journal, and opening both.
+
+The snapshot is a TinyDB database file holding the whole state up to a journal `seq`.
+
+Tables: `registrations` and `waitlist` ({session, user, at} in order), `cards`
+({session, channel, ts}), `claims` ({key, at}), `broadcasts` (the fields of `Broadcast`,
+times as ISO 8601 strings), `outbox` (the fields of `Entry`, in the order added; both absent
+from older snapshots) and `meta` (one {version, seq} record).
+It is written through TinyDB with `AtomicJSONStorage`, which never rewrites the file in
+place: a crash leaves either the old snapshot or the new one, never a mix.
+
+The journal holds one JSON operation per line, each with an increasing `seq`, append-only.
+
+Lines are appended in batches and fsync'd before anyone is told their change is saved.
+A crash can only tear the last line (a partial append, never confirmed), so a bad last
+line is dropped; a bad line anywhere else means the file is damaged and is an error.
+
+Opening the durable store's files: lock them, load the snapshot, replay the journal.
+
+Nothing is written until everything has been read successfully, so a database that
+cannot be read is left exactly as it was, for someone to look at.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from bot.store.model import Broadcast, Card, Entry, StoreError
+from bot.store.ops import (
+    BROADCAST_FIELDS,
+    Op,
+    broadcast_of,
+    broadcast_op,
+    check_entry,
+    check_op,
+    entry_of,
+    entry_record,
+)
+from bot.store.state import State, StateData
+
+logger = logging.getLogger(__name__)
+
+# --- the snapshot ---------------------------------------------------------------------------
+
+VERSION = 1
+TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "outbox", "meta")
+
+
+class SnapshotError(ValueError):
+    """The snapshot is not valid JSON or not the expected shape."""
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a rename or a new file in `directory` durable (the entry lives in the directory)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`
+    and fsync the directory: afterwards `path` holds `content`, and before, the old bytes."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with open(temporary, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    fsync_directory(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage for one JSON file, replaced atomically on every write.
+
+    With `fresh=True` it starts empty rather than reading the file (for writing a new
+    snapshot over an old one without parsing it first)."""
+
+    def __init__(self, path: str, fresh: bool = False) -> None:
+        self._path = Path(path)
+        self._fresh = fresh
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if self._fresh:
+            return None
+        try:
+            raw = self._path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw:
+            # TinyDB's own convention: an empty file is an empty database.
+            return None
+        try:
+            data = json.loads(raw)
+        except ValueError as err:  # JSONDecodeError and UnicodeDecodeError
+            raise SnapshotError(f"not valid JSON ({err})") from err
+        _check_tables(data)
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        replace_atomically(self._path, content)
+
+
+def _check_tables(data: Any) -> None:
+    # TinyDB assumes this shape and fails with unhelpful errors (or silently) otherwise.
+    if not isinstance(data, dict):
+        raise SnapshotError(f"expected a JSON object of tables, found {type(data).__name__}")
+    for name, table in data.items():
+        if name not in TABLES:
+            # Refuse rather than ignore: the next snapshot would drop the unknown table.
+            raise SnapshotError(f"unexpected table {name!r}")
+        if not isinstance(table, dict):
+            raise SnapshotError(f"table {name!r} is {type(table).__name__}, not an object")
+        for doc_id, doc in table.items():
+            if not doc_id.isdigit() or not isinstance(doc, dict):
+                raise SnapshotError(f"table {name!r}: document {doc_id!r} is malformed")
+
+
+def read_snapshot(path: Path) -> tuple[StateData, int]:
+    """The state in the snapshot at `path` and the last journal seq it includes.
+
+    A missing (or empty) file is an empty state at seq 0. SnapshotError if unreadable."""
+    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage))
+    if not db.tables():
+        return StateData(), 0
+
+    def rows(table: str, *fields: str) -> list[tuple[str, ...]]:
+        docs = sorted(db.table(table).all(), key=lambda doc: doc.doc_id)
+        return [_fields(table, doc, fields) for doc in docs]
+
+    meta = db.table("meta").all()
+    if len(meta) != 1:
+        raise SnapshotError(f"expected one record in table 'meta', found {len(meta)}")
+    version, seq = meta[0].get("version"), meta[0].get("seq")
+    if version != VERSION:
+        raise SnapshotError(f"unsupported version {version!r} (this bot reads {VERSION})")
+    if type(seq) is not int or seq < 0:
+        raise SnapshotError(f"meta seq must be a non-negative integer, not {seq!r}")
+    data = StateData()
+    for session, user, at in rows("registrations", "session", "user", "at"):
+        data.registered.setdefault(session, {})[user] = at
+    for session, user, at in rows("waitlist", "session", "user", "at"):
+        data.waiting.setdefault(session, {})[user] = at
+    data.cards = [Card(*row) for row in rows("cards", "session", "channel", "ts")]
+    data.claims = dict(rows("claims", "key", "at"))  # type: ignore[arg-type]
+    # An older snapshot has no broadcasts table: TinyDB reads it as empty.
+    docs = sorted(db.table("broadcasts").all(), key=lambda doc: doc.doc_id)
+    data.broadcasts = [_broadcast(doc) for doc in docs]
+    docs = sorted(db.table("outbox").all(), key=lambda doc: doc.doc_id)
+    data.entries = [_entry(doc) for doc in docs]
+    return data, seq
+
+
+def _entry(doc: Document) -> Entry:
+    try:
+        return entry_of(check_entry(dict(doc)))
+    except ValueError as err:
+        raise SnapshotError(f"table 'outbox': document {doc.doc_id}: {err}") from err
+
+
+def _broadcast(doc: Document) -> Broadcast:
+    try:
+        if set(doc) != set(BROADCAST_FIELDS):
+            raise ValueError(f"fields are not {list(BROADCAST_FIELDS)}")
+        return broadcast_of(check_op({**doc, "op": "broadcast"}))
+    except ValueError as err:
+        raise SnapshotError(f"table 'broadcasts': document {doc.doc_id}: {err}") from err
+
+
+def _fields(table: str, doc: Document, fields: tuple[str, ...]) -> tuple[str, ...]:
+    values = tuple(doc.get(name) for name in fields)
+    if set(doc) != set(fields) or not all(isinstance(v, str) and v for v in values):
+        raise SnapshotError(f"table {table!r}: document {doc.doc_id} is not {list(fields)}")
+    return values  # type: ignore[return-value]
+
+
+def write_snapshot(path: Path, data: StateData, seq: int) -> None:
+    """Replace the snapshot at `path` with `data`, including the journal up to `seq`."""
+    # The caching middleware collects the table inserts so the file is written once, when
+    # the database is closed. On an error we never close it: a half-built snapshot must
+    # not be flushed over the good one.
+    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage), fresh=True)
+    db.table("registrations").insert_multiple(_places(data.registered))
+    db.table("waitlist").insert_multiple(_places(data.waiting))
+    db.table("cards").insert_multiple(
+        {"session": c.session_id, "channel": c.channel_id, "ts": c.message_ts} for c in data.cards
+    )
+    db.table("claims").insert_multiple({"key": k, "at": at} for k, at in data.claims.items())
+    db.table("broadcasts").insert_multiple(_record(b) for b in data.broadcasts)
+    db.table("outbox").insert_multiple(entry_record(e) for e in data.entries)
+    db.table("meta").insert({"version": VERSION, "seq": seq})
+    db.close()
+
+
+def _places(places: dict[str, dict[str, str]]) -> Iterable[dict[str, str]]:
+    for session, users in places.items():
+        for user, at in users.items():
+            yield {"session": session, "user": user, "at": at}
+
+
+def _record(broadcast: Broadcast) -> dict[str, object]:
+    record = broadcast_op(broadcast)
+    del record["op"]
+    return record
+
+
+# --- the journal ----------------------------------------------------------------------------
+
+
+class JournalError(ValueError):
+    """A journal line that is not the last cannot be read; `line` is 1-based."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(f"line {line}: {problem}")
+        self.line = line
+
+
+@dataclass
+class JournalContents:
+    """What a journal holds: its good lines as (seq, operation, raw line with newline)."""
+
+    entries: list[tuple[int, Op, bytes]] = field(default_factory=list)
+    torn: bool = False
+    """The file ended in a line that was cut short; it has been left out of `entries`."""
+
+
+def encode(seq: int, op: Op) -> bytes:
+    line = json.dumps({"seq": seq, **op}, ensure_ascii=False, separators=(",", ":"))
+    return line.encode() + b"\n"
+
+
+def read_journal(path: Path) -> JournalContents:
+    """Parse the journal at `path` (missing: empty). JournalError for a damaged line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return JournalContents()
+    lines = raw.split(b"\n")
+    # What follows the last newline (b"" for a whole file) was an append cut short.
+    torn = lines.pop() != b""
+    contents = JournalContents(torn=torn)
+    previous: int | None = None
+    for number, line in enumerate(lines, start=1):
+        try:
+            seq, op = _parse(line)
+        except ValueError as err:
+            if number == len(lines) and not torn:
+                contents.torn = True  # the last line is garbage: a torn append too
+                break
+            raise JournalError(number, str(err)) from err
+        if previous is not None and seq != previous + 1:
+            raise JournalError(number, f"seq {seq} does not follow seq {previous}")
+        previous = seq
+        contents.entries.append((seq, op, line + b"\n"))
+    return contents
+
+
+def _parse(line: bytes) -> tuple[int, Op]:
+    try:
+        op = json.loads(line)
+    except ValueError as err:
+        raise ValueError(f"not valid JSON ({err})") from err
+    seq = op.get("seq") if isinstance(op, dict) else None
+    if type(seq) is not int or seq < 1:
+        raise ValueError("no positive integer seq")
+    return seq, check_op(op)
+
+
+class JournalFile:
+    """The journal open for appending; one writer thread uses it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    @classmethod
+    def start(cls, path: Path, lines: list[bytes]) -> JournalFile:
+        """Replace the journal atomically with `lines` (dropping anything else) and open it."""
+        replace_atomically(path, b"".join(lines))
+        return cls(path)
+
+    def append(self, data: bytes) -> None:
+        """Append `data` and return once it is on disk."""
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        # fdatasync flushes the data and the new file size (what a reader needs) without
+        # other metadata such as the modification time.
+        os.fdatasync(self._fd)
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)
+
+
+# --- opening --------------------------------------------------------------------------------
+
+
+class FileLock:
+    """An exclusive lock on `<path>.lock`, so two processes never append to one journal.
+    The kernel releases it if the process dies."""
+
+    def __init__(self, path: Path, database: Path) -> None:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise StoreError(f"{database}: already open (another bot process?)") from None
+
+    def release(self) -> None:
+        os.close(self._fd)  # closing the descriptor drops the lock
+
+
+@dataclass
+class OpenedFiles:
+    state: State
+    seq: int
+    """The last seq the state includes; the next journal line gets seq + 1."""
+    journal: JournalFile
+    journal_lines: int
+    lock: FileLock
+
+
+def open_files(path: Path, journal_path: Path) -> OpenedFiles:
+    """Open the database at `path` and its journal; StoreError naming the file if not."""
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise StoreError(f"{directory}: cannot create the directory ({err.strerror})") from err
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise StoreError(f"{directory}: the directory is not writable")
+    try:
+        lock = FileLock(path.with_name(path.name + ".lock"), path)
+    except OSError as err:
+        raise StoreError(f"{directory}: cannot create a file there ({err.strerror})") from err
+    try:
+        return _load(path, journal_path, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _load(path: Path, journal_path: Path, lock: FileLock) -> OpenedFiles:
+    try:
+        data, snapshot_seq = read_snapshot(path)
+        state = State.from_data(data)
+    except (SnapshotError, ValueError) as err:
+        raise StoreError(f"{path}: cannot read the database: {err} (file left unchanged)") from err
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the database ({err.strerror})") from err
+    try:
+        contents = read_journal(journal_path)
+    except JournalError as err:
+        raise StoreError(f"{journal_path}: {err} (file left unchanged)") from err
+    except OSError as err:
+        raise StoreError(f"{journal_path}: cannot read the journal ({err.strerror})") from err
+
+    # Lines up to the snapshot's seq are in it already (a crash came between writing the
+    # snapshot and starting a new journal); the rest must follow on without a gap.
+    later = [(number, entry) for number, entry in enumerate(contents.entries, start=1)
+             if entry[0] > snapshot_seq]  # fmt: skip
+    if later and later[0][1][0] != snapshot_seq + 1:
+        number, (seq, _, _) = later[0]
+        raise StoreError(
+            f"{journal_path}: line {number}: seq {seq} but {path} ends at seq {snapshot_seq}; "
+            f"changes in between are missing (files left unchanged)"
+        )
+    for _, (_, op, _) in later:
+        state.apply(op)
+    seq = later[-1][1][0] if later else snapshot_seq
+
+    if contents.torn:
+        logger.warning(
+            "%s: ignoring an incomplete last line (a write cut short, never confirmed)",
+            journal_path,
+        )
+    try:
+        if contents.torn or len(later) != len(contents.entries) or not journal_path.exists():
+            # Rewrite rather than truncate in place, so a crash now cannot harm the journal;
+            # a new journal is made this way too, so its directory entry is on disk.
+            journal = JournalFile.start(journal_path, [raw for _, (_, _, raw) in later])
+        else:
+            journal = JournalFile(journal_path)
+        for leftover in (path.with_name(path.name + ".tmp"), journal_path.with_name(
+                journal_path.name + ".tmp")):  # fmt: skip
+            leftover.unlink(missing_ok=True)  # from a crash mid-write: never part of the data
+    except OSError as err:
+        raise StoreError(f"{journal_path}: cannot open the journal ({err.strerror})") from err
+    return OpenedFiles(state, seq, journal, len(later), lock)
