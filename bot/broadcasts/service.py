@@ -119,7 +119,7 @@ class Broadcasts:
         saved = self._store.change_broadcast(
             broadcast_id=broadcast.id, when=EVERY_STATUS, changes=where
         )
-        if saved is not None and saved.status != broadcast.status:
+        if saved is not None and saved != replace(broadcast, **where):
             self.show_preview(saved)  # a button was pressed before the preview was saved
 
     def choose_audience(self, *, broadcast_id: str, audience: str) -> Broadcast | None:

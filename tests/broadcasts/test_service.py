@@ -1,0 +1,52 @@
+"""The broadcasts service against the fake Slack: every change is conditional on where the
+broadcast stands, so presses that race the preview, or each other, never undo one another."""
+
+from __future__ import annotations
+
+import json
+
+from bot.store import BROADCAST_KIND
+from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
+
+
+def test_a_late_save_of_the_preview_never_undoes_a_send(bot: RunningBot) -> None:
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    assert broadcasts.send(broadcast_id=draft.id)  # pressed before the preview was saved
+    broadcasts.post_preview(draft, user_id=ORGANISER)
+    current = bot.store.broadcast(broadcast_id=draft.id)
+    assert current is not None and current.status in ("sending", "sent")
+    assert current.preview_ts is not None
+    bot.slack.wait_for("chat.update")  # the preview shows where it stands, not the draft
+    channel = [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] == ANNOUNCEMENTS
+    ]
+    assert [c.args["text"] for c in channel] == ["Hall B"]
+
+
+def test_an_audience_chosen_before_the_preview_was_saved_is_shown(bot: RunningBot) -> None:
+    bot.store.register(user_id="U1", session_id="tue-racism", capacity=None)
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    broadcasts.choose_audience(broadcast_id=draft.id, audience="session:tue-racism")
+    broadcasts.post_preview(draft, user_id=ORGANISER)
+    (update,) = bot.slack.wait_for("chat.update")
+    assert "Goes by DM to 1 person" in json.dumps(update.args["blocks"])
+
+
+def test_send_twice_queues_each_message_once(bot: RunningBot) -> None:
+    for user in ("U1", "U2"):
+        bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    broadcasts.choose_audience(broadcast_id=draft.id, audience="session:tue-racism")
+    assert broadcasts.send(broadcast_id=draft.id)
+    assert not broadcasts.send(broadcast_id=draft.id)
+    assert bot.store.counts(kind=BROADCAST_KIND, subject=draft.id).total == 2
+
+
+def test_an_unknown_audience_is_refused_and_nothing_changes(bot: RunningBot) -> None:
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    assert broadcasts.choose_audience(broadcast_id=draft.id, audience="session:nope") is None
+    assert bot.store.broadcast(broadcast_id=draft.id) == draft
