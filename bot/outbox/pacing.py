@@ -10,6 +10,8 @@ WINDOW = 1.0  # seconds of successes counted as "the throughput that met the lim
 BACKOFF = 0.97  # after a 429, go on at this fraction of that throughput
 PLATEAU = 30.0  # seconds' worth of successes (at the ceiling) to climb back to the ceiling
 MIN_RATE = 0.5  # calls per second
+MIN_SLEEP = 0.001  # seconds: a caller whose turn is due but not yet taken looks again soon
+MAX_SLEEP = 0.25  # seconds: the longest sleep between looks, so `close` is noticed quickly
 
 
 class Pacer:
@@ -40,26 +42,51 @@ class Pacer:
         self._limited_at = float("-inf")  # when the last 429 episode began
         self._climbed = 0  # successes since then
         self._recent: deque[float] = deque()  # when the calls of the last WINDOW succeeded
+        self._tickets = 0  # the next caller's place in line
+        self._serving = 0  # the place in line whose turn comes next
+        self._done: set[int] = set()  # places served or given up, not yet passed
+        self._closed = False
 
     @property
     def rate(self) -> float:
         """Calls per second allowed now."""
         return self._rate
 
-    def wait_turn(self) -> float:
-        """Block until the caller may make its call; return that moment (for `limited`)."""
-        while True:
+    def wait_turn(self) -> float | None:
+        """Block until the caller may make its call; return that moment (for `limited`), or
+        None once the pacer is closed. Turns go in the order they were asked for."""
+        with self._lock:
+            ticket = self._tickets
+            self._tickets += 1
+        try:
+            while True:
+                with self._lock:
+                    if self._closed:
+                        return None
+                    now = time.monotonic()
+                    due = max(self._last + 1 / self._rate, self._pause_until)
+                    if ticket == self._serving and now >= due:
+                        # Keep to the schedule when a little late (sleep overshoots); when
+                        # nobody was ready for a whole interval, start afresh, not catch up.
+                        self._last = due if now - due < 1 / self._rate else now
+                        return now
+                    # Those ahead in line go first, one turn each.
+                    due += (ticket - self._serving) / self._rate
+                    self._waited = True
+                # Sleep outside the lock, a little at a time, and look again: the rate, the
+                # pause or the line may change, and `close` must not wait for a long pause.
+                time.sleep(min(max(due - now, MIN_SLEEP), MAX_SLEEP))
+        finally:
             with self._lock:
-                now = time.monotonic()
-                due = max(self._last + 1 / self._rate, self._pause_until)
-                if now >= due:
-                    # Keep to the schedule when a little late (sleep overshoots); when nobody
-                    # was ready for a whole interval, start afresh rather than catch up.
-                    self._last = due if now - due < 1 / self._rate else now
-                    return now
-                self._waited = True
-            # Sleep outside the lock, and look again: the rate or the pause may change.
-            time.sleep(due - now)
+                self._done.add(ticket)
+                while self._serving in self._done:
+                    self._done.discard(self._serving)
+                    self._serving += 1
+
+    def close(self) -> None:
+        """Let every waiter go (with None) and refuse turns from now on."""
+        with self._lock:
+            self._closed = True
 
     def succeeded(self) -> None:
         """A call went through: count it, and let the rate climb."""

@@ -125,6 +125,7 @@ class Outbox:
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
+        self._pacer.close()  # workers waiting out a 429 pause let go at once
         end = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
@@ -207,6 +208,11 @@ class Outbox:
             self._settle(entry, "cancelled", "no longer applies")
             return
         sent_at = self._pacer.wait_turn()
+        if sent_at is None:
+            return  # closing: it stays pending for the next start
+        if self._clock() >= entry.deadline:
+            self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
+            return
         try:
             self._client.chat_postMessage(channel=entry.recipient, **message)
         except SlackApiError as error:
@@ -223,14 +229,16 @@ class Outbox:
             self._retry(item, f"{type(error).__name__}: {error}")
         else:
             self._pacer.succeeded()
-            if self._failing:
-                self._failing = False
+            with self._cond:
+                recovered, self._failing = self._failing, False
+            if recovered:
                 logger.info("Slack accepts messages again")
             self._settle(entry, "sent", "")
 
     def _retry(self, item: _Item, problem: str) -> None:
-        if not self._failing:
-            self._failing = True
+        with self._cond:
+            first, self._failing = not self._failing, True
+        if first:
             logger.warning("Slack is failing (%s); retrying until each message's deadline",
                            problem)  # fmt: skip
         attempts = item.attempts + 1
@@ -259,7 +267,7 @@ class Outbox:
         handler = self._handlers.get(entry.kind)
         if settled and handler is not None and handler.settled is not None:
             try:
-                handler.settled(entry)
+                handler.settled(self._store.entry(key=entry.key) or entry)
             except Exception:
                 logger.exception("After settling %s", entry.key)
 
