@@ -113,11 +113,11 @@ class Outbox:
         if self._threads:
             return
         feeder = threading.Thread(target=self._feed, name="outbox-feeder", daemon=True)
-        self._threads = [feeder] + [
+        self._threads = [
             threading.Thread(target=self._work, name=f"outbox-{n}", daemon=True)
             for n in range(self._workers)
         ]
-        for thread in self._threads:
+        for thread in [feeder, *self._threads]:
             thread.start()
 
     def close(self, timeout: float = 10.0) -> None:
@@ -126,6 +126,7 @@ class Outbox:
             self._stopping = True
             self._cond.notify_all()
         self._pacer.close()  # workers waiting out a 429 pause let go at once
+        # The workers are joined; the feeder only reads the store, and leaves at its next look.
         end = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
