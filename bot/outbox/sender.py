@@ -132,14 +132,10 @@ class Outbox:
             thread.join(max(0.0, end - time.monotonic()))
 
     def idle(self) -> bool:
-        """Nothing waiting, being retried or in flight (entries not yet picked up aside)."""
+        """Nothing waiting, being retried or in flight (entries not yet picked up aside); for
+        tests and benchmarks that wait for the outbox to settle."""
         with self._cond:
             return not (self._ready or self._later or self._busy)
-
-    @property
-    def rate(self) -> float:
-        """The shared pace now, in messages a second."""
-        return self._pacer.rate
 
     # --- threads --------------------------------------------------------------------------
 

@@ -143,10 +143,8 @@ class Registrations:
 
     def holders(self, *, session_id: str) -> list[str]:
         """Everyone registered or waiting for the session."""
-        session = session_id
-        return self._store.registrants(session_id=session) + self._store.waitlist(
-            session_id=session
-        )
+        registered = self._store.registrants(session_id=session_id)
+        return registered + self._store.waitlist(session_id=session_id)
 
     def agenda(self, *, user_id: str) -> Agenda:
         """The person's sessions in time order, and which of them overlap."""
