@@ -165,7 +165,10 @@ class Outbox:
             try:
                 self._attempt(item)
             except Exception:
+                # A bug, not Slack: log it, and try again later (until the deadline) rather
+                # than leave the entry stranded until the next start.
                 logger.exception("Outbox entry %s could not be handled", item.entry.key)
+                self._requeue(item, attempts=item.attempts + 1, delay=self._max_backoff)
             finally:
                 with self._cond:
                     self._busy -= 1

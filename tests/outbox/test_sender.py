@@ -572,3 +572,25 @@ def test_close_returns_promptly_during_a_rate_limit_pause_and_sends_nothing_more
         "pending",
         Counter(),
     )
+
+
+def test_a_renderer_that_fails_is_logged_and_tried_again(
+    fake_slack: FakeSlack,
+    store: MemoryStore,
+    make_outbox: MakeOutbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    failures = [RuntimeError("a bug")]
+
+    def render(entry: Entry, at: datetime) -> Message:
+        if failures:
+            raise failures.pop()
+        return Message(text=f"hi {entry.recipient}")
+
+    outbox = make_outbox(render=render, max_backoff=0.1)
+    only = note("U1")
+    store.enqueue(entries=[only])
+    outbox.start()
+    assert wait_settled(store, 1) == Counts(sent=1)
+    assert delivered(fake_slack) == Counter({"U1": 1})
+    assert "could not be handled" in caplog.text
