@@ -85,7 +85,7 @@ def serve(kind: str, api_url: str) -> None:
             ack()
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth is measured here
-    server = http_server(app, host="127.0.0.1", port=0)
+    server = http_server(app, signing_secret=SECRET, host="127.0.0.1", port=0)
     print(f"ready {server.effective_port}", flush=True)  # type: ignore[union-attr]
     server.run()
 

@@ -104,7 +104,9 @@ def _connect(settings: Settings, bot: Bot) -> None:
         token = settings.slack_app_token.get_secret_value()
         serve_socket_mode(bot.app, app_token=token, ready=bot.start)
     else:
-        serve_http(bot.app, port=settings.port, ready=bot.start)
+        secret = settings.slack_signing_secret
+        signing_secret = secret.get_secret_value() if secret else None
+        serve_http(bot.app, signing_secret=signing_secret, port=settings.port, ready=bot.start)
 
 
 if __name__ == "__main__":

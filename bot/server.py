@@ -8,38 +8,45 @@ from collections.abc import Callable
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
+
+from bot.guard import MAX_BODY, WsgiApp, guarded
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App) -> SlackRequestHandler:
-    """The WSGI application: Slack's requests are POSTed to `/slack/events`."""
-    return SlackRequestHandler(app, path=EVENTS_PATH)
+def wsgi_app(app: App, *, signing_secret: str | None) -> WsgiApp:
+    """The WSGI application: Slack's requests are POSTed to `/slack/events`. Each is checked
+    first (size, shape, signature: `bot.guard`); only a verified one reaches Bolt."""
+    return guarded(app, path=EVENTS_PATH, signing_secret=signing_secret)
 
 
 def http_server(
-    app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = 8
+    app: App,
+    *,
+    signing_secret: str | None,
+    host: str = "0.0.0.0",
+    port: int = 3000,
+    threads: int = 8,
 ) -> BaseWSGIServer | MultiSocketServer:
-    """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve.
-
-    Bolt checks each request's signature and timestamp and answers 401 when they are wrong.
-    """
+    """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve."""
     return create_server(
-        wsgi_app(app),
+        wsgi_app(app, signing_secret=signing_secret),
         host=host,
         port=port,
         threads=threads,
         ident="socialworkweek-bot",
+        max_request_body_size=MAX_BODY,  # a longer chunked body is refused (413) unread
     )
 
 
-def serve_http(app: App, *, port: int, ready: Callable[[], None] = lambda: None) -> None:
+def serve_http(
+    app: App, *, signing_secret: str | None, port: int, ready: Callable[[], None] = lambda: None
+) -> None:
     """Serve Slack's HTTP requests until interrupted; `ready` runs once the port is open."""
-    server = http_server(app, port=port)
+    server = http_server(app, signing_secret=signing_secret, port=port)
     logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
     ready()
     try:

@@ -50,11 +50,13 @@ def slack_moment(moment: datetime, tz: ZoneInfo) -> str:
 
 
 _SLACK_TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def from_slack_text(text: str) -> str:
     """What a person typed, from Slack's encoding: mentions dropped, links to their label,
-    `&amp;` `&lt;` `&gt;` back to characters."""
+    `&amp;` `&lt;` `&gt;` back to characters, control characters and runs of spaces to one
+    space."""
 
     def plain(match: re.Match[str]) -> str:
         target, label = match.group(1), match.group(2)
@@ -63,4 +65,7 @@ def from_slack_text(text: str) -> str:
         return label or target
 
     text = _SLACK_TOKEN.sub(plain, text)
-    return " ".join(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").split())
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    # Control characters (U+0000–U+001F, U+007F–U+009F) mean nothing in a question, and each
+    # grows to six characters in a JSON button value: they become spaces.
+    return " ".join(_CONTROL.sub(" ", text).split())

@@ -1,11 +1,13 @@
-"""Global middleware: drop repeated deliveries of one event.
+"""Global middleware: turn away requests that do not say who sent them, and drop repeated
+deliveries of one event.
 
-A `Middleware` subclass rather than a plain function: Bolt then calls it directly instead of
-building keyword arguments for each request, which keeps acknowledgements fast.
+`Middleware` subclasses rather than plain functions: Bolt then calls them directly instead
+of building keyword arguments for each request, which keeps acknowledgements fast.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -17,9 +19,39 @@ from slack_bolt.middleware import Middleware
 logger = logging.getLogger(__name__)
 
 
+NO_USER = "Sorry, I couldn't tell who asked. Please try again from Slack."
+
+
 def register(app: App) -> None:
     """Install the middleware on `app`."""
+    app.use(RequireUser())
     app.use(EventDeduplicator())
+
+
+class RequireUser(Middleware):
+    """A command or an interaction must say who sent it (Slack's always do): every listener
+    acts for that person. One that does not gets a short answer, and nothing runs."""
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        body = req.body
+        if "command" in body:
+            user = body.get("user_id")
+        elif body.get("type") in ("block_actions", "view_submission", "view_closed"):
+            user = (
+                (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+            )
+        else:
+            return next()
+        if isinstance(user, str) and user:
+            return next()
+        logger.warning("Refused a %s that names no user", body.get("type") or "command")
+        if "command" in body:
+            reply = {"response_type": "ephemeral", "text": NO_USER}
+            return BoltResponse(status=200, body=json.dumps(reply),
+                                headers={"content-type": "application/json"})  # fmt: skip
+        return BoltResponse(status=200, body="")
 
 
 class EventDeduplicator(Middleware):

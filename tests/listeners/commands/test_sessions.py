@@ -68,3 +68,10 @@ def test_a_question_cannot_make_the_bot_mention_anyone(bot: RunningBot) -> None:
     mrkdwn = reply["text"] + json.dumps(shown)  # button values are never shown, so not checked
     assert "<!channel>" not in mrkdwn and "<@U999>" not in mrkdwn
     assert "&lt;!channel&gt;" in reply["text"]
+
+
+@pytest.mark.parametrize("command", ["/sessions", "/register", "/unregister"])
+def test_control_characters_in_what_people_type_are_dropped(bot: RunningBot, command: str) -> None:
+    reply = ack_body(bot.send.command(command, "racism" + "\x01" * 494 + "\x7f\x85"))
+    assert "\\u0001" not in json.dumps(reply)
+    assert "Racism in the workplace" in json.dumps(reply)

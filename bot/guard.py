@@ -1,0 +1,121 @@
+"""The door for HTTP mode: each request to `/slack/events` is checked before Bolt sees it.
+
+- A body over `MAX_BODY` (by its Content-Length) is refused with 413, unread: Slack's own
+  payloads are far smaller, and nothing is held in memory for anyone else's.
+- A request whose timestamp or signature is missing, unreadable, stale or wrong gets 401,
+  and nothing in it is used: no response_url is called, no listener runs.
+- A body that is not UTF-8, or a signed body that is not what Slack sends (JSON that is not
+  an object, a `payload` that is not a JSON object), gets 400.
+Each refusal is one log line, never a traceback. What passes goes to `app.dispatch`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024  # bytes
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+            413: "Payload Too Large"}  # fmt: skip
+
+
+def guarded(app: App, *, path: str, signing_secret: str | None) -> WsgiApp:
+    """A WSGI application serving `app` at `path`; with `signing_secret` (HTTP mode, always
+    in production) every request must be signed with it."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
+    def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        status, body, headers = _answer(app, path, verifier, environ)
+        phrase = _REASONS.get(status, "")
+        start_response(f"{status} {phrase}".strip(), headers)
+        return [body]
+
+    return handle
+
+
+def _answer(
+    app: App, path: str, verifier: SignatureVerifier | None, environ: dict[str, Any]
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    if environ.get("PATH_INFO") != path or environ.get("REQUEST_METHOD") != "POST":
+        return _plain(404, "Not Found")
+    length = str(environ.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit():
+        return _refuse(400, "an unreadable Content-Length", environ)
+    if int(length) > MAX_BODY:
+        return _refuse(413, f"a body of {int(length):,} bytes", environ)
+    raw = environ["wsgi.input"].read(int(length)) if int(length) else b""
+    headers = _headers(environ)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:  # checked first: the signature check would fail on it
+        return _refuse(400, "a body that is not UTF-8", environ)
+    if verifier is not None:
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        if not timestamp.isdigit() or not verifier.is_valid(raw, timestamp, signature):
+            return _refuse(401, "a request without a valid signature", environ)
+    problem = _malformed(raw, headers.get("content-type", ""))
+    if problem:
+        return _refuse(400, problem, environ)
+    request = BoltRequest(
+        body=raw.decode("utf-8"),
+        query=environ.get("QUERY_STRING") or None,
+        headers={name: [value] for name, value in headers.items()},
+    )
+    response = app.dispatch(request)
+    out = [(name, value) for name, values in response.headers.items() for value in values]
+    return response.status, response.body.encode("utf-8"), out
+
+
+def _malformed(raw: bytes, content_type: str) -> str | None:
+    """Why `raw` is not a body Slack sends, or None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "a body that is not UTF-8"
+    try:
+        if content_type.split(";")[0].strip().lower() == "application/json":
+            if not isinstance(json.loads(text), dict):
+                return "a JSON body that is not an object"
+            return None
+        form = parse_qs(text, keep_blank_values=True)
+        if "payload" in form and not isinstance(json.loads(form["payload"][0]), dict):
+            return "a payload that is not a JSON object"
+    except ValueError:
+        return "a body that is not valid JSON"
+    return None
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    return headers
+
+
+def _refuse(
+    status: int, what: str, environ: dict[str, Any]
+) -> tuple[int, bytes, list[tuple[str, str]]]:
+    logger.warning("Refused %s from %s: %d", what, environ.get("REMOTE_ADDR", "?"), status)
+    return _plain(status, _REASONS[status])
+
+
+def _plain(status: int, text: str) -> tuple[int, bytes, list[tuple[str, str]]]:
+    return status, text.encode(), [("Content-Type", "text/plain; charset=utf-8")]
