@@ -146,7 +146,7 @@ def build_bot(
         emoji=settings.register_emoji,
         interval=card_interval,
     )
-    registrations = Registrations(store=store, current=current, changed=cards.touch)
+    registrations = Registrations(store=store, current=current, clock=clock, changed=cards.touch)
     news = News(
         store=store, current=current, registrations=registrations, touch=cards.touch, clock=clock
     )

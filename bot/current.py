@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Answerer
-from bot.programme import Programme, ProgrammeError, load_programme
+from bot.programme import Programme, ProgrammeError, Session, load_programme
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class CurrentProgramme:
 
     def __init__(self, programme: Programme) -> None:
         self._edition = _Edition(programme, Answerer(programme))
+        self._removed: dict[str, Session] = {}
 
     @property
     def programme(self) -> Programme:
@@ -41,9 +42,20 @@ class CurrentProgramme:
     def answerer(self) -> Answerer:
         return self._edition.answerer
 
+    def removed(self, session_id: str) -> Session | None:
+        """The session with this id (any case) if an earlier version had it and this one has
+        not: a session cancelled while the bot runs."""
+        return self._removed.get(session_id.strip().casefold())
+
     def use(self, programme: Programme) -> None:
         """Put `programme` (already checked) in force."""
+        old = self._edition.programme
+        removed = dict(self._removed)
+        removed.update({s.id.casefold(): s for s in old.sessions if s.id not in programme.by_id})
+        for session in programme.sessions:
+            removed.pop(session.id.casefold(), None)
         self._edition = _Edition(programme, Answerer(programme))
+        self._removed = removed
 
 
 class Reloader:

@@ -233,8 +233,17 @@ def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(
 
 
 def test_registrations_survive_a_restart(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    start = datetime.now(UTC) + timedelta(days=2)  # a session still to come, on real time
+    programme = {
+        "event": {"name": "SWW", "timezone": "Europe/London"},
+        "sessions": [{"id": "later", "title": RACISM, "start": start.isoformat(),
+                      "end": (start + timedelta(hours=1)).isoformat()}],
+    }  # fmt: skip
+    (tmp_path / "programme.json").write_text(json.dumps(programme))
     port = free_port()
-    settings = http_settings(fake_slack, port)
+    settings = http_settings(fake_slack, port) | {
+        "PROGRAMME_PATH": str(tmp_path / "programme.json")
+    }
     send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
     with bot_process(tmp_path, **settings) as process:
         wait_for_port(port, process)

@@ -30,7 +30,9 @@ def change_notice(change: Change, tz: ZoneInfo, *, plain: bool = False) -> str:
     title = f"*{escape(truncate(session.title, 200))}*"
     when = _when(session, tz, plain=plain)
     position = change.seat.position
+    ended = time_range(session.start.astimezone(tz), session.end.astimezone(tz))
     notices = {
+        "ended": f"{title} took place on {ended}, so registration has closed.",
         "registered": f":white_check_mark: You're registered for {title}, {when}.",
         "waitlisted": f"{title} is full, so you're on the waitlist, number {position}. "
         "If a place frees up, you'll be registered and I'll tell you.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from bot.current import CurrentProgramme
@@ -19,6 +20,7 @@ PROMOTION = "promotion"
 """The outbox kind of "a place came free: you're registered"."""
 
 ChangeKind = Literal[
+    "ended",
     "registered",
     "waitlisted",
     "already_registered",
@@ -67,10 +69,12 @@ class Registrations:
         *,
         store: Store,
         current: CurrentProgramme,
+        clock: Callable[[], datetime],
         changed: Callable[[Session], None] = lambda session: None,
     ) -> None:
         self._store = store
         self._current = current
+        self._clock = clock
         self._changed = changed
 
     @property
@@ -79,7 +83,10 @@ class Registrations:
         return self._current.programme
 
     def register(self, *, user_id: str, session: Session) -> Change:
-        """Register `user_id`, or put them on the waitlist when the session is full."""
+        """Register `user_id`, or put them on the waitlist when the session is full; nothing
+        changes for a session that has ended."""
+        if self._clock() >= session.end:
+            return Change(kind="ended", session=session, seat=NO_SEAT)
         result = self._store.register(
             user_id=user_id, session_id=session.id, capacity=session.capacity
         )

@@ -3,12 +3,14 @@ once the change is on disk."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_bolt import Ack
 
 from bot.answering import Answer
 from bot.blocks.formatting import Message, escape, from_slack_text
+from bot.blocks.kit import section
 from bot.blocks.registrations import change_message, register_help
 from bot.blocks.sessions import answer_message
 from bot.current import CurrentProgramme
@@ -17,6 +19,11 @@ from bot.programme import Session
 from bot.registrations import Registrations
 
 CHOOSE = "Several sessions match “{}”: press *{}* on the one you mean."
+CANCELLED = ":no_entry: *{}* was cancelled: it is no longer in the programme, so nothing changed."
+UNKNOWN = "There is no session with the id “{}”, so nothing changed."
+SIMILAR = "These may be what you meant:"
+# What an organiser's session id looks like (words joined by - or _), as people copy it.
+ID_SHAPED = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+")
 
 
 def register_command(
@@ -64,9 +71,24 @@ def _change(
         return register_help() if register else replies.agenda(user_id=user_id)
     now = replies.clock()
     programme = current.programme
-    answer = current.answerer.answer(text, now=now)
     seats = registrations.seats(user_id=user_id)
-    session = _the_one(programme.find_id(text), answer, held=None if register else set(seats))
+    by_id = programme.find_id(text)
+    if by_id is None and ID_SHAPED.fullmatch(text):
+        # Never search for what looks like an id: its words could name another session.
+        words = " ".join(re.split(r"[-_]", text))
+        answer = current.answerer.answer(words, now=now)
+        gone = current.removed(text)
+        if gone is not None or text in seats:  # it was in the programme: it was cancelled
+            why = CANCELLED.format(escape(gone.title if gone else text))
+        else:
+            why = UNKNOWN.format(escape(text))
+        if answer.kind != "sessions":
+            return Message(text=why.replace("*", ""), blocks=[section(why)])
+        return answer_message(
+            answer, programme.tz, seats=seats, asked_at=now.timestamp(), notice=f"{why} {SIMILAR}"
+        )
+    answer = current.answerer.answer(text, now=now)
+    session = _the_one(by_id, answer, held=None if register else set(seats))
     if session is None:
         verb = "Register" if register else "Unregister"
         notice = CHOOSE.format(escape(text), verb) if answer.kind == "sessions" else None

@@ -36,6 +36,7 @@ def reaction_changed(
         change = registrations.register(user_id=user_id, session=session)
     else:
         change = registrations.unregister(user_id=user_id, session=session)
-    if change.changed:  # a repeated delivery changes nothing, so it confirms nothing
+    # A repeated delivery changes nothing, so it confirms nothing; an old card says why not.
+    if change.changed or change.kind == "ended":
         message = change_message(change, current.programme.tz)
         client.chat_postMessage(channel=user_id, **message.as_kwargs())

@@ -74,14 +74,26 @@ def test_reacting_registers_and_removing_unregisters(bot: RunningBot) -> None:
 def test_the_same_reaction_delivered_twice_registers_and_confirms_once(bot: RunningBot) -> None:
     cards = post_cards(bot)
     bot.slack.reset()
-    event = reaction("reaction_added", cards["tue-amhp"])
+    event = reaction("reaction_added", cards["tue-care-leavers"])
     bot.send.event(event, event_id="Ev0REACT")
     bot.slack.wait_for("chat.postMessage")
     bot.send.event(event, event_id="Ev0REACT", retry_num=1)
     bot.send.event(event, event_id="Ev0REACT2")  # a repeat with a new id changes nothing either
     time.sleep(0.5)
     assert len(dms_to(bot, "U1")) == 1
-    assert bot.store.registrants(session_id="tue-amhp") == ["U1"]
+    assert bot.store.registrants(session_id="tue-care-leavers") == ["U1"]
+
+
+def test_reacting_to_the_card_of_a_session_that_has_ended_is_refused(bot: RunningBot) -> None:
+    cards = post_cards(bot)  # Tuesday 13:00: the AMHP session ended at 10:30
+    bot.slack.reset()
+    bot.send.event(reaction("reaction_added", cards["tue-amhp"]))
+    (told,) = bot.slack.wait_for("chat.postMessage")
+    assert told.args["channel"] == "U1"
+    assert (
+        "took place on Tue 21 Mar, 09:30–10:30 GMT, so registration has closed" in told.args["text"]
+    )
+    assert bot.store.registrants(session_id="tue-amhp") == []
 
 
 def test_other_emoji_and_other_messages_change_nothing(bot: RunningBot) -> None:

@@ -1,0 +1,73 @@
+"""A command acts on one session only when its text names it without doubt: an id that is
+not in the programme (unknown, or cancelled since) never falls through to a search that
+acts, and a session that has ended takes no more registrations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import RunningBot
+from tests.listeners.helpers import ack_body, first_text, pressed, session_buttons
+
+SESSIONS: list[dict[str, object]] = [
+    {"id": "tue-racism", "title": "Racism in practice", "start": "2023-03-21T15:00:00",
+     "end": "2023-03-21T16:00:00", "tags": ["racism"]},
+    {"id": "wed-racism-research", "title": "Racism research", "start": "2023-03-22T15:00:00",
+     "end": "2023-03-22T16:00:00", "tags": ["racism"]},
+    {"id": "tue-morning", "title": "Morning supervision", "start": "2023-03-21T09:00:00",
+     "end": "2023-03-21T10:00:00"},
+]  # fmt: skip
+
+
+def write(path: Path, sessions: list[dict[str, object]]) -> None:
+    event = {"name": "SWW", "timezone": "Europe/London"}
+    path.write_text(json.dumps({"event": event, "sessions": sessions}))
+
+
+@pytest.fixture
+def programme_path(tmp_path: Path) -> Path:
+    path = tmp_path / "programme.json"
+    write(path, SESSIONS)
+    return path
+
+
+def test_an_unknown_id_acts_on_nothing(bot: RunningBot) -> None:
+    for command in ("/register", "/unregister"):
+        reply = ack_body(bot.send.command(command, "no-such-session", user_id="U1"))
+        assert first_text(reply).startswith(
+            "There is no session with the id “no-such-session”, so nothing changed."
+        )
+    assert bot.store.seats_of(user_id="U1") == {}
+
+
+def test_the_id_of_a_cancelled_session_acts_on_no_other(
+    bot: RunningBot, programme_path: Path
+) -> None:
+    ack_body(bot.send.command("/register", "tue-racism", user_id="U1"))
+    ack_body(bot.send.command("/register", "wed-racism-research", user_id="U1"))
+    write(programme_path, SESSIONS[1:])  # the Tuesday session is cancelled
+    assert bot.parts.reloader.reload()
+    for command in ("/unregister", "/register"):
+        reply = ack_body(bot.send.command(command, "tue-racism", user_id="U1"))
+        notice = first_text(reply)
+        assert notice.startswith(":no_entry: *Racism in practice* was cancelled"), notice
+        assert "These may be what you meant:" in notice
+        assert {b["text"]["text"] for b in session_buttons(reply).values()} <= {"Unregister"}
+    assert bot.store.registrants(session_id="wed-racism-research") == ["U1"]
+
+
+def test_a_session_that_has_ended_takes_no_registration(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/register", "tue-morning", user_id="U1"))
+    assert first_text(reply) == (
+        "*Morning supervision* took place on Tue 21 Mar, 09:00–10:00 GMT, "
+        "so registration has closed."
+    )
+    listing = ack_body(bot.send.command("/sessions", "supervision", user_id="U1"))
+    register = session_buttons(listing)["Morning supervision"]
+    assert bot.send.action([pressed(register)], user_id="U1").status == 200
+    (redrawn,) = bot.slack.wait_for_response()
+    assert "registration has closed" in json.dumps(redrawn.payload)
+    assert bot.store.seats_of(user_id="U1") == {}
