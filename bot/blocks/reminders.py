@@ -61,6 +61,14 @@ def change_news(change: SessionChange, tz: ZoneInfo) -> Message:
     return Message(text=text.replace("*", ""), blocks=[section(text)])
 
 
+def restored_news(session: Session, tz: ZoneInfo) -> Message:
+    """Telling a registrant that a cancelled session is back in the programme."""
+    title = escape(truncate(session.title, 200))
+    when = time_range(session.start.astimezone(tz), session.end.astimezone(tz))
+    line = f":leftwards_arrow_with_hook: *{title}* is back on: {when}. {_where(session)}".strip()
+    return Message(text=line.replace("*", ""), blocks=[section(line)])
+
+
 def _where(session: Session) -> str:
     if session.join_url:
         return f"Join: {session.join_url}"

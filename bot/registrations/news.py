@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.blocks.formatting import Message
 from bot.blocks.registrations import promoted_message
-from bot.blocks.reminders import change_news
+from bot.blocks.reminders import change_news, restored_news
 from bot.current import CurrentProgramme
 from bot.programme import Programme, Session
 from bot.programme.diff import SessionChange, programme_changes
@@ -23,15 +23,19 @@ CHANGE = "change"
 """The outbox kind of news of a changed or cancelled session."""
 
 
-def change_version(change: SessionChange) -> str:
-    """Which change this is: the new time, place and link (or "cancelled")."""
+def change_version(what: str, edition: datetime) -> str:
+    """Which news this is: what it says (the new time, place and link, "cancelled" or
+    "restored") in which version of the programme (when it was loaded). Each version's news
+    is told, even when a session goes back to what it was before (Hall A, B, A, B...)."""
+    digest = hashlib.sha256(what.encode()).hexdigest()[:16]
+    return f"{digest}@{edition.isoformat()}"
+
+
+def _what(change: SessionChange) -> str:
     after = change.after
-    what = (
-        "cancelled"
-        if after is None
-        else f"{after.start}|{after.end}|{after.location}|{after.join_url}"
-    )
-    return hashlib.sha256(what.encode()).hexdigest()[:16]
+    if after is None:
+        return "cancelled"
+    return f"{after.start}|{after.end}|{after.location}|{after.join_url}"
 
 
 class News:
@@ -64,9 +68,12 @@ class News:
     def programme_changed(self, old: Programme, new: Programme) -> None:
         """After a reload: tell the holders of each changed or cancelled session once, refresh
         its cards, and let a session given more places take people off its waitlist."""
-        changes = programme_changes(old, new)
-        for change in changes:
-            self._tell(change, new)
+        edition = self._clock()
+        for change in programme_changes(old, new):
+            self._tell(change, new, edition)
+        for session in new.sessions:
+            if session.id not in old.by_id:
+                self._restored(session, new, edition)
         for session in new.sessions:
             before = old.by_id.get(session.id)
             if before is None or before.capacity is None or session.capacity == before.capacity:
@@ -78,17 +85,31 @@ class News:
                 logger.info("%s has more places: %d moved off the waitlist", session.id,
                             len(promoted))  # fmt: skip
 
-    def _tell(self, change: SessionChange, programme: Programme) -> None:
+    def _tell(self, change: SessionChange, programme: Programme, edition: datetime) -> None:
         before = change.before
-        people = self._registrations.holders(session_id=before.id)
-        message = change_news(change, programme.tz).as_kwargs()
-        deadline = (change.after or before).start
-        now, version = self._clock(), change_version(change)
+        message = change_news(change, programme.tz)
+        version = change_version(_what(change), edition)
+        added = self._enqueue(before, message, version, deadline=(change.after or before).start)
+        logger.info("%s %s: telling %d people", before.id,
+                    "was cancelled" if change.cancelled else "changed", added)  # fmt: skip
+        self._touch(before)
+
+    def _restored(self, session: Session, programme: Programme, edition: datetime) -> None:
+        """A session back in the programme: whoever still holds a place is told it is on."""
+        message = restored_news(session, programme.tz)
+        added = self._enqueue(session, message, change_version("restored", edition),
+                              deadline=session.start)  # fmt: skip
+        if added:
+            logger.info("%s is back in the programme: telling %d people", session.id, added)
+            self._touch(session)
+
+    def _enqueue(
+        self, session: Session, message: Message, version: str, *, deadline: datetime
+    ) -> int:
+        people = self._registrations.holders(session_id=session.id)
+        now, kwargs = self._clock(), message.as_kwargs()
         entries = [
-            Entry(CHANGE, before.id, person, version, deadline, now, message=message)
+            Entry(CHANGE, session.id, person, version, deadline, now, message=kwargs)
             for person in people
         ]
-        added = self._store.enqueue(entries=entries)
-        logger.info("%s %s: telling %d people", before.id,
-                    "was cancelled" if change.cancelled else "changed", len(added))  # fmt: skip
-        self._touch(before)
+        return len(self._store.enqueue(entries=entries))

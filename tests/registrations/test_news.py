@@ -87,3 +87,39 @@ def test_more_places_move_the_waitlist_up_and_tell_them(
     assert bot.store.registrants(session_id="small") == ["U1", "U2"]
     assert bot.store.waitlist(session_id="small") == ["U3"]
     assert dms(bot, "U3") == []
+
+
+def test_every_version_of_the_programme_is_told_even_back_and_forth(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    later = session("later", 600)
+    write_programme(programme_path, [later])
+    assert parts.reloader.reload()
+    ack_body(bot.send.command("/register", "later", user_id="U1"))
+    parts.outbox.start()
+    for hall, told in (("Hall B", 1), ("Hall A", 2), ("Hall B", 3)):
+        write_programme(programme_path, [later | {"location": hall}])
+        assert parts.reloader.reload()
+        wait_until(lambda count=told: len(dms(bot, "U1")) == count)  # type: ignore[misc]
+    assert [news.split("Place: ")[1] for news in dms(bot, "U1")] == [
+        "Leeds → Hall B", "Hall B → Hall A", "Hall A → Hall B",
+    ]  # fmt: skip
+
+
+def test_a_cancelled_session_that_comes_back_is_told_each_time(
+    bot: RunningBot, parts: Bot, programme_path: Path
+) -> None:
+    later, other = session("later", 600), session("other", 900)
+    write_programme(programme_path, [later, other])
+    assert parts.reloader.reload()
+    ack_body(bot.send.command("/register", "later", user_id="U1"))
+    parts.outbox.start()
+    for programme, told in (([other], 1), ([later, other], 2), ([other], 3)):
+        write_programme(programme_path, programme)
+        assert parts.reloader.reload()
+        wait_until(lambda count=told: len(dms(bot, "U1")) == count)  # type: ignore[misc]
+    cancelled, back, again = dms(bot, "U1")
+    assert "has been cancelled" in cancelled and "has been cancelled" in again
+    assert back.startswith(":leftwards_arrow_with_hook: Session later is back on:")
+    time.sleep(0.3)
+    assert len(dms(bot, "U1")) == 3
