@@ -52,6 +52,9 @@ from bot.store.state import State, StateData
 
 logger = logging.getLogger(__name__)
 
+FILE_MODE = 0o600  # the database, its journal and lock: readable by the bot's user only
+DIRECTORY_MODE = 0o700  # a directory the store creates for them
+
 # --- the snapshot ---------------------------------------------------------------------------
 
 VERSION = 1
@@ -76,7 +79,9 @@ def replace_atomically(path: Path, content: bytes) -> None:
     and fsync the directory: afterwards `path` holds `content`, and before, the old bytes."""
     temporary = path.with_name(path.name + ".tmp")
     try:
-        with open(temporary, "wb") as file:
+        # The bot's data is for the bot alone: owner-only, whatever the umask.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "wb") as file:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
@@ -289,7 +294,7 @@ class JournalFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
 
     @classmethod
     def start(cls, path: Path, lines: list[bytes]) -> JournalFile:
@@ -321,7 +326,7 @@ class FileLock:
     The kernel releases it if the process dies."""
 
     def __init__(self, path: Path, database: Path) -> None:
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -346,7 +351,7 @@ def open_files(path: Path, journal_path: Path) -> OpenedFiles:
     """Open the database at `path` and its journal; StoreError naming the file if not."""
     directory = path.parent
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
     except OSError as err:
         raise StoreError(f"{directory}: cannot create the directory ({err.strerror})") from err
     if not os.access(directory, os.W_OK | os.X_OK):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -171,3 +172,13 @@ def test_a_failed_write_fails_the_caller_and_stops_the_store(
     reopened = TinyDBStore(db)
     assert reopened.registrants(session_id="s1")[0] == "U1"
     reopened.close()
+
+
+def test_the_files_are_readable_by_the_bots_user_only(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "bot.json"
+    store = open_store(db)
+    store.register(user_id="U1", session_id="s1", capacity=None)
+    store.close()  # writes the snapshot, and a new journal
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    for path in (db, journal_of(db), db.with_name("bot.json.lock")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
