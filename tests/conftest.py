@@ -121,9 +121,10 @@ def build_test_bot(
     store: Store,
     clock: Clock,
 ) -> Bot:
-    """The bot as `python -m bot` builds it, quick to refresh cards and to retry."""
+    """The bot as `python -m bot` builds it, quick to refresh cards and to retry, with its
+    scheduler and outbox started (`parts.start()` starts the rest)."""
     programme, _ = load_programme(settings.programme_path)
-    return build_bot(
+    parts = build_bot(
         settings,
         programme,
         store,
@@ -132,6 +133,8 @@ def build_test_bot(
         watch_interval=0.1,
         outbox_options=OUTBOX_OPTIONS,
     )
+    start_senders(parts)
+    return parts
 
 
 def start_senders(parts: Bot) -> None:
@@ -154,7 +157,6 @@ def bot(
         fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
     )
     parts = build_test_bot(fake_slack, settings, MemoryStore(), clock)
-    start_senders(parts)
     try:
         send = DispatchedRequests(
             parts.app.dispatch, SIGNING_SECRET, response_url=fake_slack.response_url
@@ -177,7 +179,6 @@ def served_bot(
         fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
     )
     parts = build_test_bot(fake_slack, settings, open_store(settings.database_path), clock)
-    start_senders(parts)
     try:
         with WsgiServer(wsgi_app(parts.app, signing_secret=SIGNING_SECRET)) as server:
             send = SignedRequests(

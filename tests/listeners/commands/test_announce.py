@@ -233,17 +233,26 @@ def test_a_channel_post_that_fails_is_reported_not_left_sending(bot: RunningBot)
     assert wait_for_update(bot, "Could not be posted in the announcements channel")
 
 
-def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
-    people = [f"U{n:03d}" for n in range(30)]
+def send_slowly_to(
+    bot: RunningBot, count: int, audience: str
+) -> tuple[Broadcast, dict[str, Any], list[str]]:
+    """Register `count` people for the racism session, let Slack take 10 messages a second,
+    and send a broadcast to `audience`; the draft, its preview and the people."""
+    people = [f"U{n:03d}" for n in range(count)]
     for user in people:
         bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
-    bot.slack.limit_rate("chat.postMessage", per_second=10)  # about three seconds of sending
+    bot.slack.limit_rate("chat.postMessage", per_second=10)
     draft, message = preview_of(bot)
     select = controls(message)[ids.ANNOUNCE_AUDIENCE]
-    option = next(o for o in select["options"] if o["value"] == "registered")
+    option = next(o for o in select["options"] if o["value"] == audience)
     press(bot, select, selected_option=option)
     bot.slack.wait_for("chat.update")
     press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    return draft, message, people
+
+
+def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
+    draft, _, _ = send_slowly_to(bot, 30, "registered")  # about three seconds of sending
     sent = wait_status(bot, draft.id, "sent")
     assert (sent.delivered, sent.failed) == (30, 0)
     texts = [json.dumps(c.args["blocks"]) for c in bot.slack.calls_to("chat.update")]
@@ -253,16 +262,7 @@ def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
 
 
 def test_cancel_while_sending_stops_what_has_not_gone(bot: RunningBot) -> None:
-    people = [f"U{n:03d}" for n in range(40)]
-    for user in people:
-        bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
-    bot.slack.limit_rate("chat.postMessage", per_second=10)  # about four seconds of sending
-    draft, message = preview_of(bot)
-    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
-    option = next(o for o in select["options"] if o["value"] == "session:tue-racism")
-    press(bot, select, selected_option=option)
-    bot.slack.wait_for("chat.update")
-    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    draft, message, people = send_slowly_to(bot, 40, "session:tue-racism")  # about 4 s
     wait_status(bot, draft.id, "sending")
     time.sleep(1.0)
     press(bot, controls(message)[ids.ANNOUNCE_CANCEL])
