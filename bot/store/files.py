@@ -59,6 +59,8 @@ DIRECTORY_MODE = 0o700  # a directory the store creates for them
 
 VERSION = 1
 TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "outbox", "meta")
+# Written by every version of the store, even when empty; `broadcasts` and `outbox` came later.
+REQUIRED = ("registrations", "waitlist", "cards", "claims", "meta")
 
 
 class SnapshotError(ValueError):
@@ -110,8 +112,9 @@ class AtomicJSONStorage(Storage):
         except FileNotFoundError:
             return None
         if not raw:
-            # TinyDB's own convention: an empty file is an empty database.
-            return None
+            # TinyDB reads an empty file as an empty database; ours never writes one, so an
+            # empty file is damage (a truncation, a mistaken `> bot.json`), not a fresh start.
+            raise SnapshotError("the file is empty")
         try:
             data = json.loads(raw)
         except ValueError as err:  # JSONDecodeError and UnicodeDecodeError
@@ -142,10 +145,14 @@ def _check_tables(data: Any) -> None:
 def read_snapshot(path: Path) -> tuple[StateData, int]:
     """The state in the snapshot at `path` and the last journal seq it includes.
 
-    A missing (or empty) file is an empty state at seq 0. SnapshotError if unreadable."""
-    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage))
-    if not db.tables():
+    Only a missing file is an empty state at seq 0: anything present must be a snapshot as
+    the store writes it, or SnapshotError (an emptied database is never silently replaced)."""
+    if not path.exists():
         return StateData(), 0
+    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage))
+    missing = [table for table in REQUIRED if table not in db.tables()]
+    if missing:
+        raise SnapshotError(f"tables {missing} are missing: this is not a whole snapshot")
 
     def rows(table: str, *fields: str) -> list[tuple[str, ...]]:
         docs = sorted(db.table(table).all(), key=lambda doc: doc.doc_id)

@@ -8,6 +8,11 @@ from pathlib import Path
 from bot.store.files import encode
 from bot.store.ops import register_op
 
+# The tables every snapshot the store writes has, even empty: a test's snapshot adds them.
+EMPTY_TABLES: dict[str, dict[str, object]] = {
+    "registrations": {}, "waitlist": {}, "cards": {}, "claims": {},
+}  # fmt: skip
+
 
 def journal_of(db: Path) -> Path:
     return db.with_name(db.name + ".journal")

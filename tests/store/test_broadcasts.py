@@ -14,7 +14,7 @@ from bot.store import Broadcast, Store, StoreError, TinyDBStore
 from bot.store.files import encode
 from bot.store.ops import broadcast_op, register_op
 from bot.store.state import State
-from tests.store.helpers import crash_image, journal_of
+from tests.store.helpers import EMPTY_TABLES, crash_image, journal_of
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -201,7 +201,7 @@ def test_a_malformed_broadcast_record_is_an_error(
 ) -> None:
     db = tmp_path / "bot.json"
     content = json.dumps(
-        {"broadcasts": {"1": record}, "meta": {"1": {"version": 1, "seq": 0}}}
+        {"broadcasts": {"1": record}, **EMPTY_TABLES, "meta": {"1": {"version": 1, "seq": 0}}}
     ).encode()
     db.write_bytes(content)
     with pytest.raises(StoreError) as raised:
@@ -215,7 +215,11 @@ def test_a_malformed_broadcast_record_is_an_error(
 def test_a_broadcast_saved_twice_in_a_snapshot_is_an_error(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
     content = json.dumps(
-        {"broadcasts": {"1": _record(), "2": _record()}, "meta": {"1": {"version": 1, "seq": 0}}}
+        {
+            "broadcasts": {"1": _record(), "2": _record()},
+            **EMPTY_TABLES,
+            "meta": {"1": {"version": 1, "seq": 0}},
+        }
     )
     db.write_text(content)
     with pytest.raises(StoreError, match="b1 saved twice"):

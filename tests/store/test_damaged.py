@@ -38,9 +38,13 @@ def test_a_torn_last_line_is_ignored_with_a_warning(
         (b"\x89PNG\r\n\x1a\n\x00garbage", "not valid JSON"),
         (b'{"registrations": []}', "table 'registrations' is list"),
         (b'{"_default": {"1": {"user": "A"}}}', "unexpected table '_default'"),
-        (b'{"registrations": {}}', "one record in table 'meta'"),
-        (b'{"meta": {"1": {"version": 1, "seq": 0}}, "claims": {"1": {"key": 5, "at": "t"}}}',
-         "table 'claims': document 1"),
+        (b'{"registrations": {}, "waitlist": {}, "cards": {}, "claims": {}, "meta": {}}',
+         "one record in table 'meta'"),
+        (b'{"registrations": {}, "waitlist": {}, "cards": {}, "meta": {"1": {"version": 1, '
+         b'"seq": 0}}, "claims": {"1": {"key": 5, "at": "t"}}}', "table 'claims': document 1"),
+        (b"", "the file is empty"),
+        (b"{}", "are missing: this is not a whole snapshot"),
+        (b'{"meta": {"1": {"version": 1, "seq": 4}}}', "are missing"),
     ],
 )  # fmt: skip
 def test_an_unreadable_snapshot_is_an_error_and_left_alone(

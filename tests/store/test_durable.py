@@ -59,12 +59,15 @@ def test_reopening_after_close_keeps_everything(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_an_empty_file_is_an_empty_database(tmp_path: Path) -> None:
-    # As TinyDB itself reads it (its JSONStorage creates the file empty).
-    (tmp_path / "bot.json").write_bytes(b"")
+def test_only_a_missing_file_starts_an_empty_database(tmp_path: Path) -> None:
     store = TinyDBStore(tmp_path / "bot.json")
     assert store.register(user_id="A", session_id="s1", capacity=None).changed
     store.close()
+    empty = TinyDBStore(tmp_path / "other.json", compact_after=1)
+    empty.close()  # an empty store's snapshot holds every table, empty
+    reopened = TinyDBStore(tmp_path / "other.json")
+    assert reopened.seats_of(user_id="A") == {}
+    reopened.close()
 
 
 def test_a_closed_store_refuses_calls(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from bot.store import (
 )
 from bot.store.files import encode
 from bot.store.ops import entry_record, fill_op, register_op, unregister_op
-from tests.store.helpers import crash_image, journal_of
+from tests.store.helpers import EMPTY_TABLES, crash_image, journal_of
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 DEADLINE = T0 + timedelta(days=2)
@@ -637,6 +637,7 @@ def test_a_damaged_outbox_record_is_an_error_and_left_alone(
     content = json.dumps(
         {
             "outbox": {"1": _outbox_record(recipient="U0"), "2": record},
+            **EMPTY_TABLES,
             "meta": {"1": {"version": 1, "seq": 0}},
         }
     ).encode()
@@ -658,6 +659,7 @@ def test_an_entry_saved_twice_in_a_snapshot_is_an_error(tmp_path: Path) -> None:
                 "1": _outbox_record(),
                 "2": _outbox_record(status="sent", settled_at="2026-03-16T09:05:00+00:00"),
             },
+            **EMPTY_TABLES,
             "meta": {"1": {"version": 1, "seq": 0}},
         }
     ).encode()
