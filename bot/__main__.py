@@ -102,11 +102,13 @@ def _connect(settings: Settings, bot: Bot) -> None:
     )
     if settings.slack_app_token is not None:
         token = settings.slack_app_token.get_secret_value()
-        serve_socket_mode(bot.app, app_token=token, ready=bot.start)
+        serve_socket_mode(bot.app, app_token=token, health=bot.health,
+                          health_port=settings.health_port, ready=bot.start)  # fmt: skip
     else:
         secret = settings.slack_signing_secret
         signing_secret = secret.get_secret_value() if secret else None
-        serve_http(bot.app, signing_secret=signing_secret, port=settings.port, ready=bot.start)
+        serve_http(bot.app, signing_secret=signing_secret, port=settings.port, health=bot.health,
+                   ready=bot.start)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.broadcasts import Broadcasts
 from bot.current import CurrentProgramme, Reloader
+from bot.health import Health
 from bot.listeners import register_listeners
 from bot.outbox import Outbox
 from bot.programme import Programme
@@ -82,9 +83,22 @@ class Bot:
     broadcasts: Broadcasts
     reloader: Reloader
     watcher: FileWatcher
+    started: bool = False
+
+    @property
+    def health(self) -> Health:
+        """What `GET /healthz` reports."""
+        return Health(
+            current=self.current,
+            store=self.store,
+            scheduler=self.scheduler,
+            outbox=self.outbox,
+            started=lambda: self.started,
+        )
 
     def start(self) -> None:
         """Once Slack is connected: run the schedule, resume the outbox, watch the programme."""
+        self.started = True
         self.scheduler.start()
         self.reminders.schedule()
         self.broadcasts.resume()

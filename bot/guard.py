@@ -21,6 +21,8 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.health import HEALTH_PATH, Health, health_response
+
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # bytes
@@ -29,16 +31,21 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            413: "Payload Too Large"}  # fmt: skip
+            413: "Payload Too Large", 503: "Service Unavailable"}  # fmt: skip
 
 
-def guarded(app: App, *, path: str, signing_secret: str | None) -> WsgiApp:
-    """A WSGI application serving `app` at `path`; with `signing_secret` (HTTP mode, always
-    in production) every request must be signed with it."""
+def guarded(
+    app: App, *, path: str, signing_secret: str | None, health: Health | None = None
+) -> WsgiApp:
+    """A WSGI application serving `app` at `path`, and `GET /healthz` with `health`; with
+    `signing_secret` (HTTP mode, always in production) every request must be signed with it."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        status, body, headers = _answer(app, path, verifier, environ)
+        if health is not None and environ.get("PATH_INFO") == HEALTH_PATH:
+            status, body, headers = health_response(health.report())
+        else:
+            status, body, headers = _answer(app, path, verifier, environ)
         phrase = _REASONS.get(status, "")
         start_response(f"{status} {phrase}".strip(), headers)
         return [body]

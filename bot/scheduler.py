@@ -59,6 +59,10 @@ class Scheduler:
             if not self._scheduler.running and not self._closed:
                 self._scheduler.start()
 
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
     def at(self, job_id: str, when: datetime, work: Callable[..., Any], *args: Any) -> None:
         """Run `work(*args)` at `when` (at once if it has passed), replacing any job `job_id`."""
         with self._lock:

@@ -11,29 +11,32 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.guard import MAX_BODY, WsgiApp, guarded
+from bot.health import Health, health_app
 
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, *, signing_secret: str | None) -> WsgiApp:
+def wsgi_app(app: App, *, signing_secret: str | None, health: Health | None = None) -> WsgiApp:
     """The WSGI application: Slack's requests are POSTed to `/slack/events`. Each is checked
-    first (size, shape, signature: `bot.guard`); only a verified one reaches Bolt."""
-    return guarded(app, path=EVENTS_PATH, signing_secret=signing_secret)
+    first (size, shape, signature: `bot.guard`); only a verified one reaches Bolt. With
+    `health`, `GET /healthz` reports on the bot."""
+    return guarded(app, path=EVENTS_PATH, signing_secret=signing_secret, health=health)
 
 
 def http_server(
     app: App,
     *,
     signing_secret: str | None,
+    health: Health | None = None,
     host: str = "0.0.0.0",
     port: int = 3000,
     threads: int = 8,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve."""
     return create_server(
-        wsgi_app(app, signing_secret=signing_secret),
+        wsgi_app(app, signing_secret=signing_secret, health=health),
         host=host,
         port=port,
         threads=threads,
@@ -43,10 +46,16 @@ def http_server(
 
 
 def serve_http(
-    app: App, *, signing_secret: str | None, port: int, ready: Callable[[], None] = lambda: None
+    app: App,
+    *,
+    signing_secret: str | None,
+    port: int,
+    health: Health | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> None:
-    """Serve Slack's HTTP requests until interrupted; `ready` runs once the port is open."""
-    server = http_server(app, signing_secret=signing_secret, port=port)
+    """Serve Slack's HTTP requests (and `GET /healthz`) until interrupted; `ready` runs once
+    the port is open."""
+    server = http_server(app, signing_secret=signing_secret, health=health, port=port)
     logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
     ready()
     try:
@@ -62,12 +71,27 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token=app_token, web_client=app.client)
 
 
+def serve_health(health: Health, *, port: int) -> BaseWSGIServer | MultiSocketServer:
+    """Serve only `GET /healthz` on `port`, from a background thread (Socket Mode)."""
+    server = create_server(health_app(health), host="0.0.0.0", port=port, threads=1,
+                           ident="socialworkweek-bot")  # fmt: skip
+    threading.Thread(target=server.run, name="health", daemon=True).start()
+    logger.info("Health check on http://0.0.0.0:%s/healthz", port)
+    return server
+
+
 def serve_socket_mode(
-    app: App, *, app_token: str, ready: Callable[[], None] = lambda: None
+    app: App,
+    *,
+    app_token: str,
+    health: Health | None = None,
+    health_port: int | None = None,
+    ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Connect over Socket Mode and handle events until interrupted; `ready` runs once the
-    connection is up."""
+    connection is up. With `health_port`, `GET /healthz` is served there."""
     logger.info("Connecting to Slack with Socket Mode")
+    health_server = serve_health(health, port=health_port) if health and health_port else None
     handler = socket_mode_handler(app, app_token=app_token)
     try:
         handler.connect()
@@ -77,3 +101,5 @@ def serve_socket_mode(
         logger.info("Stopping")
     finally:
         handler.close()
+        if health_server is not None:
+            health_server.close()

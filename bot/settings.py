@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     programme_path: Path = Path("programme.json")
     database_path: Path = Path("data/bot.json")
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     announce_starting_soon: bool = True
     broadcast_expiry: Annotated[timedelta, NoDecode] = timedelta(hours=24)
     log_level: str = "INFO"
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _blank_port_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
     @classmethod

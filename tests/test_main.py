@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import pty
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.store import TinyDBStore
 from tests.conftest import ROOT, SIGNING_SECRET
@@ -201,19 +203,44 @@ def test_http_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> No
     assert fake_slack.calls_to("auth.test")
 
 
-def test_socket_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> None:
+def test_socket_mode_answers_sessions_and_its_health(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    health_port = free_port()
     settings = {
         "SLACK_BOT_TOKEN": fake_slack.bot_token,
         "SLACK_APP_TOKEN": fake_slack.app_token,
         "SLACK_API_URL": fake_slack.api_url,
+        "HEALTH_PORT": str(health_port),
     }
-    with bot_process(tmp_path, **settings):
+    with bot_process(tmp_path, **settings) as process:
         fake_slack.wait_socket_connected(timeout=20)
         ack = fake_slack.socket_send("slash_commands", command_payload("/sessions", "racism"))
         assert ack is not None
         assert ack["response_type"] == "ephemeral"
         assert titles(ack) == [RACISM]
+        wait_for_port(health_port, process)
+        status, health = get_json(health_port, "/healthz")
+        assert status == 200 and health["ok"] is True
+        assert health["programme"]["sessions"] > 0 and health["scheduler"] == "running"
     assert fake_slack.calls_to("apps.connections.open")
+
+
+def test_http_mode_serves_its_health_on_its_port(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    port = free_port()
+    with bot_process(tmp_path, **http_settings(fake_slack, port)) as process:
+        wait_for_port(port, process)
+        status, health = get_json(port, "/healthz")
+        assert status == 200
+        assert health["store"] == "taking changes" and health["outbox_backlog"] == 0
+
+
+def get_json(port: int, path: str) -> tuple[int, Any]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
 
 
 def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import json
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -135,3 +137,29 @@ def test_a_signed_command_without_a_user_gets_a_clear_answer(
     assert result.status == 200
     assert result.json()["text"] == "Sorry, I couldn't tell who asked. Please try again from Slack."
     assert "Traceback" not in caplog.text
+
+
+def test_the_health_check_reports_and_says_when_the_store_cannot_take_changes(
+    bot: RunningBot,
+) -> None:
+    status, health = get(bot, "/healthz")
+    assert status == 200
+    assert health["ok"] is True and health["problems"] == []
+    assert health["programme"]["sessions"] == len(bot.parts.current.programme.sessions)
+    assert health["store"] == "taking changes" and health["outbox_backlog"] == 0
+    bot.store.close()  # as after a failed write: no change can be saved
+    status, health = get(bot, "/healthz")
+    assert status == 503
+    assert health["ok"] is False and health["problems"] == ["the store is closed"]
+
+
+def get(bot: RunningBot, path: str) -> tuple[int, Any]:
+    url = bot.send.base_url.removesuffix("/slack/events")
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()

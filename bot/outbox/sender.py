@@ -101,6 +101,7 @@ class Outbox:
         self._busy = 0
         self._stopping = False
         self._failing = False  # Slack failing transiently: logged once per episode
+        self.last_sent: datetime | None = None  # when Slack last accepted a message
         self._threads: list[threading.Thread] = []
 
     def handle(self, kind: str, *, render: Renderer, settled: Settled | None = None) -> None:
@@ -229,6 +230,7 @@ class Outbox:
             self._retry(item, f"{type(error).__name__}: {error}")
         else:
             self._pacer.succeeded()
+            self.last_sent = self._clock()
             with self._cond:
                 recovered, self._failing = self._failing, False
             if recovered:

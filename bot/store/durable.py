@@ -69,6 +69,12 @@ class TinyDBStore(StateBackedStore):
 
     # --- callers ------------------------------------------------------------------------------
 
+    def problem(self) -> str | None:
+        with self._lock:
+            if self._failure is not None:
+                return f"the store stopped after a failed write ({self._failure})"
+            return "the store is closed" if self._closing else None
+
     def _check_usable(self) -> None:
         if self._failure is not None:
             raise StoreError(

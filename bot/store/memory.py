@@ -137,6 +137,11 @@ class StateBackedStore(Store):
             self._check_usable()
             return self._state.problems(since)
 
+    def backlog(self) -> int:
+        with self._lock:
+            self._check_usable()
+            return self._state.backlog()
+
     def wait_entries(self, *, after: int, timeout: float) -> tuple[list[Entry], int]:
         with self._lock:
             self._check_usable()

@@ -269,5 +269,13 @@ class Store(ABC):
         `timeout` seconds for one when there are none; and the position to ask after next."""
 
     @abstractmethod
+    def backlog(self) -> int:
+        """How many outbox entries are pending."""
+
+    def problem(self) -> str | None:
+        """Why the store cannot take changes now (for a health check), or None."""
+        return None
+
+    @abstractmethod
     def close(self) -> None:
         """Finish pending writes and release the files."""

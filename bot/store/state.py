@@ -322,6 +322,9 @@ class State:
         keys = self._order[after:upto]
         return [self._entries[key] for key in keys if self._entries[key].status == "pending"]
 
+    def backlog(self) -> int:
+        return sum(tally["pending"] for tally in self._tally.values())
+
     def entry_count(self) -> int:
         """How many entries the outbox has ever held (the position of the last one)."""
         return len(self._order)

@@ -1,0 +1,86 @@
+"""`GET /healthz`, for a service manager or a container's health check: 200 with a small JSON
+report when the bot can do its work, 503 with the reasons when it cannot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from bot.current import CurrentProgramme
+from bot.outbox import Outbox
+from bot.scheduler import Scheduler
+from bot.store import Store
+
+HEALTH_PATH = "/healthz"
+
+Report = tuple[bool, dict[str, Any]]
+StartResponse = Callable[..., Any]
+
+
+class Health:
+    """What the health check reports: the programme in force, whether the store takes
+    changes, whether the scheduler runs, Slack's last acceptance, the outbox's backlog."""
+
+    def __init__(
+        self,
+        *,
+        current: CurrentProgramme,
+        store: Store,
+        scheduler: Scheduler,
+        outbox: Outbox,
+        started: Callable[[], bool],
+    ) -> None:
+        self._current = current
+        self._store = store
+        self._scheduler = scheduler
+        self._outbox = outbox
+        self._started = started
+
+    def report(self) -> Report:
+        """(healthy, the report)."""
+        problems = []
+        store = self._store.problem()
+        if store:
+            problems.append(store)
+        if self._started() and not self._scheduler.running:
+            problems.append("the scheduler is not running")
+        sessions = len(self._current.programme.sessions)
+        if not sessions:
+            problems.append("the programme has no sessions")
+        last = self._outbox.last_sent
+        report: dict[str, Any] = {
+            "ok": not problems,
+            "problems": problems,
+            "programme": {"event": self._current.programme.event.name, "sessions": sessions},
+            "store": "taking changes" if not store else "failed",
+            "scheduler": "running" if self._scheduler.running else "stopped",
+            "last_slack_message": _iso(last),
+            "outbox_backlog": None if store else self._store.backlog(),
+        }
+        return not problems, report
+
+
+def health_response(report: Report) -> tuple[int, bytes, list[tuple[str, str]]]:
+    healthy, body = report
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    return (200 if healthy else 503), json.dumps(body).encode(), headers
+
+
+def health_app(health: Health) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """A WSGI application answering only `GET /healthz` (Socket Mode's `HEALTH_PORT`)."""
+
+    def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            status, body, headers = health_response(health.report())
+        else:
+            status, body, headers = 404, b"Not Found", [("Content-Type", "text/plain")]
+        start_response(f"{status} {'OK' if status == 200 else 'Error'}", headers)
+        return [body]
+
+    return handle
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
