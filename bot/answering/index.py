@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -12,6 +13,8 @@ from rapidfuzz import fuzz, process
 from bot.answering.words import topic_words
 from bot.programme import Session
 
+# At most this many programme words that start with a term count as its matches.
+MAX_PREFIXED = 20
 # How much a word counts, by where it appears in a session.
 _TITLE, _NAME, _DETAIL, _BODY = 3.0, 3.0, 2.0, 1.0
 
@@ -52,9 +55,12 @@ class TopicIndex:
             return ((term, 1.0),)
         found: dict[str, float] = {}
         if len(term) >= 4:
-            for word in self._vocabulary:
-                if word.startswith(term):
-                    found[word] = 0.8
+            # The vocabulary is sorted: the words starting with `term` are one run of it.
+            first = bisect.bisect_left(self._vocabulary, term)
+            for word in self._vocabulary[first : first + MAX_PREFIXED]:
+                if not word.startswith(term):
+                    break
+                found[word] = 0.8
         if len(term) >= 5:
             cutoff = 80 if len(term) >= 6 else 85
             for word, score, _ in process.extract(

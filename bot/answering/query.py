@@ -61,6 +61,11 @@ _FOCUS: dict[str, Focus] = {
 _HELP = {"help", "commands", "how", "usage"}
 _RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1}
 
+# The most topic words one question is searched for: each costs a fuzzy look through the
+# programme's vocabulary, and a question is answered inside Slack's 3-second acknowledgement,
+# so 500 characters of unknown words must not cost 70 such looks.
+MAX_TOPICS = 12
+
 
 @dataclass(frozen=True)
 class Query:
@@ -133,8 +138,8 @@ def parse_query(text: str, *, days: tuple[date, ...], today: date) -> Query:
         days=tuple(sorted(set(found_days))),
         period=period,
         moment=moment,
-        topics=tuple(dict.fromkeys(topics)),
-        words=tuple(dict.fromkeys(topic_words)),
+        topics=tuple(dict.fromkeys(topics))[:MAX_TOPICS],
+        words=tuple(dict.fromkeys(topic_words))[:MAX_TOPICS],
         focus=focus,
         problems=tuple(problems),
     )
