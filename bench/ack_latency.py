@@ -9,20 +9,26 @@ and noisy).
 
     uv run python bench/ack_latency.py                  # 50 users; pauses of 1 s and 0.1 s
     uv run python bench/ack_latency.py --users 5 --seconds 0.5 --rounds 1 --think 0.05  # smoke
+    uv run python bench/ack_latency.py --adversarial    # 2,000 sessions, 500 characters of
+                                                        # unknown words in every question
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import random
 import socket
 import statistics
+import string
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -52,7 +58,40 @@ QUERIES = (
 )
 
 
-def serve(kind: str, api_url: str) -> None:
+def big_programme(path: Path, sessions: int = 2000) -> None:
+    """Write a programme of `sessions` sessions over five days, whose titles, descriptions
+    and speakers use a vocabulary of some 20,000 words (as a large real programme does)."""
+    rng = random.Random(5)
+    vocabulary = [
+        "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(4, 11)))
+        for _ in range(20_000)
+    ]
+    start = datetime(2027, 3, 15, 9, 0)
+    items = []
+    for number in range(sessions):
+        begins = start + timedelta(days=number % 5, hours=(number // 5) % 9)
+        items.append({
+            "id": f"s{number:04d}",
+            "title": " ".join(rng.choice(vocabulary) for _ in range(5)).capitalize(),
+            "start": begins.isoformat(),
+            "end": (begins + timedelta(hours=1)).isoformat(),
+            "description": " ".join(rng.choice(vocabulary) for _ in range(40)),
+            "speakers": [{"name": " ".join(rng.choice(vocabulary) for _ in range(2)).title()}],
+            "tags": rng.sample(vocabulary, 3),
+        })  # fmt: skip
+    event = {"name": "A large week", "timezone": "Europe/London"}
+    path.write_text(json.dumps({"event": event, "sessions": items}))
+
+
+def nonsense(rng: random.Random, length: int = 500) -> str:
+    """`length` characters of words no programme has (the slowest question to answer)."""
+    words: list[str] = []
+    while len(" ".join(words)) < length:
+        words.append("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(4, 9))))
+    return " ".join(words)[:length]
+
+
+def serve(kind: str, api_url: str, programme: Path) -> None:
     """Run one app (`bot` or `bare`) until killed."""
     from slack_bolt import Ack, App
 
@@ -67,11 +106,11 @@ def serve(kind: str, api_url: str) -> None:
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_api_url=api_url,
-        programme_path=ROOT / "programme.json",
+        programme_path=programme,
     )
     if kind == "bot":
-        programme, _ = load_programme(settings.programme_path)
-        app = build_bot(settings, programme, MemoryStore()).app
+        loaded, _ = load_programme(settings.programme_path)
+        app = build_bot(settings, loaded, MemoryStore()).app
     else:
         # Configured as build_bot configures the bot: acknowledged on the request's thread.
         app = App(
@@ -90,14 +129,17 @@ def serve(kind: str, api_url: str) -> None:
     server.run()
 
 
-def signed_requests(port: int, count: int, rng: random.Random) -> list[bytes]:
+def signed_requests(
+    port: int, count: int, rng: random.Random, *, adversarial: bool = False
+) -> list[bytes]:
     """`count` signed `/sessions` requests as raw HTTP bytes, built before the clock starts so
     that the load generator spends its time waiting on the server, not signing."""
     verifier = SignatureVerifier(SECRET)
     timestamp = str(int(time.time()))
     requests = []
     for _ in range(count):
-        payload = command_payload("/sessions", rng.choice(QUERIES))
+        query = nonsense(rng) if adversarial else rng.choice(QUERIES)
+        payload = command_payload("/sessions", query)
         body = urlencode(payload | {"response_url": "http://127.0.0.1:9/unused"}).encode()
         signature = verifier.generate_signature(timestamp=timestamp, body=body)
         head = (
@@ -120,13 +162,21 @@ def exchange(port: int, request: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def measure(port: int, users: int, seconds: float, think: float) -> tuple[list[float], int]:
+def measure(
+    port: int, users: int, seconds: float, think: float, *, adversarial: bool = False
+) -> tuple[list[float], int]:
     """Latencies (ms) of every request sent by `users` for `seconds`, and the error count."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     per_user = int(seconds / max(think, 0.001)) + 50
-    prepared = [signed_requests(port, per_user, random.Random(n)) for n in range(users)]
+    prepared = [
+        # Fresh nonsense in every round (a real attacker's words are never cached).
+        signed_requests(port, per_user, random.Random(), adversarial=adversarial)
+        if adversarial
+        else signed_requests(port, per_user, random.Random(n))
+        for n in range(users)
+    ]
     start = threading.Barrier(users)
     stop_at = 0.0
 
@@ -155,10 +205,19 @@ def measure(port: int, users: int, seconds: float, think: float) -> tuple[list[f
     return latencies, errors
 
 
-def start_app(kind: str, api_url: str) -> tuple[subprocess.Popen[str], int]:
+def start_app(kind: str, api_url: str, programme: Path) -> tuple[subprocess.Popen[str], int]:
     """Start one app in its own process; return it and its port."""
     process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", kind, "--api-url", api_url],
+        [
+            sys.executable,
+            __file__,
+            "--serve",
+            kind,
+            "--api-url",
+            api_url,
+            "--programme",
+            str(programme),
+        ],  # fmt: skip
         stdout=subprocess.PIPE,
         text=True,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
@@ -194,16 +253,27 @@ def main() -> None:
         default=[1.0, 0.1],
         help="mean pause between one user's requests, s (one scenario each)",
     )
+    parser.add_argument(
+        "--adversarial",
+        action="store_true",
+        help="the bot serves 2,000 sessions, and every question is 500 characters of unknown words",
+    )
     parser.add_argument("--serve", choices=["bot", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
+    parser.add_argument("--programme", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.api_url)
+        serve(args.serve, args.api_url, args.programme)
         return
 
     kinds = ("bare", "bot")
-    with FakeSlack() as fake:
-        apps = {kind: start_app(kind, fake.api_url) for kind in kinds}
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        programme = ROOT / "programme.json"
+        if args.adversarial:
+            programme = Path(tmp) / "programme.json"
+            big_programme(programme)
+            print("Adversarial: 2,000 sessions; every question 500 characters of unknown words")
+        apps = {kind: start_app(kind, fake.api_url, programme) for kind in kinds}
         try:
             for port in (port for _, port in apps.values()):
                 measure(port, min(args.users, 5), 0.5, 0.01)  # warm up
@@ -230,7 +300,9 @@ def report(
     rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in apps}
     for number in range(1, args.rounds + 1):
         for kind, (_, port) in apps.items():
-            latencies, errors = measure(port, args.users, args.seconds, think)
+            latencies, errors = measure(
+                port, args.users, args.seconds, think, adversarial=args.adversarial
+            )
             r = summarise(latencies, args.seconds, errors)
             rounds[kind].append(r)
             print(

@@ -47,6 +47,13 @@ class TopicIndex:
         total = max(count, 1)
         self._rarity = {word: 1.0 + math.log(total / len(p)) for word, p in self._postings.items()}
         self._vocabulary = tuple(sorted(self._postings))
+        # Words by first letter: a typo is looked for among the words that start with the
+        # term's first or second letter (which also catches those two swapped), a small part
+        # of a large programme's vocabulary, so every look costs little.
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            by_letter[word[0]].append(word)
+        self._by_letter = {letter: tuple(words) for letter, words in by_letter.items()}
         self.similar = lru_cache(maxsize=4096)(self._similar)
 
     def _similar(self, term: str) -> tuple[tuple[str, float], ...]:
@@ -63,8 +70,10 @@ class TopicIndex:
                 found[word] = 0.8
         if len(term) >= 5:
             cutoff = 80 if len(term) >= 6 else 85
+            letters = dict.fromkeys(term[:2])
+            candidates = [w for letter in letters for w in self._by_letter.get(letter, ())]
             for word, score, _ in process.extract(
-                term, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+                term, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
             ):
                 found[word] = max(found.get(word, 0.0), score / 100 * 0.9)
         return tuple(found.items())

@@ -64,7 +64,7 @@ _RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1}
 # The most topic words one question is searched for: each costs a fuzzy look through the
 # programme's vocabulary, and a question is answered inside Slack's 3-second acknowledgement,
 # so 500 characters of unknown words must not cost 70 such looks.
-MAX_TOPICS = 12
+MAX_TOPICS = 8
 
 
 @dataclass(frozen=True)

@@ -169,5 +169,12 @@ def stem(word: str) -> str:
 
 
 def topic_words(text: str) -> list[str]:
-    """The stems of `text` that can name a topic (stop words removed)."""
-    return [stem(word) for word in tokens(text) if word not in STOP_WORDS]
+    """The stems of `text` that can name a topic (stop words removed). A hyphenated word
+    also counts whole (`co-production` is `co`, `production` and `coproduction`), as
+    people type it either way."""
+    words = [stem(word) for word in tokens(text) if word not in STOP_WORDS]
+    joined = [stem(word.replace("-", "")) for word in _HYPHENATED.findall(text.lower())]
+    return words + joined
+
+
+_HYPHENATED = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")

@@ -57,3 +57,21 @@ def test_a_short_term_matches_at_most_a_bounded_number_of_longer_words() -> None
     )  # fmt: skip
     index = TopicIndex([session])
     assert len(index.similar("xylo")) == MAX_PREFIXED
+
+
+def test_typos_are_still_forgiven_within_the_bound() -> None:
+    titles = ["Racism in practice", "Co-production with families", "Supervision that works"]
+    sessions = tuple(
+        Session.model_validate(
+            {"id": f"s{n}", "title": title, "start": "2027-03-16T10:00:00+00:00",
+             "end": "2027-03-16T11:00:00+00:00"}
+        )
+        for n, title in enumerate(titles)
+    )  # fmt: skip
+    answerer = Answerer(Programme(event=Event(name="SWW", timezone="Europe/London"),
+                                  sessions=sessions))  # fmt: skip
+    now = datetime(2027, 3, 16, 9, 0, tzinfo=LONDON)
+    for typed, title in (("racsim", titles[0]), ("arcism", titles[0]),
+                         ("coproduction", titles[1]), ("supervison", titles[2])):  # fmt: skip
+        found = answerer.answer(typed, now=now).sessions
+        assert [s.title for s in found] == [title], typed
