@@ -8,15 +8,27 @@ line, so each is wrapped in `after_ack`.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse
 
+from bot.store import StoreError
+
 logger = logging.getLogger(__name__)
 
 SORRY = "Sorry, something went wrong on my side. Please try again in a minute."
+NOT_SAVED = (
+    "Sorry, I couldn't save that just now, so nothing has changed. "
+    "Please try again in a few minutes."
+)
+
+
+def _words_for(error: BaseException) -> str:
+    """What to tell the person: a change the store refused is said plainly."""
+    return NOT_SAVED if isinstance(error, StoreError) else SORRY
 
 
 def bind(listener: Callable[..., None], **parts: Any) -> Callable[..., None]:
@@ -39,26 +51,31 @@ def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
     def run(**kwargs: Any) -> None:
         try:
             listener(**kwargs)
-        except Exception:
+        except Exception as error:
             logger.exception("Error in %s", listener.__name__)
-            _tell_the_person(kwargs)
+            _tell_the_person(kwargs, _words_for(error))
 
     return run
 
 
 def on_error(error: Exception, body: dict[str, Any], respond: Any) -> BoltResponse | None:
-    """Bolt's error handler for listeners that fail before or while acknowledging."""
+    """Bolt's error handler for listeners that fail before or while acknowledging. A command
+    is answered in its acknowledgement; anything else through its response_url."""
     logger.exception("Error handling a %s request", body.get("type") or "command", exc_info=error)
+    words = _words_for(error)
+    if "command" in body:
+        reply = json.dumps({"response_type": "ephemeral", "text": words})
+        return BoltResponse(status=200, body=reply, headers={"content-type": "application/json"})
     if body.get("response_url"):
-        _tell_the_person({"respond": respond})
+        _tell_the_person({"respond": respond}, words)
     return None
 
 
-def _tell_the_person(kwargs: dict[str, Any]) -> None:
+def _tell_the_person(kwargs: dict[str, Any], words: str) -> None:
     try:
         if kwargs.get("respond") is not None:
-            kwargs["respond"](text=SORRY, response_type="ephemeral", replace_original=False)
+            kwargs["respond"](text=words, response_type="ephemeral", replace_original=False)
         elif kwargs.get("say") is not None:
-            kwargs["say"](text=SORRY)
+            kwargs["say"](text=words)
     except Exception:
         logger.exception("Could not tell the person about the error")

@@ -8,6 +8,12 @@ new snapshot from a copy of the state (taken under the lock, written outside it)
 writer then starts a new journal holding only the lines the snapshot does not include.
 On disk, at every moment: snapshot (up to seq S) + journal lines with seq > S = every
 confirmed change. See `bot.store.files` for how the files are read back.
+
+A write that fails (a full disk, an I/O error) fails only the changes not yet on disk: the
+journal is cut back to its last whole line, the state in memory goes back to what is on disk
+(the writer keeps a copy of it, `_shadow`, for exactly this), and their callers get
+StoreError. Reads go on; the next change tries the disk again, so the store recovers by
+itself once there is room. `problem()` says what went wrong until a write succeeds.
 """
 
 from __future__ import annotations
@@ -18,11 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.store.files import JournalFile, encode, open_files, replace_atomically, write_snapshot
+from bot.store.files import (
+    JournalDamaged,
+    JournalFile,
+    encode,
+    open_files,
+    replace_atomically,
+    write_snapshot,
+)
 from bot.store.memory import StateBackedStore
 from bot.store.model import StoreError
 from bot.store.ops import Op
-from bot.store.state import Outcome, changed
+from bot.store.state import Outcome, State, changed
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +67,13 @@ class TinyDBStore(StateBackedStore):
         self._journal_lines = opened.journal_lines
         self._compact_due = compact_after
         self._seq = self._durable = opened.seq
-        self._pending: list[tuple[int, bytes]] = []
+        self._pending: list[tuple[int, Op, bytes]] = []
+        # Owned by the writer thread: the state as it is on disk (up to `_durable`).
+        self._shadow = State.from_data(opened.state.copy_data())
+        # Each failed write starts a new epoch; what was durable when each epoch ended.
+        self._epoch = 0
+        self._ended_at: dict[int, int] = {}
+        self._trouble: str | None = None  # the last write's failure, until one succeeds
         self._work = threading.Condition(self._lock)  # the writer waits here for lines
         self._done = threading.Condition(self._lock)  # callers wait here for the fsync
         self._failure: BaseException | None = None
@@ -73,7 +92,9 @@ class TinyDBStore(StateBackedStore):
         with self._lock:
             if self._failure is not None:
                 return f"the store stopped after a failed write ({self._failure})"
-            return "the store is closed" if self._closing else None
+            if self._closing:
+                return "the store is closed"
+            return self._trouble
 
     def _check_usable(self) -> None:
         if self._failure is not None:
@@ -87,16 +108,24 @@ class TinyDBStore(StateBackedStore):
     def _apply(self, op: Op) -> Outcome:
         with self._lock:
             self._check_usable()
+            epoch = self._epoch
             outcome = self._state.apply(op)
             entries = self._state.entry_count()
             if changed(outcome):
                 self._seq += 1
-                self._pending.append((self._seq, encode(self._seq, op)))
+                self._pending.append((self._seq, op, encode(self._seq, op)))
                 self._work.notify()
             # An unchanged answer may rest on a change still queued (the same request twice
             # in a row): wait for everything applied so far, not just our own line.
             target = self._seq
-            while self._durable < target:
+            while True:
+                if self._epoch != epoch and target > self._ended_at[epoch]:
+                    raise StoreError(
+                        f"{self._journal_path}: the change could not be saved "
+                        f"({self._trouble}); nothing of it was kept"
+                    )
+                if self._durable >= target:
+                    break
                 if self._failure is not None:
                     self._check_usable()
                 self._done.wait()
@@ -157,16 +186,40 @@ class TinyDBStore(StateBackedStore):
     def _compaction_ended(self) -> bool:
         return self._compaction is not None and self._compaction.status != "writing"
 
-    def _write(self, batch: list[tuple[int, bytes]], compaction: _Compaction | None) -> None:
-        self._journal.append(b"".join(line for _, line in batch))
+    def _write(self, batch: list[tuple[int, Op, bytes]], compaction: _Compaction | None) -> None:
+        try:
+            self._journal.append(b"".join(line for _, _, line in batch))
+        except JournalDamaged:
+            raise  # the journal may end in part of a line: only a restart reads it safely
+        except OSError as err:
+            self._roll_back(err)
+            return
+        for _, op, _ in batch:
+            self._shadow.apply(op)
         if compaction is not None:
-            self._carry.extend(line for seq, line in batch if seq > compaction.seq)
+            self._carry.extend(line for seq, _, line in batch if seq > compaction.seq)
         with self._lock:
             self._durable = batch[-1][0]
             self._journal_lines += len(batch)
+            if self._trouble is not None:
+                logger.info("%s: writing works again", self._journal_path)
+                self._trouble = None
             self._done.notify_all()
             if self._journal_lines >= self._compact_due and self._compaction is None:
                 self._start_compaction()
+
+    def _roll_back(self, err: OSError) -> None:
+        """A write failed: every change not on disk is dropped, and its caller told."""
+        with self._lock:
+            lost = self._seq - self._durable
+            self._pending = []
+            self._state = State.from_data(self._shadow.copy_data())
+            self._seq = self._durable
+            self._ended_at[self._epoch] = self._durable
+            self._epoch += 1
+            self._trouble = f"could not write {self._journal_path}: {err.strerror or err}"
+            self._done.notify_all()
+        logger.error("%s; %d unsaved changes were refused, reads go on", self._trouble, lost)
 
     def _follow(self, compaction: _Compaction, status: str | None) -> None:
         """Keep the carry for `compaction`; once its snapshot is written, switch journals."""
@@ -177,7 +230,16 @@ class TinyDBStore(StateBackedStore):
         carry, self._carry_for, self._carry = self._carry, None, []
         if status == "written":
             # The snapshot holds everything up to its seq: the new journal holds the rest.
-            old, self._journal = self._journal, JournalFile.start(self._journal_path, carry)
+            try:
+                new = JournalFile.start(self._journal_path, carry)
+            except OSError:
+                # The old journal still holds every line (those in the snapshot are skipped
+                # when it is read back): keep it, and compact again later.
+                logger.exception("Could not start a new journal at %s", self._journal_path)
+                with self._lock:
+                    self._compact_due = self._journal_lines + self._compact_after
+                return
+            old, self._journal = self._journal, new
             old.close()
             with self._lock:
                 self._journal_lines = len(carry)
@@ -189,11 +251,12 @@ class TinyDBStore(StateBackedStore):
     # --- compaction ---------------------------------------------------------------------------
 
     def _start_compaction(self) -> None:
-        """Called under the lock: copy the state and write it as a snapshot in a new thread."""
+        """Called by the writer, under the lock: copy what is on disk (never a change that
+        could still be refused) and write it as a snapshot in a new thread."""
         if self._closing:
             return  # close() writes the final snapshot itself
-        compaction = self._compaction = _Compaction(self._seq)
-        data = self._state.copy_data()
+        compaction = self._compaction = _Compaction(self._durable)
+        data = self._shadow.copy_data()
 
         def run() -> None:
             try:

@@ -296,12 +296,17 @@ def _parse(line: bytes) -> tuple[int, Op]:
     return seq, check_op(op)
 
 
+class JournalDamaged(Exception):
+    """A failed append could not be undone: the journal's end may hold part of a line."""
+
+
 class JournalFile:
     """The journal open for appending; one writer thread uses it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
+        self._size = os.fstat(self._fd).st_size  # what is on disk: the end of the last line
 
     @classmethod
     def start(cls, path: Path, lines: list[bytes]) -> JournalFile:
@@ -310,14 +315,27 @@ class JournalFile:
         return cls(path)
 
     def append(self, data: bytes) -> None:
-        """Append `data` and return once it is on disk."""
-        view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        # fdatasync flushes the data and the new file size (what a reader needs) without
-        # other metadata such as the modification time.
-        os.fdatasync(self._fd)
+        """Append `data` and return once it is on disk. On OSError (a full disk, an I/O
+        error) the file is cut back to where it was and the error raised: nothing of `data`
+        stays. JournalDamaged if even that fails."""
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            # fdatasync flushes the data and the new file size (what a reader needs) without
+            # other metadata such as the modification time.
+            os.fdatasync(self._fd)
+        except OSError:
+            try:
+                os.ftruncate(self._fd, self._size)
+                os.fdatasync(self._fd)
+            except OSError as err:
+                raise JournalDamaged(
+                    f"{self.path}: could not undo a failed append ({err})"
+                ) from err
+            raise
+        self._size += len(data)
 
     def close(self) -> None:
         if self._fd >= 0:

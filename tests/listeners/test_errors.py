@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
+import os
 import time
 
 import pytest
 
 from bot.blocks import ids
-from bot.listeners.errors import SORRY
+from bot.listeners.errors import NOT_SAVED, SORRY
+from bot.store import TinyDBStore
 from tests.conftest import RunningBot
-from tests.listeners.helpers import titles
+from tests.listeners.helpers import ack_body, titles
 
 
 def dm(text: str) -> dict[str, str]:
@@ -54,3 +58,29 @@ def test_a_forged_button_gets_an_apology_not_a_trace(
         "replace_original": False,
     }
     assert any(r.exc_info for r in caplog.records if r.name == "bot.listeners.errors")
+
+
+def test_a_full_disk_refuses_a_change_plainly_and_the_bot_keeps_answering(
+    served_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = served_bot
+    store = bot.store
+    assert isinstance(store, TinyDBStore)
+    real_write, full = os.write, [True]
+
+    def write(fd: int, data: bytes | memoryview) -> int:
+        if full[0] and fd == store._journal._fd:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    refused = ack_body(bot.send.command("/register", "racism", user_id="U1"))
+    assert refused["text"] == NOT_SAVED
+    assert store.seats_of(user_id="U1") == {}
+    answered = ack_body(bot.send.command("/sessions", "racism", user_id="U1"))
+    assert "Racism in the workplace" in json.dumps(answered)  # reads go on
+    assert "No space left on device" in (store.problem() or "")
+    full[0] = False  # the disk has room again
+    saved = ack_body(bot.send.command("/register", "racism", user_id="U1"))
+    assert "You're registered" in saved["text"]
+    assert store.problem() is None
