@@ -23,13 +23,23 @@ class Origin:
     asked_at: float = 0
 
 
+VALUE_LIMIT = 2000  # Slack's limit for a button's value, in characters
+
+
 def button_value(origin: Origin, session_id: str | None = None) -> str:
-    """A button value (well under Slack's 2,000 characters)."""
+    """A button value, within Slack's 2,000 characters whatever the question held: the
+    question is shortened until its JSON form (escapes included) fits."""
     data: dict[str, object] = {"v": origin.view}
-    if origin.view == "answer":
-        data |= {"q": truncate(origin.query, 1500), "p": origin.page, "t": round(origin.asked_at)}
     if session_id is not None:
         data["s"] = session_id
+    if origin.view == "answer":
+        data |= {"p": origin.page, "t": round(origin.asked_at)}
+        query = origin.query[:1500]
+        while True:
+            value = json.dumps(data | {"q": query}, ensure_ascii=False)
+            if len(value) <= VALUE_LIMIT:
+                return value
+            query = truncate(query, max(1, len(query) - (len(value) - VALUE_LIMIT) - 1))
     return json.dumps(data, ensure_ascii=False)
 
 
