@@ -18,7 +18,7 @@ import pytest
 
 from bot.server import http_server
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.support.slack_payloads import command_payload
+from tests.support.slack_payloads import action_payload, command_payload
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -163,3 +163,15 @@ def get(bot: RunningBot, path: str) -> tuple[int, Any]:
         return response.status, json.loads(response.read())
     finally:
         connection.close()
+
+
+def test_a_signed_interaction_without_a_user_changes_nothing(bot: RunningBot) -> None:
+    payload = action_payload(
+        [{"action_id": "session_register", "value": '{"v":"agenda","s":"tue-racism"}'}]
+    )
+    del payload["user"]
+    result = bot.send.interactive(payload)
+    assert result.status == 200
+    time.sleep(0.3)
+    assert bot.store.registrants(session_id="tue-racism") == []
+    assert bot.slack.responses == []
