@@ -165,13 +165,15 @@ def get(bot: RunningBot, path: str) -> tuple[int, Any]:
         connection.close()
 
 
-def test_a_signed_interaction_without_a_user_changes_nothing(bot: RunningBot) -> None:
-    payload = action_payload(
-        [{"action_id": "session_register", "value": '{"v":"agenda","s":"tue-racism"}'}]
-    )
+def test_a_signed_interaction_without_a_user_changes_nothing(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    button = {"action_id": "session_register", "value": '{"v":"agenda","s":"tue-racism"}'}
+    payload = action_payload([button], response_url=bot.slack.response_url())
     del payload["user"]
     result = bot.send.interactive(payload)
     assert result.status == 200
     time.sleep(0.3)
     assert bot.store.registrants(session_id="tue-racism") == []
     assert bot.slack.responses == []
+    assert "Traceback" not in caplog.text
