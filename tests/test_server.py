@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import http.client
 import json
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 from bot.server import http_server
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.support.slack_payloads import action_payload, command_payload
+from tests.support.wsgi_server import WsgiServer
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -84,20 +84,21 @@ def test_an_unreadable_timestamp_is_refused_and_its_response_url_never_called(
 
 
 def test_a_body_over_one_mebibyte_is_refused_unread(bot: RunningBot) -> None:
-    server = http_server(bot.app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=5)  # type: ignore[union-attr]
-    try:
-        connection.putrequest("POST", "/slack/events")
-        connection.putheader("Content-Type", FORM)
-        connection.putheader("Content-Length", str(300 * 1024 * 1024))
-        connection.endheaders()
-        connection.send(b"command=%2Fsessions")  # the rest never comes
-        assert connection.getresponse().status == 413
-    finally:
-        connection.close()
-        server.close()
+    def server() -> Any:
+        return http_server(bot.app, signing_secret=SIGNING_SECRET, host="127.0.0.1", port=0)
+
+    with WsgiServer(None, server=server) as served:
+        port = int(served.base_url.rsplit(":", 1)[1])
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.putrequest("POST", "/slack/events")
+            connection.putheader("Content-Type", FORM)
+            connection.putheader("Content-Length", str(300 * 1024 * 1024))
+            connection.endheaders()
+            connection.send(b"command=%2Fsessions")  # the rest never comes
+            assert connection.getresponse().status == 413
+        finally:
+            connection.close()
 
 
 def signed_anyway(body: bytes) -> dict[str, str]:

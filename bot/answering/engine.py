@@ -43,6 +43,15 @@ class Answerer:
         self.index = TopicIndex(programme.sessions)
         self.topics = _popular_topics(programme)
 
+    def names(self, answer: Answer, session: Session) -> bool:
+        """Whether the question names `session` outright: it asked about topics, and the
+        session matches every one of them (not just the most matched by any)."""
+        topics = answer.query.topics
+        if not topics:
+            return False
+        matched, _ = self.index.scores(topics).get(session.id, (0, 0.0))
+        return matched == len(topics)
+
     def answer(self, text: str, *, now: datetime) -> Answer:
         """Answer `text` as asked at `now` (an aware datetime)."""
         today = self.programme.local(now).date()

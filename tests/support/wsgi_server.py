@@ -1,6 +1,7 @@
 """Serve a WSGI app (e.g. Bolt's SlackRequestHandler) with waitress on 127.0.0.1."""
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
@@ -9,10 +10,12 @@ from waitress.server import create_server
 
 
 class WsgiServer:
-    """Runs `app` with waitress on a random port in a daemon thread."""
+    """Runs `app` with waitress on a random port in a daemon thread; or, with `server`, runs
+    the waitress server that `server()` builds (bound to 127.0.0.1, port 0)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, server: Callable[[], Any] | None = None) -> None:
         self._app = app
+        self._make = server
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -25,7 +28,10 @@ class WsgiServer:
 
     def start(self) -> Self:
         """Bind a random port and serve."""
-        self._server = create_server(self._app, host="127.0.0.1", port=0, threads=4)
+        if self._make is not None:
+            self._server = self._make()
+        else:
+            self._server = create_server(self._app, host="127.0.0.1", port=0, threads=4)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         return self

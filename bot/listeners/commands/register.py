@@ -89,6 +89,11 @@ def _change(
         )
     answer = current.answerer.answer(text, now=now)
     session = _the_one(by_id, answer, held=None if register else set(seats))
+    # One match, but not for all the words, is offered, not acted on (unless it is one of
+    # the person's own sessions they are leaving).
+    own = not register and session is not None and session.id in seats
+    if session and by_id is None and not own and not current.answerer.names(answer, session):
+        session = None
     if session is None:
         verb = "Register" if register else "Unregister"
         notice = CHOOSE.format(escape(text), verb) if answer.kind == "sessions" else None
@@ -103,8 +108,9 @@ def _change(
 
 
 def _the_one(by_id: Session | None, answer: Answer, *, held: set[str] | None) -> Session | None:
-    """The session the text clearly names: by id, or the only match. When unregistering
-    (`held` given), a match among the person's own sessions wins."""
+    """The session the text names: by id, or the only match (which must then match all its
+    words). When unregistering (`held` given), a match among the person's own sessions
+    wins."""
     if by_id is not None:
         return by_id
     if answer.kind != "sessions":

@@ -71,3 +71,19 @@ def test_a_session_that_has_ended_takes_no_registration(bot: RunningBot) -> None
     (redrawn,) = bot.slack.wait_for_response()
     assert "registration has closed" in json.dumps(redrawn.payload)
     assert bot.store.seats_of(user_id="U1") == {}
+
+
+def test_one_match_for_only_some_of_the_words_is_offered_not_acted_on(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/register", "racism practice quantum", user_id="U1"))
+    assert list(session_buttons(reply)) == ["Racism in practice"]  # offered...
+    assert bot.store.seats_of(user_id="U1") == {}  # ...not acted on
+    both = ack_body(bot.send.command("/register", "racism research", user_id="U1"))
+    assert first_text(both).startswith(":white_check_mark: You're registered for *Racism research*")
+
+
+def test_a_day_alone_names_no_session(bot: RunningBot, programme_path: Path) -> None:
+    write(programme_path, SESSIONS[1:2])  # Wednesday has one session
+    assert bot.parts.reloader.reload()
+    reply = ack_body(bot.send.command("/register", "wednesday", user_id="U1"))
+    assert "Register" in {b["text"]["text"] for b in session_buttons(reply).values()}
+    assert bot.store.seats_of(user_id="U1") == {}
