@@ -19,6 +19,7 @@ from bot.programme import Session
 from bot.registrations import Registrations
 
 CHOOSE = "Several sessions match “{}”: press *{}* on the one you mean."
+MAYBE = "This session may be what “{}” means: press *{}* if it is."
 CANCELLED = ":no_entry: *{}* was cancelled: it is no longer in the programme, so nothing changed."
 UNKNOWN = "There is no session with the id “{}”, so nothing changed."
 SIMILAR = "These may be what you meant:"
@@ -96,7 +97,8 @@ def _change(
         session = None
     if session is None:
         verb = "Register" if register else "Unregister"
-        notice = CHOOSE.format(escape(text), verb) if answer.kind == "sessions" else None
+        choose = CHOOSE if len(answer.sessions) > 1 else MAYBE
+        notice = choose.format(escape(text), verb) if answer.kind == "sessions" else None
         return answer_message(
             answer, programme.tz, seats=seats, asked_at=now.timestamp(), notice=notice
         )

@@ -75,6 +75,7 @@ def test_a_session_that_has_ended_takes_no_registration(bot: RunningBot) -> None
 
 def test_one_match_for_only_some_of_the_words_is_offered_not_acted_on(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/register", "racism practice quantum", user_id="U1"))
+    assert first_text(reply).startswith("This session may be what “racism practice quantum”")
     assert list(session_buttons(reply)) == ["Racism in practice"]  # offered...
     assert bot.store.seats_of(user_id="U1") == {}  # ...not acted on
     both = ack_body(bot.send.command("/register", "racism research", user_id="U1"))
