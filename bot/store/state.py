@@ -83,6 +83,9 @@ class State:
         self._entries: dict[str, Entry] = {}
         self._order: list[str] = []
         self._tally: dict[tuple[str, str], Counter[str]] = {}
+        # Keys of the entries that failed or expired: organisers' history reads these, and
+        # must not walk every message ever sent.
+        self._problems: list[str] = []
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -136,6 +139,8 @@ class State:
             self._entries[key] = entry
             self._order.append(key)
             self._tally.setdefault((entry.kind, entry.subject), Counter())[entry.status] += 1
+            if entry.status in ("failed", "expired"):  # read back from a snapshot
+                self._problems.append(key)
             added.append(entry)
         return added
 
@@ -152,6 +157,8 @@ class State:
         tally = self._tally[(entry.kind, entry.subject)]
         tally[entry.status] -= 1
         tally[status] += 1
+        if status in ("failed", "expired"):
+            self._problems.append(key)
         return True
 
     def _cancel(self, kind: str, subject: str, at: datetime) -> int:
@@ -310,10 +317,8 @@ class State:
     def problems(self, since: datetime) -> list[Entry]:
         found = [
             entry
-            for entry in self._entries.values()
-            if entry.status in ("failed", "expired")
-            and entry.settled_at is not None
-            and entry.settled_at >= since
+            for entry in (self._entries[key] for key in self._problems)
+            if entry.settled_at is not None and entry.settled_at >= since
         ]
         return sorted(found, key=lambda entry: entry.settled_at or since)
 

@@ -114,3 +114,32 @@ def test_changes_waiting_behind_a_failed_write_are_refused_too(
     assert outcomes == ["refused"] * 20
     assert store.registrants(session_id="s1") == []
     assert store.seat(user_id="U1", session_id="s1") == NO_SEAT
+
+
+def test_a_new_journal_that_cannot_be_started_after_a_snapshot_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.store import files
+
+    def no_room(cls: type, path: Path, lines: list[bytes]) -> files.JournalFile:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    store = TinyDBStore(tmp_path / "bot.json", compact_after=3)
+    monkeypatch.setattr(files.JournalFile, "start", classmethod(no_room))
+    for n in range(10):  # several snapshots are written; no new journal can be started
+        store.register(user_id=f"U{n}", session_id="s1", capacity=None)
+    monkeypatch.undo()
+    assert store.problem() is None
+    assert "Could not start a new journal" in caplog.text
+    store.register(user_id="U10", session_id="s1", capacity=None)
+    image = tmp_path / "image"
+    image.mkdir()
+    for name in ("bot.json", "bot.json.journal"):  # as a crash would leave them
+        (image / name).write_bytes((tmp_path / name).read_bytes())
+    store.close()
+    for path in (image / "bot.json", tmp_path / "bot.json"):
+        reopened = TinyDBStore(path)
+        try:
+            assert reopened.registrants(session_id="s1") == [f"U{n}" for n in range(11)]
+        finally:
+            reopened.close()
