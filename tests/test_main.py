@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import pty
@@ -14,14 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from bot.store import TinyDBStore
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_payloads import command_payload
-from tests.support.slack_requests import SignedRequests
+from tests.support.slack_requests import SignedRequests, get_json
 
 SETTINGS = (
     "SLACK_BOT_TOKEN",
@@ -218,7 +216,7 @@ def test_socket_mode_answers_sessions_and_its_health(tmp_path: Path, fake_slack:
         assert ack["response_type"] == "ephemeral"
         assert titles(ack) == [RACISM]
         wait_for_port(health_port, process)
-        status, health = get_json(health_port, "/healthz")
+        status, health = get_json(f"http://127.0.0.1:{health_port}", "/healthz")
         assert status == 200 and health["ok"] is True
         assert health["programme"]["sessions"] > 0 and health["scheduler"] == "running"
     assert fake_slack.calls_to("apps.connections.open")
@@ -228,19 +226,9 @@ def test_http_mode_serves_its_health_on_its_port(tmp_path: Path, fake_slack: Fak
     port = free_port()
     with bot_process(tmp_path, **http_settings(fake_slack, port)) as process:
         wait_for_port(port, process)
-        status, health = get_json(port, "/healthz")
+        status, health = get_json(f"http://127.0.0.1:{port}", "/healthz")
         assert status == 200
         assert health["store"] == "taking changes" and health["outbox_backlog"] == 0
-
-
-def get_json(port: int, path: str) -> tuple[int, Any]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
 
 
 def test_an_unreadable_database_stops_the_bot_and_is_left_as_it_was(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import json
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +17,7 @@ import pytest
 from bot.server import http_server
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.support.slack_payloads import action_payload, command_payload
+from tests.support.slack_requests import get_json
 from tests.support.wsgi_server import WsgiServer
 
 FORM = "application/x-www-form-urlencoded"
@@ -143,27 +143,15 @@ def test_a_signed_command_without_a_user_gets_a_clear_answer(
 def test_the_health_check_reports_and_says_when_the_store_cannot_take_changes(
     bot: RunningBot,
 ) -> None:
-    status, health = get(bot, "/healthz")
+    status, health = get_json(bot.send.base_url, "/healthz")
     assert status == 200
     assert health["ok"] is True and health["problems"] == []
     assert health["programme"]["sessions"] == len(bot.parts.current.programme.sessions)
     assert health["store"] == "taking changes" and health["outbox_backlog"] == 0
     bot.store.close()  # as after a failed write: no change can be saved
-    status, health = get(bot, "/healthz")
+    status, health = get_json(bot.send.base_url, "/healthz")
     assert status == 503
     assert health["ok"] is False and health["problems"] == ["the store is closed"]
-
-
-def get(bot: RunningBot, path: str) -> tuple[int, Any]:
-    url = bot.send.base_url.removesuffix("/slack/events")
-    host, port = url.removeprefix("http://").split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
 
 
 def test_a_signed_interaction_without_a_user_changes_nothing(

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import errno
-import http.client
 import json
 import logging
 import os
 import time
-from typing import Any
 
 import pytest
 
@@ -17,6 +15,7 @@ from bot.listeners.errors import NOT_SAVED, SORRY
 from bot.store import TinyDBStore
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, titles
+from tests.support.slack_requests import get_json
 
 
 def dm(text: str) -> dict[str, str]:
@@ -81,20 +80,9 @@ def test_a_full_disk_refuses_a_change_plainly_and_the_bot_keeps_answering(
     assert store.seats_of(user_id="U1") == {}
     answered = ack_body(bot.send.command("/sessions", "racism", user_id="U1"))
     assert "Racism in the workplace" in json.dumps(answered)  # reads go on
-    status, health = healthz(bot)
+    status, health = get_json(bot.send.base_url, "/healthz")
     assert status == 503 and "No space left on device" in health["problems"][0]
     full[0] = False  # the disk has room again
     saved = ack_body(bot.send.command("/register", "racism", user_id="U1"))
     assert "You're registered" in saved["text"]
-    assert healthz(bot)[0] == 200
-
-
-def healthz(bot: RunningBot) -> tuple[int, Any]:
-    host, port = bot.send.base_url.removeprefix("http://").split("/")[0].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=5)
-    try:
-        connection.request("GET", "/healthz")
-        response = connection.getresponse()
-        return response.status, json.loads(response.read())
-    finally:
-        connection.close()
+    assert get_json(bot.send.base_url, "/healthz")[0] == 200

@@ -153,6 +153,19 @@ class SignedRequests:
         return self._response_url() if self._response_url else None
 
 
+def get_json(base_url: str, path: str, *, timeout: float = 5.0) -> tuple[int, Any]:
+    """GET `path` from the server at `base_url` (e.g. http://127.0.0.1:3000, any path after
+    it ignored): the status and the JSON body (the bot's health check)."""
+    url = urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
 class DispatchedRequests(SignedRequests):
     """The same signed requests, handed to `dispatch` (a Bolt app's `dispatch`) in this
     process instead of posted over HTTP: Bolt still checks every signature."""
