@@ -43,7 +43,12 @@ class WsgiServer:
         server = self._server
         server.task_dispatcher.shutdown()
         # Close every socket from inside the loop thread: closing them from here races select().
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:
+            # The trigger's descriptor is already gone (seen now and then after waitress
+            # refuses a request and closes its connection): close from here instead.
+            wasyncore.close_all(server._map)
         self._thread.join(timeout=5)
         self._server = None
         self._thread = None
