@@ -142,7 +142,7 @@ def test_console_answers_commands_and_questions(tmp_path: Path) -> None:
     questions = "/sessions tuesday\nwho is running the stereotypes session?\n/nope\n"
     result = run_bot(tmp_path, "console", stdin=questions)
     assert result.returncode == 0, result.stderr
-    assert "Tuesday 21 March\n================" in result.stdout
+    assert "Tuesday 21 March · World Social Work Day\n" in result.stdout
     assert RACISM in result.stdout
     assert "Smashing stereotypes in the profession is led by Rebekah Pierre" in result.stdout
     assert "Unknown command /nope. Try /sessions help." in result.stdout

@@ -2,5 +2,6 @@
 
 from bot.answering.engine import Answer, Answerer
 from bot.answering.query import Query, parse_query
+from bot.answering.week import DaySummary
 
-__all__ = ["Answer", "Answerer", "Query", "parse_query"]
+__all__ = ["Answer", "Answerer", "DaySummary", "Query", "parse_query"]

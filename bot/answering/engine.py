@@ -6,23 +6,31 @@ Serves `/sessions`, direct messages and @mentions alike.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from typing import Literal
 
-from bot.answering.index import TopicIndex
+from bot.answering.index import Match, TopicIndex
 from bot.answering.query import Query, parse_query
+from bot.answering.week import DaySummary, joining_note, week_note, week_summary
+from bot.answering.words import fold, tokens
 from bot.programme import Programme, Session
-from bot.wording import date_span, day_name
+from bot.wording import clock, date_span, day_name
 
-Kind = Literal["help", "sessions", "nothing"]
+Kind = Literal["help", "greeting", "sessions", "nothing", "mine", "joining", "overview"]
 _PERIOD_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
-_THEMES = ("Learn", "Connect", "Influence")
+_ONLINE_WORDS = {"online", "virtual", "remote", "zoom", "teams", "webinar"}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The lead (the one clear answer, shown in full) scores at least this many times the next.
+_LEAD_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What to tell the person. `heading` and `note` are plain text, not yet escaped."""
+    """What to tell the person. `heading` and `note` are plain text, not yet escaped.
+    `sessions` holds one session per entry; `slots` the times of those held more than once
+    (by the id of the one shown), all listed under it."""
 
     kind: Kind
     query: Query
@@ -33,6 +41,8 @@ class Answer:
     show_hint: bool = False
     suggested_days: tuple[date, ...] = ()
     suggested_topics: tuple[str, ...] = ()
+    slots: dict[str, tuple[Session, ...]] = field(default_factory=dict)
+    week: tuple[DaySummary, ...] = ()
 
 
 class Answerer:
@@ -42,104 +52,188 @@ class Answerer:
         self.programme = programme
         self.index = TopicIndex(programme.sessions)
         self.topics = _popular_topics(programme)
+        self._named_days = tuple(
+            (" ".join(tokens(name)), day) for day, name in programme.event.days.items()
+        )
+        self._places = tuple(sorted({s.location for s in programme.sessions if s.location}))
+        self._formats = {"online" if _is_online(s) else "in_person" for s in programme.sessions}
 
     def names(self, answer: Answer, session: Session) -> bool:
         """Whether the question names `session` outright: it asked about topics, and the
         session matches every one of them (not just the most matched by any)."""
-        topics = answer.query.topics
-        if not topics:
+        query = answer.query
+        if not query.topics:
             return False
-        matched, _ = self.index.scores(topics).get(session.id, (0, 0.0))
-        return matched == len(topics)
+        found = self.index.matches([session], query.topics, query.soft, query.sequence, query.words)
+        return bool(found) and found[0].complete
 
     def answer(self, text: str, *, now: datetime) -> Answer:
         """Answer `text` as asked at `now` (an aware datetime)."""
         today = self.programme.local(now).date()
-        query = parse_query(text, days=self.programme.days, today=today)
+        query = parse_query(
+            text,
+            days=self.programme.days,
+            today=today,
+            named_days=self._named_days,
+            places=self._places,
+        )
+        if query.format and query.format not in self._formats:
+            # "online" in a programme with no online sessions is a word to search for
+            query = replace(query, format=None)
         if query.is_help:
             return Answer(kind="help", query=query, heading="How to ask about sessions")
+        if query.intent == "greeting":
+            return Answer(kind="greeting", query=query, heading="Hello!")
+        if query.intent == "mine":
+            return Answer(kind="mine", query=query, heading="Your sessions")
+        if query.intent == "joining":
+            note = joining_note(self.programme)
+            return Answer(kind="joining", query=query, heading="Joining sessions", note=note)
+        if query.intent == "overview":
+            return Answer(
+                kind="overview",
+                query=query,
+                heading=self.programme.event.name,
+                note=week_note(self.programme, today),
+                week=week_summary(self.programme),
+            )
         if query.problems:
             return self._nothing(query, " ".join(query.problems) + ".")
+        if query.absent and not query.days and not query.searches:
+            return self._nothing(query, self._absent_note(query))
         if query.is_empty:
             return self._default_day(query, today)
         if query.moment == "now":
             return self._now(query, now)
         if query.moment == "next":
             return self._next(query, now)
+        if query.clock is not None:
+            return self._at_clock(query, query.clock, today)
         return self._search(query)
 
     def _default_day(self, query: Query, today: date) -> Answer:
         days = self.programme.days
         if today in days:
-            return self._listing(query, day_name(today), self.programme.on_day(today), hint=True)
+            return self._listing(
+                query, self.day_title(today), self.programme.on_day(today), hint=True
+            )
         nearest = min(days, key=lambda day: (abs((day - today).days), day))
         span = date_span(days[0], days[-1])
         tense = "runs" if today < days[0] else "ran"
         event = self.programme.event.name
         note = f"Nothing on today. {event} {tense} {span}: here is its nearest day."
-        return self._listing(query, day_name(nearest), self.programme.on_day(nearest), note, True)
+        sessions = self.programme.on_day(nearest)
+        return self._listing(query, self.day_title(nearest), sessions, note, True)
 
     def _now(self, query: Query, now: datetime) -> Answer:
         running = [s for s in self._filtered(query) if s.start <= now < s.end]
-        if query.topics:
-            running = self.index.search(running, query.topics)
+        if query.searches:
+            running = self._sessions(self._matches(running, query))
         if running:
             return self._listing(query, "On now", running)
         upcoming = [s for s in self._filtered(query) if s.start > now]
-        if query.topics:
-            upcoming = self.index.search(upcoming, query.topics)
+        if query.searches:
+            upcoming = self._sessions(self._matches(upcoming, query))
         if not upcoming:
             return self._nothing(query, "Nothing is on right now, and nothing more is coming up.")
-        first = min(s.start for s in upcoming)
-        following = [s for s in upcoming if s.start == first]
-        return self._listing(query, "Next up", following, "Nothing is on right now.")
+        return self._listing(query, "Next up", _first(upcoming), "Nothing is on right now.")
 
     def _next(self, query: Query, now: datetime) -> Answer:
-        upcoming = sorted(
-            (s for s in self._filtered(query) if s.start > now), key=lambda s: s.start
-        )
-        if query.topics:
-            upcoming = sorted(self.index.search(upcoming, query.topics), key=lambda s: s.start)
+        upcoming = [s for s in self._filtered(query) if s.start > now]
+        if query.searches:
+            upcoming = self._sessions(self._matches(upcoming, query))
         if not upcoming:
             return self._nothing(query, "Nothing more is coming up.")
-        following = [s for s in upcoming if s.start == upcoming[0].start]
-        return self._listing(query, "Next up", following)
+        return self._listing(query, "Next up", _first(upcoming))
+
+    def _at_clock(self, query: Query, moment: time, today: date) -> Answer:
+        """What is on at a clock time: on the days asked, else today, else every day."""
+        days = query.days or ((today,) if today in self.programme.days else self.programme.days)
+        candidates = [s for s in self._filtered(query) if self._day(s) in days]
+        if query.searches:
+            candidates = self._sessions(self._matches(candidates, query))
+        at = [
+            self.programme.local(s.start).replace(hour=moment.hour, minute=moment.minute)
+            for s in candidates
+        ]
+        running = [s for s, t in zip(candidates, at, strict=True) if s.start <= t < s.end]
+        where = " and ".join(day_name(day) for day in days) if len(days) <= 2 else "any day"
+        heading = f"On at {clock_words(moment)}, {where}"
+        if running:
+            return self._listing(query, heading, running)
+        later = [s for s, t in zip(candidates, at, strict=True) if s.start > t]
+        if not later:
+            return self._nothing(query, f"Nothing is on at {clock_words(moment)}, {where}.")
+        first_each = [
+            day_first
+            for day in days
+            if (day_first := _first([s for s in later if self._day(s) == day]))
+        ]
+        sessions = [s for group in first_each for s in group]
+        note = f"Nothing is on at {clock_words(moment)}; this comes next."
+        return self._listing(query, f"After {clock_words(moment)}, {where}", sessions, note)
 
     def _search(self, query: Query) -> Answer:
         candidates = self._filtered(query)
         heading = self._heading(query)
-        if not query.topics:
+        if not query.searches:
             if candidates:
-                return self._listing(query, heading, candidates)
+                return self._listing(query, heading, _positioned(candidates, query))
             return self._nothing(query, f"No sessions {self._scope(query)}.")
-        found = self.index.search(candidates, query.topics)
+        found = self._matches(candidates, query)
         if found:
             return self._found(query, heading, found)
-        elsewhere = self.index.search(self.programme.sessions, query.topics)
-        if (query.days or query.period) and elsewhere:
-            note = f"Nothing matches {self._scope(query)}, but these do on other days."
+        narrowed = query.days or query.absent or query.period or query.format or query.places
+        elsewhere = self._matches(self.programme.sessions, query) if narrowed else []
+        if elsewhere:
+            other = "on other days" if query.days or query.absent else "elsewhere"
+            note = f"Nothing matches {self._scope(query)}, but these do {other}."
             return self._found(query, heading, elsewhere, note)
-        return self._nothing(query, f"I couldn't find a session about “{_terms(query)}”.")
+        note = f"I couldn't find a session about “{_asked(query)}”."
+        missed = self.index.near_misses(query.topics)
+        if missed and len(missed) < len(query.topics):
+            said = [
+                word for word, stem in zip(query.words, query.topics, strict=True) if stem in missed
+            ]
+            note += f" Some sessions mention “{' '.join(said)}”: ask about that alone to see them."
+        return self._nothing(query, note)
+
+    def _matches(self, sessions: Sequence[Session], query: Query) -> list[Match]:
+        return self.index.matches(sessions, query.topics, query.soft, query.sequence, query.words)
+
+    def _sessions(self, matches: list[Match]) -> list[Session]:
+        return [match.session for match in matches]
 
     def _found(
-        self, query: Query, heading: str, found: list[Session], note: str | None = None
+        self, query: Query, heading: str, found: list[Match], note: str | None = None
     ) -> Answer:
-        lead = self.index.lead(found, query.topics)
-        rest = sorted((s for s in found if s is not lead), key=lambda s: s.start)
-        ordered = ([lead] if lead else []) + rest
-        return Answer("sessions", query, heading, tuple(ordered), lead=lead, note=note)
+        if query.position:
+            return self._listing(query, heading, _positioned(self._sessions(found), query), note)
+        shown, slots = _grouped([match.session for match in found])
+        scores = {match.session.id: match for match in found}
+        lead = None
+        first = scores[shown[0].id]
+        if first.complete and (
+            len(shown) == 1 or first.score >= _LEAD_MARGIN * scores[shown[1].id].score
+        ):
+            lead = shown[0]
+        return Answer("sessions", query, heading, tuple(shown), lead=lead, note=note, slots=slots)
 
     def _listing(
         self,
         query: Query,
         heading: str,
-        sessions: list[Session] | tuple[Session, ...],
+        sessions: Sequence[Session],
         note: str | None = None,
         hint: bool = False,
     ) -> Answer:
-        ordered = tuple(sorted(sessions, key=lambda s: (s.start, s.id)))
-        lead = ordered[0] if len(ordered) == 1 else None
-        return Answer("sessions", query, heading, ordered, lead=lead, note=note, show_hint=hint)
+        ordered = sorted(sessions, key=lambda s: (s.start, s.id))
+        shown, slots = _grouped(ordered)
+        lead = shown[0] if len(shown) == 1 else None
+        return Answer(
+            "sessions", query, heading, tuple(shown), lead=lead, note=note, show_hint=hint,
+            slots=slots,
+        )  # fmt: skip
 
     def _nothing(self, query: Query, note: str) -> Answer:
         return Answer(
@@ -154,36 +248,115 @@ class Answerer:
 
     def _filtered(self, query: Query) -> list[Session]:
         sessions = list(self.programme.sessions)
-        if query.days:
-            sessions = [s for s in sessions if self.programme.local(s.start).date() in query.days]
+        if query.days or query.absent:
+            sessions = [s for s in sessions if self._day(s) in query.days]
         if query.period:
             low, high = _PERIOD_HOURS[query.period]
             sessions = [s for s in sessions if low <= self.programme.local(s.start).hour < high]
+        if query.format:
+            online = query.format == "online"
+            sessions = [s for s in sessions if _is_online(s) == online]
+        if query.places:
+            sessions = [s for s in sessions if s.location in query.places]
         return sessions
+
+    def _day(self, session: Session) -> date:
+        return self.programme.local(session.start).date()
+
+    def day_title(self, day: date) -> str:
+        """`Tuesday 21 March`, with the programme's name for the day if it has one."""
+        name = self.programme.event.days.get(day)
+        return f"{day_name(day)} · {name}" if name else day_name(day)
+
+    def _absent_note(self, query: Query) -> str:
+        asked = " or ".join(_WEEKDAYS[weekday] for weekday in query.absent)
+        days = self.programme.days
+        return (
+            f"{self.programme.event.name} has no sessions on a {asked}. "
+            f"Its days are {', '.join(_WEEKDAYS[d.weekday()] for d in days)} "
+            f"({date_span(days[0], days[-1])})."
+        )
 
     def _scope(self, query: Query) -> str:
         parts = []
-        if query.days:
-            parts.append("on " + " or ".join(day_name(d) for d in query.days))
+        if query.days or query.absent:
+            named = [day_name(d) for d in query.days] + [_WEEKDAYS[w] for w in query.absent]
+            parts.append("on " + " or ".join(named))
         if query.period:
             parts.append(f"in the {query.period}")
+        if query.format:
+            parts.append("online" if query.format == "online" else "in person")
+        if query.places:
+            parts.append("at " + " or ".join(query.places))
         return " ".join(parts) or "at that time"
 
     def _heading(self, query: Query) -> str:
-        if query.topics:
+        if query.searches:
             return f"Sessions matching “{query.text}”"
-        days = " and ".join(day_name(day) for day in query.days) or "All days"
+        days = " and ".join(self.day_title(day) for day in query.days) or "All days"
+        if query.position:
+            days = f"{query.position.capitalize()} session, {days}"
+        if query.format or query.places:
+            days += ", " + self._scope(Query(text="", format=query.format, places=query.places))
         return f"{days}, {query.period}" if query.period else days
 
 
-def _terms(query: Query) -> str:
-    return " ".join(query.words)
+def _asked(query: Query) -> str:
+    """The words of the question from its first topic word to its last: "tax returns for
+    farmers" out of "anything on tax returns for farmers?"."""
+    said = tokens(query.text)
+    at = [n for n, word in enumerate(said) if word in query.words]
+    return " ".join(said[min(at) : max(at) + 1]) if at else query.text
+
+
+def clock_words(moment: time) -> str:
+    return clock(datetime.combine(date(2000, 1, 1), moment))
+
+
+def _first(sessions: Sequence[Session]) -> list[Session]:
+    """The sessions that start first among `sessions`."""
+    if not sessions:
+        return []
+    start = min(s.start for s in sessions)
+    return [s for s in sessions if s.start == start]
+
+
+def _positioned(sessions: Sequence[Session], query: Query) -> list[Session]:
+    """The first or last sessions (by start) when the question asked for them, else all."""
+    if query.position == "first":
+        return _first(sessions)
+    if query.position == "last" and sessions:
+        start = max(s.start for s in sessions)
+        return [s for s in sessions if s.start == start]
+    return list(sessions)
+
+
+def _grouped(sessions: Sequence[Session]) -> tuple[list[Session], dict[str, tuple[Session, ...]]]:
+    """One entry per session held in several slots (same title, same speakers), at the place
+    of its first; the slots of each such entry, by start."""
+    groups: dict[tuple[str, tuple[str, ...]], list[Session]] = {}
+    for session in sessions:
+        key = (fold(session.title), tuple(sorted(fold(s.name) for s in session.speakers)))
+        groups.setdefault(key, []).append(session)
+    shown = [group[0] for group in groups.values()]
+    slots = {
+        group[0].id: tuple(sorted(group, key=lambda s: (s.start, s.id)))
+        for group in groups.values()
+        if len(group) > 1
+    }
+    return shown, slots
+
+
+def _is_online(session: Session) -> bool:
+    place = set(tokens(session.location or ""))
+    if not place:
+        return session.join_url is not None
+    return bool(place & _ONLINE_WORDS) and not (place - _ONLINE_WORDS - {"only", "and"})
 
 
 def _popular_topics(programme: Programme, limit: int = 8) -> tuple[str, ...]:
-    """A few topics worth suggesting: the week's themes, then the commonest tags."""
-    counts = Counter(tag for s in programme.sessions for tag in s.tags if tag not in _THEMES)
-    present = [theme for theme in _THEMES if any(theme in s.tags for s in programme.sessions)]
+    """A few topics worth suggesting: the kinds of session, then the commonest tags."""
+    counts = Counter(tag for s in programme.sessions for tag in s.tags)
     types = sorted({s.type for s in programme.sessions if s.type})
     popular = [tag for tag, _ in counts.most_common(limit)]
-    return tuple(dict.fromkeys(types + present + popular))[:limit]
+    return tuple(dict.fromkeys(types + popular))[:limit]

@@ -1,4 +1,5 @@
-"""A topic index over the programme: which sessions mention which words, tolerant of typos."""
+"""A topic index over the programme: which sessions mention which words, tolerant of typos,
+and how much of a question each session covers."""
 
 from __future__ import annotations
 
@@ -6,17 +7,27 @@ import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from bot.answering.words import topic_words
+from bot.answering.words import joined, stem, tokens, topic_words
 from bot.programme import Session
 
 # At most this many programme words that start with a term count as its matches.
 MAX_PREFIXED = 20
+# A session must cover at least this share of a question's topic words (weighted by how
+# rare each word is, and by how exactly it matched) to be offered at all.
+MIN_COVERAGE = 0.6
 # How much a word counts, by where it appears in a session.
 _TITLE, _NAME, _DETAIL, _BODY = 3.0, 3.0, 2.0, 1.0
+# How much a soft word (one that may only phrase the question) adds when it matches.
+_SOFT = 0.5
+# How much more a word counts when it is in a title or name exactly as asked (`Michels`,
+# not `Michel`; `application`, not `applications`).
+_EXACT = 1.25
 
 
 def _weighted_fields(session: Session) -> Iterable[tuple[str, float]]:
@@ -31,33 +42,65 @@ def _weighted_fields(session: Session) -> Iterable[tuple[str, float]]:
     yield session.description or "", _BODY
 
 
+@dataclass(frozen=True)
+class Match:
+    """How well one session answers a question's topic words."""
+
+    session: Session
+    coverage: float  # 0..1: the share of the question the session covers
+    score: float  # how strongly: rare words, in the title, matched exactly, count most
+    complete: bool  # every topic word matched something in it
+
+
 class TopicIndex:
     """Scores sessions against topic words. Built once per programme; safe to share."""
 
     def __init__(self, sessions: Iterable[Session]) -> None:
+        sessions = list(sessions)
         # word -> {session id: how strongly the session is about that word}
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
-        count = 0
+        # word exactly as written in a title or name -> {session id}
+        self._exact: dict[str, set[str]] = defaultdict(set)
+        # pairs of adjacent title words, as stems and as written
+        self._title_pairs: dict[str, frozenset[tuple[str, str]]] = {}
+        self._written_pairs: dict[str, frozenset[tuple[str, str]]] = {}
+        titles = {s.id: topic_words(s.title) for s in sessions}
+        average = sum(map(len, titles.values())) / max(len(titles), 1) or 1.0
         for session in sessions:
-            count += 1
+            title = titles[session.id]
+            # A word counts for a little more in a short title than in a long one.
+            short = 1.0 / (0.75 + 0.25 * len(title) / average)
             for text, weight in _weighted_fields(session):
+                if weight == _TITLE:
+                    weight *= short
                 for word in topic_words(text):
                     posting = self._postings[word]
                     posting[session.id] = max(posting.get(session.id, 0.0), weight)
-        total = max(count, 1)
+            for text in (session.title, *(speaker.name for speaker in session.speakers)):
+                for word in tokens(text) + joined(text):
+                    self._exact[word].add(session.id)
+            self._title_pairs[session.id] = _pairs(title)
+            self._written_pairs[session.id] = _pairs(tokens(session.title))
+        total = max(len(sessions), 1)
+        self._unknown = 1.0 + math.log(total)  # a word found nowhere is as rare as can be
         self._rarity = {word: 1.0 + math.log(total / len(p)) for word, p in self._postings.items()}
         self._vocabulary = tuple(sorted(self._postings))
-        # Words by first letter: a typo is looked for among the words that start with the
-        # term's first or second letter (which also catches those two swapped), a small part
-        # of a large programme's vocabulary, so every look costs little.
+        # Words by their first and by their second letter: a typo is looked for among the
+        # words sharing a first or second letter with the term (which catches a slip in
+        # either, and those two swapped), a small part of a large programme's vocabulary,
+        # so every look costs little.
         by_letter: dict[str, list[str]] = defaultdict(list)
         for word in self._vocabulary:
             by_letter[word[0]].append(word)
+            if len(word) > 1:
+                by_letter["_" + word[1]].append(word)
         self._by_letter = {letter: tuple(words) for letter, words in by_letter.items()}
         self.similar = lru_cache(maxsize=4096)(self._similar)
 
     def _similar(self, term: str) -> tuple[tuple[str, float], ...]:
-        """Words of the programme that `term` may mean, with a similarity from 0 to 1."""
+        """Words of the programme that `term` may mean, with a similarity from 0 to 1: itself;
+        else words it begins (`safeguard`: `safeguarding`), counting less the more is
+        missing; else words one typing slip away (two, for long words)."""
         if term in self._rarity:
             return ((term, 1.0),)
         found: dict[str, float] = {}
@@ -67,51 +110,85 @@ class TopicIndex:
             for word in self._vocabulary[first : first + MAX_PREFIXED]:
                 if not word.startswith(term):
                     break
-                found[word] = 0.8
+                found[word] = 0.5 + 0.4 * len(term) / len(word)
         if len(term) >= 5:
-            cutoff = 80 if len(term) >= 6 else 85
-            letters = dict.fromkeys(term[:2])
-            candidates = [w for letter in letters for w in self._by_letter.get(letter, ())]
-            for word, score, _ in process.extract(
-                term, candidates, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+            most = 2 if len(term) >= 9 else 1
+            buckets = dict.fromkeys([*term[:2], *("_" + letter for letter in term[:2])])
+            candidates = {w for bucket in buckets for w in self._by_letter.get(bucket, ())}
+            for word, distance, _ in process.extract(
+                term, candidates, scorer=OSA.distance, score_cutoff=most, limit=5
             ):
-                found[word] = max(found.get(word, 0.0), score / 100 * 0.9)
+                found[word] = max(found.get(word, 0.0), 0.85 if distance <= 1 else 0.7)
         return tuple(found.items())
 
-    def scores(self, terms: Iterable[str]) -> dict[str, tuple[int, float]]:
-        """For each session matching any of `terms`: (how many it matches, how strongly)."""
-        found: dict[str, tuple[int, float]] = {}
-        for term in terms:
-            best: dict[str, float] = {}
-            for word, similarity in self.similar(term):
-                strength = similarity * self._rarity[word]
-                for session_id, weight in self._postings[word].items():
-                    best[session_id] = max(best.get(session_id, 0.0), weight * strength)
-            for session_id, value in best.items():
-                matched, total = found.get(session_id, (0, 0.0))
-                found[session_id] = (matched + 1, total + value)
+    def _term(self, term: str, typed: str = "") -> tuple[float, dict[str, tuple[float, float]]]:
+        """How rare `term` (a stem) is, and for each session it matches: (similarity,
+        strength); `typed` is the word as asked."""
+        matches: dict[str, tuple[float, float]] = {}
+        rarity = 0.0
+        exact = self._exact.get(typed, set())
+        for word, similarity in self.similar(term):
+            rarity = max(rarity, self._rarity[word])
+            for session_id, weight in self._postings[word].items():
+                strength = weight * similarity * self._rarity[word]
+                if session_id in exact:
+                    strength *= _EXACT
+                old = matches.get(session_id, (0.0, 0.0))
+                matches[session_id] = (max(old[0], similarity), max(old[1], strength))
+        return rarity or self._unknown, matches
+
+    def matches(
+        self,
+        sessions: Iterable[Session],
+        needed: tuple[str, ...],
+        soft: tuple[str, ...] = (),
+        sequence: tuple[str, ...] = (),
+        typed: tuple[str, ...] = (),
+    ) -> list[Match]:
+        """Sessions covering enough of the `needed` words (stems; `typed` as asked), best
+        first. `soft` words add to a match but are never needed; `sequence` is every word in
+        the order asked (as typed), so that a phrase from a title counts for more than its
+        words scattered, and more again when written as asked."""
+        if not needed:
+            needed, soft, typed = soft, (), ()
+        if not needed:
+            return []
+        typed = typed if len(typed) == len(needed) else needed
+        looked = [self._term(term, word) for term, word in zip(needed, typed, strict=True)]
+        total_rarity = sum(rarity for rarity, _ in looked)
+        extras = [self._term(term)[1] for term in soft]
+        written = _pairs(list(sequence))
+        stemmed = _pairs([stem(word) for word in sequence])
+        found = []
+        for session in sessions:
+            covered, score, hits = 0.0, 0.0, 0
+            for rarity, matched in looked:
+                similarity, strength = matched.get(session.id, (0.0, 0.0))
+                covered += rarity * similarity
+                score += strength
+                hits += similarity > 0
+            if hits == 0:
+                continue
+            score += _SOFT * sum(extra.get(session.id, (0.0, 0.0))[1] for extra in extras)
+            in_title = len(stemmed & self._title_pairs[session.id])
+            as_written = len(written & self._written_pairs[session.id])
+            score *= 1.0 + 0.5 * in_title + 0.25 * as_written
+            coverage = covered / total_rarity
+            if coverage >= MIN_COVERAGE:
+                found.append(Match(session, coverage, score, hits == len(needed)))
+        if not found:
+            return []
+        best = max(match.coverage for match in found)
+        found = [match for match in found if match.coverage >= best - 0.15]
+        top = max(match.score for match in found)
+        found = [match for match in found if match.score >= top * 0.2]
+        found.sort(key=lambda m: (-round(m.coverage, 1), -m.score, m.session.start, m.session.id))
         return found
 
-    def search(self, sessions: Iterable[Session], terms: tuple[str, ...]) -> list[Session]:
-        """Sessions matching the most terms, strongest first; weak stray matches are dropped."""
-        found = self.scores(terms)
-        scored = [(found[s.id], s) for s in sessions if s.id in found]
-        if not scored:
-            return []
-        most = max(matched for (matched, _), _ in scored)
-        scored = [item for item in scored if item[0][0] == most]
-        best = max(total for (_, total), _ in scored)
-        kept = [item for item in scored if item[0][1] >= best * 0.25]
-        kept.sort(key=lambda item: (-item[0][1], item[1].start))
-        return [session for _, session in kept]
+    def near_misses(self, needed: tuple[str, ...]) -> tuple[str, ...]:
+        """The words of a question that some session does mention, when none covers it."""
+        return tuple(term for term in needed if self._term(term)[1])
 
-    def lead(self, sessions: list[Session], terms: tuple[str, ...]) -> Session | None:
-        """The one session that clearly answers, if there is one (`sessions` from `search`)."""
-        if len(sessions) == 1:
-            return sessions[0]
-        if len(sessions) >= 2 and terms:
-            found = self.scores(terms)
-            first, second = (found[s.id][1] for s in sessions[:2])
-            if first >= 2 * second:
-                return sessions[0]
-        return None
+
+def _pairs(words: list[str]) -> frozenset[tuple[str, str]]:
+    return frozenset(zip(words, words[1:], strict=False))

@@ -1,65 +1,49 @@
-"""Read a person's question into days, a time of day, a moment (now / next) and topic words.
+"""Read a person's question into what it asks: days, a time of day or clock time, a moment
+(now / next), a place or format, topic words, or a question about the week itself.
 
 Pure and free of Slack: `parse_query("anything on racism tomorrow?", days=..., today=...)`.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import lru_cache
+from datetime import date, time
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
-from bot.answering.words import STOP_WORDS, stem, tokens
+from bot.answering import when
+from bot.answering.words import JOINED, SOFT_WORDS, STOP_WORDS, fold, stem, tokens
 
 Period = Literal["morning", "afternoon", "evening"]
 Moment = Literal["now", "next"]
-Focus = Literal["who", "when", "where"]
+Focus = Literal["who", "when", "where", "places"]
+Position = Literal["first", "last"]
+Format = Literal["online", "in_person"]
+Intent = Literal["greeting", "mine", "joining", "overview"]
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_ABBREVIATIONS = {
-    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3,
-    "fri": 4, "sat": 5, "sun": 6,
-}  # fmt: skip
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*"
-_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DATE_PATTERNS = (
-    ("ymd", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
-    ("dmy", re.compile(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?\b")),
-    ("d_month", re.compile(rf"\b{_ORDINAL}\s+(?:of\s+)?{_MONTH}(?:\s+(\d{{4}}))?\b")),
-    ("month_d", re.compile(rf"\b{_MONTH}\s+{_ORDINAL}(?:,?\s+(\d{{4}}))?\b")),
-)
 _PERIODS: dict[str, Period] = {
-    "morning": "morning",
-    "mornings": "morning",
-    "am": "morning",
-    "afternoon": "afternoon",
-    "afternoons": "afternoon",
-    "lunchtime": "afternoon",
-    "pm": "afternoon",
-    "evening": "evening",
-    "evenings": "evening",
-    "tonight": "evening",
-}
+    "morning": "morning", "mornings": "morning",
+    "afternoon": "afternoon", "afternoons": "afternoon", "pm": "afternoon",
+    "evening": "evening", "evenings": "evening", "tonight": "evening",
+}  # fmt: skip
 _FOCUS: dict[str, Focus] = {
-    "who": "who",
-    "whos": "who",
-    "when": "when",
-    "time": "when",
-    "where": "where",
-    "link": "where",
-    "join": "where",
-}
-_HELP = {"help", "commands", "how", "usage"}
-_RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1}
+    "who": "who", "whos": "who", "when": "when", "time": "when", "where": "where",
+    "link": "where", "join": "where", "full": "places", "places": "places",
+    "space": "places", "spaces": "places", "available": "places", "capacity": "places",
+}  # fmt: skip
+_POSITIONS: dict[str, Position] = {
+    "first": "first", "earliest": "first", "last": "last", "latest": "last", "final": "last",
+}  # fmt: skip
+_IN_PERSON = re.compile(r"\b(in[ -]person|face[ -]to[ -]face|f2f)\b")
+_HELP = {"help", "commands", "usage"}
+_GREETINGS = {"hi", "hello", "hey", "hiya", "howdy", "thanks", "thank", "cheers", "yo"}
+_COURTESY = {"there", "bot", "you", "good", "morning", "afternoon", "evening", "all", "ok"}
+_MINE = {"registered", "booked", "signed", "registration", "registrations", "bookings"}
+_MY_THINGS = {"sessions", "agenda", "schedule", "bookings", "places", "week", "plan"}
+_JOINING = {"join", "joining", "access", "attend", "attending", "link", "links", "zoom"}
+_OVERVIEW = {"week", "programme", "program", "schedule", "dates", "overview", "agenda", "event"}
+_STARTS = {"start", "starts", "begin", "begins", "end", "ends", "finish", "open", "run", "runs"}
 
 # The most topic words one question is searched for: each costs a fuzzy look through the
 # programme's vocabulary, and a question is answered inside Slack's 3-second acknowledgement,
@@ -69,132 +53,237 @@ MAX_TOPICS = 8
 
 @dataclass(frozen=True)
 class Query:
-    """What a question asks for. Empty fields mean "not asked"."""
+    """What a question asks for. Empty fields mean "not asked". `topics` are the stems a
+    session must cover, `words` the same as typed; `soft` stems only add to a match;
+    `sequence` is every searched word in the order asked, as typed (folded)."""
 
     text: str
     days: tuple[date, ...] = ()
+    absent: tuple[int, ...] = ()  # weekdays asked for that the programme does not have
     period: Period | None = None
+    clock: time | None = None
     moment: Moment | None = None
+    position: Position | None = None
+    format: Format | None = None
+    places: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    soft: tuple[str, ...] = ()
+    sequence: tuple[str, ...] = ()
     focus: Focus | None = None
+    intent: Intent | None = None
     is_help: bool = False
     problems: tuple[str, ...] = ()
 
     @property
+    def narrowed(self) -> bool:
+        """Whether it asks for a part of the programme: days, times, a place or format."""
+        return bool(
+            self.days or self.absent or self.period or self.clock or self.moment
+            or self.position or self.format or self.places
+        )  # fmt: skip
+
+    @property
+    def searches(self) -> bool:
+        """Whether it asks about topics; words that may only phrase the question count when
+        nothing else is asked ("talk" alone, but not "the last talk on friday")."""
+        return bool(self.topics or (self.soft and not self.narrowed))
+
+    @property
     def is_empty(self) -> bool:
-        return not (self.days or self.period or self.moment or self.topics or self.problems)
+        return not (self.narrowed or self.searches or self.problems)
 
 
-@lru_cache(maxsize=2048)
-def parse_query(text: str, *, days: tuple[date, ...], today: date) -> Query:
-    """Parse `text`; `days` are the programme's days, `today` is in the event's timezone.
+@functools.lru_cache(maxsize=2048)
+def parse_query(
+    text: str,
+    *,
+    days: tuple[date, ...],
+    today: date,
+    named_days: tuple[tuple[str, date], ...] = (),
+    places: tuple[str, ...] = (),
+) -> Query:
+    """Parse `text`; `days` are the programme's days, `today` is in the event's timezone,
+    `named_days` the programme's names for its days, `places` its locations.
 
     Pure, so remembered: many people ask the same few questions."""
     original = text.strip()
-    lowered = original.lower()
-    words = tokens(lowered)
-    if words and set(words) <= _HELP | {"me", "please"} and words[0] in _HELP:
+    folded = f" {fold(original)} "
+    words = tokens(original)
+    if words and set(words) <= _HELP | {"me", "please", "how"}:
         return Query(text=original, is_help=True)
+    if (
+        words
+        and set(words) <= _GREETINGS | _COURTESY
+        and (set(words) & _GREETINGS or words[0] == "good")
+    ):
+        return Query(text=original, intent="greeting")
 
-    found_days: list[date] = []
-    problems: list[str] = []
-    for kind, pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(lowered):
-            day = _read_date(kind, match.groups(), days, today)
-            if day is None:
-                problems.append(f"“{match.group(0)}” is not a date I know")
-            else:
-                found_days.append(day)
-        lowered = pattern.sub(" ", lowered)
+    found_days, folded = _named_days(folded, named_days)
+    dated, problems, folded = _dates(folded, days, today)
+    found_days += dated
+    clock, folded = _clock(folded)
+    in_person = _IN_PERSON.search(folded)
+    folded = _IN_PERSON.sub(" ", folded)
+    found_places, folded = _places(folded, places)
+    parts: list[str] = []
+    for match in JOINED.finditer(folded):  # "co-production": coproduction; co, production
+        parts += re.split(r"['-]", match.group(0))
+    folded = JOINED.sub(lambda match: re.sub(r"['-]", "", match.group(0)), folded)
 
     period: Period | None = None
     moment: Moment | None = None
     focus: Focus | None = None
-    topics: list[str] = []
-    topic_words: list[str] = []
-    for word in tokens(lowered):
-        if word in _RELATIVE_DAYS:
-            found_days.append(today + timedelta(days=_RELATIVE_DAYS[word]))
+    position: Position | None = None
+    online = False
+    absent: list[int] = []
+    needed: dict[str, str] = {}
+    soft: dict[str, None] = {}
+    sequence: list[str] = []
+    for part in parts:
+        if part not in STOP_WORDS:
+            soft[stem(part)] = None
+    remaining = tokens(folded)
+    for number, word in enumerate(remaining):
+        following = remaining[number + 1] if number + 1 < len(remaining) else ""
+        if (relative := when.relative_day(word, today)) is not None:
+            found_days.append(relative)
         if word in _PERIODS:
             period = _PERIODS[word]
         elif word in ("now", "currently"):
             moment = "now"
-        elif word in _FOCUS:
-            focus = focus or _FOCUS[word]
-        elif word in _RELATIVE_DAYS:
+        elif word in _FOCUS and focus is None:
+            focus = _FOCUS[word]
+            if word in SOFT_WORDS:
+                soft[stem(word)] = None
+        elif word in ("today", "tomorrow", "yesterday"):
             continue
-        elif (weekday := _weekday(word)) is not None:
-            found_days.append(_date_for_weekday(weekday, days, today))
-        elif word not in STOP_WORDS and not word.isdigit():
-            topics.append(stem(word))
-            topic_words.append(word)
+        elif word in _POSITIONS and following in _THINGS:
+            position = _POSITIONS[word]
+        elif word == "online":
+            online = True
+            soft["online"] = None
+        elif (weekday := when.weekday(word)) is not None:
+            named = when.date_for_weekday(weekday, days, today)
+            if named is None:
+                absent.append(weekday)
+            else:
+                found_days.append(named)
+        elif word in STOP_WORDS:
+            continue
+        elif word in SOFT_WORDS or word.isdigit() or len(word) == 1:
+            soft[stem(word)] = None
+            sequence.append(word)
+        else:
+            needed.setdefault(stem(word), word)
+            sequence.append(word)
     if period and "this" in words and not found_days:
         found_days.append(today)
-    if "next" in words and not found_days:
+    if "next" in words and not found_days and position is None:
         moment = moment or "next"
-    return Query(
+    if in_person:
+        soft["person"] = None
+    kept = list(needed.items())[:MAX_TOPICS]
+    query = Query(
         text=original,
         days=tuple(sorted(set(found_days))),
+        absent=tuple(dict.fromkeys(absent)),
         period=period,
+        clock=clock,
         moment=moment,
-        topics=tuple(dict.fromkeys(topics))[:MAX_TOPICS],
-        words=tuple(dict.fromkeys(topic_words))[:MAX_TOPICS],
+        position=position,
+        format="in_person" if in_person else ("online" if online else None),
+        places=found_places,
+        topics=tuple(stem_ for stem_, _ in kept),
+        words=tuple(word for _, word in kept),
+        soft=tuple(soft)[:MAX_TOPICS],
+        sequence=tuple(sequence)[: 2 * MAX_TOPICS],
         focus=focus,
         problems=tuple(problems),
     )
+    intent = _intent(query, set(words))
+    return query if intent is None else Query(text=original, intent=intent, focus=focus)
 
 
-def _weekday(word: str) -> int | None:
-    if word in _ABBREVIATIONS:
-        return _ABBREVIATIONS[word]
-    if len(word) < 5:
+def _named_days(folded: str, named_days: tuple[tuple[str, date], ...]) -> tuple[list[date], str]:
+    """Days the programme names ("World Social Work Day"), and the question without them."""
+    found = []
+    for name, day in named_days:
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b")
+        if pattern.search(folded):
+            found.append(day)
+            folded = pattern.sub(" ", folded)
+    return found, folded
+
+
+def _dates(folded: str, days: tuple[date, ...], today: date) -> tuple[list[date], list[str], str]:
+    """Dates written out ("21 March", "2023-03-21", "the 24th"), what could not be read as
+    one, and the question without them. "18th" that is no day of the programme is left as
+    a word ("18th century") unless it is all that was asked."""
+    found: list[date] = []
+    problems: list[str] = []
+    alone = folded.strip()
+
+    def read(match: re.Match[str], kind: str) -> str:
+        day = when.read_date(kind, match.groups(), days, today)
+        if day is not None:
+            found.append(day)
+        elif kind == "nth" and match.group(0).strip() != alone:
+            return match.group(0)
+        else:
+            problems.append(f"“{match.group(0).strip()}” is not a date I know")
+        return " "
+
+    for kind, pattern in when.DATE_PATTERNS:
+        folded = pattern.sub(functools.partial(read, kind=kind), folded)
+    return found, problems, folded
+
+
+def _clock(folded: str) -> tuple[time | None, str]:
+    """The first clock time asked about ("at 2pm", "14:30"), and the question without it."""
+    found: time | None = None
+    for kind, pattern in when.CLOCK_PATTERNS:
+        for match in pattern.finditer(folded):
+            found = found or when.read_clock(kind, match.groups())
+        folded = pattern.sub(" ", folded)
+    return found, folded
+
+
+_THINGS = {"session", "sessions", "talk", "talks", "thing", "one", "event", "on", "today"}
+
+
+def _intent(query: Query, words: set[str]) -> Intent | None:
+    """A question about the person or the week itself, rather than about sessions."""
+    if query.topics and not (words & _MINE and set(query.words) <= _MINE):
         return None
-    match = process.extractOne(word, WEEKDAYS, scorer=fuzz.ratio, score_cutoff=80)
-    return WEEKDAYS.index(match[0]) if match else None
-
-
-def _date_for_weekday(weekday: int, days: Sequence[date], today: date) -> date:
-    """The programme day with that weekday (the next one from today if several), else the next
-    such date from today."""
-    candidates = [day for day in days if day.weekday() == weekday]
-    if candidates:
-        upcoming = [day for day in candidates if day >= today]
-        return upcoming[0] if upcoming else candidates[-1]
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
-
-
-def _read_date(
-    kind: str, groups: tuple[str | None, ...], days: Sequence[date], today: date
-) -> date | None:
-    if kind == "ymd":
-        return _safe_date(*(int(g or 0) for g in groups))
-    if kind == "dmy":
-        day, month = int(groups[0] or 0), int(groups[1] or 0)
-    elif kind == "d_month":
-        day, month = int(groups[0] or 0), _MONTHS[_month_key(groups[1])]
-    else:
-        day, month = int(groups[1] or 0), _MONTHS[_month_key(groups[0])]
-    year = _full_year(groups[2])
-    if year is None:
-        same = [d for d in days if (d.month, d.day) == (month, day)]
-        year = same[0].year if same else (days[0].year if days else today.year)
-    return _safe_date(year, month, day)
-
-
-def _month_key(text: str | None) -> str:
-    key = (text or "")[:4]
-    return key if key == "sept" else key[:3]
-
-
-def _full_year(text: str | None) -> int | None:
-    if not text:
+    if query.days or query.period or query.clock or query.moment or query.places:
         return None
-    return int(text) + 2000 if len(text) == 2 else int(text)
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
+    if words & _MINE or ("my" in words and words & _MY_THINGS):
+        return "mine"
+    if query.topics:
         return None
+    if words & _JOINING and words & {"how", "where", "can", "do"}:
+        return "joining"
+    if words & _OVERVIEW or (query.focus == "when" and words & _STARTS):
+        return "overview"
+    if query.focus == "when" and not query.soft:
+        return "overview"
+    return None
+
+
+def _places(folded: str, places: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The programme's locations named after "in" or "at" ("in Leeds", "at Hall B"), and the
+    question without those words."""
+    found: list[str] = []
+    for match in re.finditer(r"\b(?:in|at)\s+(?:the\s+)?([a-z0-9]+(?:\s+[a-z0-9]+){0,2})", folded):
+        said = match.group(1).split()
+        for length in range(len(said), 0, -1):
+            phrase = said[:length]
+            named = [place for place in places if tokens(place)[:length] == phrase]
+            if named and not (length == 1 and phrase[0] in STOP_WORDS | SOFT_WORDS):
+                found += named
+                start = match.start(1)
+                end = start + len(" ".join(phrase))
+                folded = folded[:start] + " " * (end - start) + folded[end:]
+                break
+    return tuple(dict.fromkeys(found)), folded

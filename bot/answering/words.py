@@ -1,75 +1,179 @@
-"""Word handling shared by the query parser and the topic index: tokens, stems, stop words."""
+"""Word handling shared by the query parser and the topic index: folding, tokens, stems and
+the words that phrase a question rather than name a topic."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from anyascii import anyascii
+
+# Names whose letters are punctuation or not Latin, kept as words of their own before
+# folding would reduce them to a bare letter: C++ is not C, and µPython is MicroPython.
+_KEPT = (
+    (re.compile(r"(?<![\w.])c\+\+(?!\w)"), " cplusplus "),
+    (re.compile(r"(?<![\w.])c#(?!\w)"), " csharp "),
+    (re.compile(r"(?<![\w.])f#(?!\w)"), " fsharp "),
+    (re.compile(r"(?<![\w])\.net\b"), " dotnet net "),
+    (re.compile(r"[µμ]"), "micro"),
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words joined by hyphens or apostrophes, also searched for whole: `co-production` is
+# `coproduction` too, and `O'Brien` is `obrien`.
+JOINED = re.compile(r"\b[a-z0-9]+(?:['-][a-z0-9]+)+\b")
 
-# Question phrasing and filler: never a topic on its own.
+# Function words: never a topic.
 STOP_WORDS = frozenset(
-    {
+    [
+        "dont",
+        "doesnt",
+        "isnt",
+        "arent",
+        "cant",
+        "wont",
+        "didnt",
+        "don",
+        "doesn",
+        "isn",
+        "aren",
+        "didn",
+        "ll",
+        "ve",
+        "re",
         "a",
         "about",
         "all",
         "also",
+        "am",
         "an",
         "and",
         "any",
         "anything",
+        "anyone",
         "are",
         "around",
         "at",
-        "attend",
-        "attending",
         "be",
-        "begin",
-        "begins",
+        "been",
         "being",
+        "but",
         "by",
         "can",
         "could",
         "currently",
-        "day",
-        "days",
+        "did",
         "do",
         "does",
         "doing",
         "during",
+        "for",
+        "from",
+        "get",
+        "going",
+        "got",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "his",
+        "how",
+        "i",
+        "id",
+        "if",
+        "im",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "ive",
+        "just",
+        "me",
+        "my",
+        "near",
+        "next",
+        "of",
+        "on",
+        "one",
+        "ones",
+        "or",
+        "our",
+        "please",
+        "she",
+        "should",
+        "so",
+        "some",
+        "something",
+        "than",
+        "that",
+        "thats",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "us",
+        "was",
+        "we",
+        "were",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whos",
+        "whose",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+
+# Words that phrase a question ("who is giving the talk on...") but can also be part of a
+# title ("Start strong", "Public speaking"): searched for, so they can add to a match, but
+# never needed for one.
+SOFT_WORDS = frozenset(
+    [
+        "attend",
+        "attending",
+        "available",
+        "begin",
+        "begins",
+        "day",
+        "days",
         "end",
         "ends",
         "event",
         "events",
         "find",
         "finish",
-        "for",
-        "from",
-        "get",
+        "full",
         "give",
-        "going",
-        "got",
+        "given",
+        "giving",
         "happen",
         "happening",
         "happens",
-        "has",
-        "have",
         "held",
         "host",
         "hosted",
         "hosting",
         "hosts",
-        "how",
-        "i",
-        "im",
-        "in",
         "info",
         "interested",
-        "is",
-        "it",
-        "its",
         "join",
         "joining",
-        "just",
         "know",
         "lead",
         "leading",
@@ -83,21 +187,13 @@ STOP_WORDS = frozenset(
         "location",
         "look",
         "looking",
-        "me",
         "more",
-        "my",
-        "near",
-        "next",
-        "of",
-        "on",
-        "one",
-        "ones",
-        "or",
-        "our",
         "place",
-        "please",
+        "places",
+        "present",
         "presented",
         "presenting",
+        "presents",
         "right",
         "room",
         "run",
@@ -105,10 +201,10 @@ STOP_WORDS = frozenset(
         "runs",
         "session",
         "sessions",
-        "should",
         "show",
-        "some",
-        "something",
+        "space",
+        "spaces",
+        "speak",
         "speaker",
         "speakers",
         "speaking",
@@ -117,42 +213,36 @@ STOP_WORDS = frozenset(
         "starting",
         "starts",
         "talk",
+        "talking",
         "talks",
         "tell",
-        "that",
-        "the",
-        "then",
-        "there",
-        "these",
-        "this",
-        "those",
         "time",
         "times",
-        "to",
-        "us",
         "want",
-        "was",
-        "we",
         "week",
-        "what",
-        "whats",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whos",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-    }
+    ]
 )
 
 
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """`text` in lower-case ASCII, accents and special letters folded (`Šindelář` is
+    `sindelar`, `Michał` is `michal`, `Straße` is `strasse`), keeping C++, C#, F# and .NET."""
+    lowered = text.casefold()
+    for pattern, replacement in _KEPT:
+        lowered = pattern.sub(replacement, lowered)
+    return anyascii(lowered).lower()
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens; `LGBTQ+` becomes `lgbtq`, `sector-led` becomes `sector`, `led`."""
-    return _TOKEN.findall(text.lower().replace("'", ""))
+    """Folded word tokens; `LGBTQ+` is `lgbtq`, `sector-led` is `sector`, `led`, and
+    `l'animation` is `l`, `animation`."""
+    return _TOKEN.findall(fold(text))
+
+
+def joined(text: str) -> list[str]:
+    """Words written with hyphens or apostrophes, run together: `coproduction`."""
+    return [re.sub(r"['-]", "", word) for word in JOINED.findall(fold(text))]
 
 
 def stem(word: str) -> str:
@@ -169,12 +259,8 @@ def stem(word: str) -> str:
 
 
 def topic_words(text: str) -> list[str]:
-    """The stems of `text` that can name a topic (stop words removed). A hyphenated word
+    """The stems of `text` that can name a topic (function words removed). A hyphenated word
     also counts whole (`co-production` is `co`, `production` and `coproduction`), as
     people type it either way."""
-    words = [stem(word) for word in tokens(text) if word not in STOP_WORDS]
-    joined = [stem(word.replace("-", "")) for word in _HYPHENATED.findall(text.lower())]
-    return words + joined
-
-
-_HYPHENATED = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+    words = tokens(text) + joined(text)
+    return [stem(word) for word in words if word not in STOP_WORDS]

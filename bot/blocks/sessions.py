@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
@@ -14,24 +14,42 @@ from bot.blocks.formatting import (
     slack_time_range,
     truncate,
 )
+from bot.blocks.guide import help_message, week_message
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.store import NO_SEAT, Seat
-from bot.wording import short_day, time_range
+from bot.wording import short_day, short_moment, time_range
 
 PAGE_SIZE = 10
+MAX_SLOTS = 5  # times listed, and buttons, for a session held several times
 HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."
 _TEXT_LIMIT = 3000
 
 
-def session_details(session: Session, tz: ZoneInfo, *, full: bool = False) -> str:
-    """The mrkdwn describing one session; `full` adds the description and host."""
-    start, end = session.start.astimezone(tz), session.end.astimezone(tz)
-    when = slack_time_range(start, end)
+def session_details(
+    session: Session,
+    tz: ZoneInfo,
+    *,
+    full: bool = False,
+    slots: Sequence[Session] = (),
+    standing: str | None = None,
+) -> str:
+    """The mrkdwn describing one session; `full` adds the description and host. A session
+    held in several `slots` lists each time; `standing` says how full it is, or that it
+    is over."""
+    times = [slack_time_range(s.start.astimezone(tz), s.end.astimezone(tz)) for s in slots]
+    shown = times[:MAX_SLOTS] + (
+        [f"and {len(times) - MAX_SLOTS} more times"] if len(times) > MAX_SLOTS else []
+    )
+    when = "\n".join(shown) or slack_time_range(
+        session.start.astimezone(tz), session.end.astimezone(tz)
+    )
     if session.type:
         when += f" · {escape(session.type.capitalize())}"
     lines = [f"*{escape(truncate(session.title, 300))}*", when]
+    if standing:
+        lines.append(f"_{standing}_")
     if session.speakers:
         lines.append("With " + escape(truncate(_speakers(session), 600)))
     place = [escape(truncate(session.location, 200))] if session.location else []
@@ -46,8 +64,22 @@ def session_details(session: Session, tz: ZoneInfo, *, full: bool = False) -> st
     return "\n".join(lines)
 
 
-def direct_answer(answer: Answer, tz: ZoneInfo) -> str | None:
-    """One sentence answering who / when / where about the lead session, if that was asked."""
+def standing(session: Session, counts: tuple[int, int] | None, *, now: float = 0) -> str | None:
+    """How the session stands: over, full with a waitlist, or how many places are left."""
+    if now and session.end.timestamp() <= now:
+        return "Already taken place"
+    if not session.capacity or counts is None:
+        return None
+    registered, waiting = counts
+    left = session.capacity - registered
+    if left > 0 and not waiting:
+        return f"{left} of {session.capacity} places left"
+    return f"Full · {waiting} on the waitlist" if waiting else "Full · no waitlist yet"
+
+
+def direct_answer(answer: Answer, tz: ZoneInfo, status: str | None = None) -> str | None:
+    """One sentence answering who / when / where / how full about the lead session, if that
+    was asked (`status` from `standing`)."""
     lead = answer.lead
     if lead is None or answer.query.focus is None:
         return None
@@ -58,6 +90,10 @@ def direct_answer(answer: Answer, tz: ZoneInfo) -> str | None:
         if lead.host:
             return f"{title} is hosted by {escape(truncate(lead.host, 500))}."
         return None
+    if answer.query.focus == "places":
+        if status:
+            return f"{title}: {status[0].lower()}{status[1:]}."
+        return f"{title} has no limit on places."
     if answer.query.focus == "when":
         return (
             f"{title} is on {slack_time_range(lead.start.astimezone(tz), lead.end.astimezone(tz))}."
@@ -73,12 +109,59 @@ def session_section(
 ) -> Block:
     """A session's details with a Register or Unregister button, as the person stands now."""
     block = section(session_details(session, tz, full=full))
+    block["accessory"] = seat_button(seat, value)
+    return block
+
+
+def seat_button(seat: Seat, value: str, when: str | None = None, number: int = 0) -> Block:
+    """Register, or Unregister / Leave waitlist as the person stands; `when` names the slot,
+    `number` tells it from the other slots' buttons in its block."""
     if seat.state == "none":
-        block["accessory"] = button("Register", action_id=ids.SESSION_REGISTER, value=value)
+        label, action = "Register", ids.SESSION_REGISTER
     else:
         label = "Unregister" if seat.state == "registered" else "Leave waitlist"
-        block["accessory"] = button(label, action_id=ids.SESSION_UNREGISTER, value=value)
-    return block
+        action = ids.SESSION_UNREGISTER
+    if when:
+        label, action = f"{label} · {when}", ids.numbered(action, number)
+    return button(label, action_id=action, value=value)
+
+
+def session_entry(
+    session: Session,
+    tz: ZoneInfo,
+    *,
+    origin: Origin,
+    seats: Mapping[str, Seat],
+    counts: Mapping[str, tuple[int, int]],
+    slots: Sequence[Session] = (),
+    full: bool = False,
+    now: float = 0,
+) -> list[Block]:
+    """One entry of an answer: the session with its button, or a session held several times
+    with its times listed and a button for each time still to come (at `now`, a POSIX
+    timestamp; 0 for any time)."""
+    if not slots:
+        status = standing(session, counts.get(session.id), now=now)
+        block = section(session_details(session, tz, full=full, standing=status))
+        if status != "Already taken place":
+            value = button_value(origin, session.id)
+            block["accessory"] = seat_button(seats.get(session.id, NO_SEAT), value)
+        return [block]
+    open_slots = [s for s in slots if not now or s.end.timestamp() > now]
+    status = None if open_slots else "Already taken place"
+    blocks = [section(session_details(session, tz, full=full, slots=slots, standing=status))]
+    buttons = [
+        seat_button(
+            seats.get(slot.id, NO_SEAT),
+            button_value(origin, slot.id),
+            when=short_moment(slot.start.astimezone(tz)),
+            number=number,
+        )
+        for number, slot in enumerate(open_slots[:MAX_SLOTS], start=1)
+    ]
+    if buttons:
+        blocks.append(actions(*buttons))
+    return blocks
 
 
 def answer_message(
@@ -86,17 +169,24 @@ def answer_message(
     tz: ZoneInfo,
     *,
     seats: Mapping[str, Seat] | None = None,
+    counts: Mapping[str, tuple[int, int]] | None = None,
     page: int = 0,
     asked_at: float = 0,
+    now: float = 0,
     notice: str | None = None,
 ) -> Message:
-    """The whole reply to a question, each session with a button for the asker's `seats`.
-    `asked_at` keeps "now" and "today" stable across pages; `notice` (mrkdwn) goes first."""
+    """The whole reply to a question, each session with a button for the asker's `seats`
+    and how full it is (`counts`: registered and waiting, by session id). `asked_at` keeps
+    "now" and "today" stable across pages, while sessions over at `now` are marked so (both
+    POSIX timestamps; `now` is `asked_at` unless given); `notice` (mrkdwn) goes first."""
+    now = now or asked_at
     if answer.kind == "help":
         return help_message()
+    if answer.kind in ("greeting", "joining", "overview", "mine"):
+        return week_message(answer, tz)
     if answer.kind == "nothing":
         return _nothing_message(answer)
-    seats = seats or {}
+    seats, counts = seats or {}, counts or {}
     sessions = answer.sessions
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
@@ -108,13 +198,16 @@ def answer_message(
         blocks.append(section(notice))
     if answer.note:
         blocks.append(context(escape(answer.note)))
-    if page == 0 and (sentence := direct_answer(answer, tz)):
+    lead = answer.lead
+    status = standing(lead, counts.get(lead.id), now=now) if lead else None
+    if page == 0 and (sentence := direct_answer(answer, tz, status)):
         blocks.append(section(sentence))
     for session in shown:
-        seat = seats.get(session.id, NO_SEAT)
-        full = session is answer.lead and page == 0
-        value = button_value(origin, session.id)
-        blocks.append(session_section(session, tz, seat=seat, value=value, full=full))
+        full = session is lead and page == 0
+        slots = answer.slots.get(session.id, ())
+        blocks += session_entry(
+            session, tz, origin=origin, seats=seats, counts=counts, slots=slots, full=full, now=now
+        )
     if pages > 1:
         first = page * PAGE_SIZE + 1
         blocks.append(context(f"Showing {first}–{first + len(shown) - 1} of {len(sessions)}"))
@@ -125,23 +218,6 @@ def answer_message(
     if notice:
         text = truncate(f"{notice} {text}", _TEXT_LIMIT)
     return Message(text=text, blocks=blocks)
-
-
-def help_message() -> Message:
-    """How to ask, with examples."""
-    lines = [
-        "*Ask me about Social Work Week sessions*",
-        "• `/sessions` shows what is on today",
-        "• `/sessions tuesday`, `/sessions 21 March` or `/sessions tomorrow` shows a day",
-        "• `/sessions racism`, `/sessions Rebekah Pierre` or `/sessions headline` finds a topic,"
-        " speaker or organisation",
-        "• `/sessions now`, `/sessions next` or `/sessions thursday evening`",
-        "• `/register racism` signs you up; `/mysessions` shows your sessions",
-        "• Or just ask, in a direct message or by mentioning me in a channel:"
-        " _who is running the stereotypes session?_",
-    ]
-    text = "Ask about sessions: /sessions tuesday, /sessions racism, /sessions now, or ask me."
-    return Message(text=text, blocks=[section("\n".join(lines))])
 
 
 def _pager(origin: Origin, pages: int) -> Block:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
+from bot.answering import Answer
 from bot.blocks.formatting import Message, from_slack_text
 from bot.blocks.registrations import agenda_message, home_view
 from bot.blocks.sessions import answer_message
@@ -38,21 +39,41 @@ class Replies:
         now = self.clock()
         question = from_slack_text(slack_text)[:MAX_QUESTION]
         answer = self._current.answerer.answer(question, now=now)
-        seats = self._registrations.seats(user_id=user_id) if answer.sessions else {}
-        tz = self._current.programme.tz
-        return answer_message(answer, tz, seats=seats, asked_at=now.timestamp())
+        return self.answer(answer, user_id=user_id, asked_at=now.timestamp())
 
     def redraw(self, origin: Origin, *, user_id: str, notice: str | None = None) -> Message:
         """The answer a button sat under, asked again as at the time it was first asked."""
         answer = self._current.answerer.answer(
             origin.query, now=datetime.fromtimestamp(origin.asked_at, UTC)
         )
+        return self.answer(
+            answer, user_id=user_id, asked_at=origin.asked_at, page=origin.page, notice=notice
+        )
+
+    def answer(
+        self,
+        answer: Answer,
+        *,
+        user_id: str,
+        asked_at: float,
+        page: int = 0,
+        notice: str | None = None,
+    ) -> Message:
+        """`answer` drawn for `user_id`: their seats on the buttons, how full each session
+        is; "what am I registered for?" is answered with their agenda."""
+        if answer.kind == "mine":
+            return self.agenda(user_id=user_id, notice=notice)
+        shown = [s for s in answer.sessions if s.capacity]
+        shown += [slot for slots in answer.slots.values() for slot in slots if slot.capacity]
+        registrations = self._registrations
         return answer_message(
             answer,
             self._current.programme.tz,
-            seats=self._registrations.seats(user_id=user_id),
-            page=origin.page,
-            asked_at=origin.asked_at,
+            seats=registrations.seats(user_id=user_id) if answer.sessions else {},
+            counts={s.id: registrations.counts(session_id=s.id) for s in shown},
+            page=page,
+            asked_at=asked_at,
+            now=self.clock().timestamp(),
             notice=notice,
         )
 

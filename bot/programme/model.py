@@ -36,6 +36,7 @@ class Event(_Model):
     timezone: Text
     url: Url | None = None
     note: str | None = None
+    days: dict[date, Text] = {}  # the programme's own names for some days: "World Social Work Day"
 
     @field_validator("timezone")
     @classmethod

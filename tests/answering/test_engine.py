@@ -74,7 +74,7 @@ QUESTIONS = [
     ("burnout", ["mon-wellbeing"]),
     ("AI", ["wed-digital-practice"]),
     ("dementia", ["fri-older-people"]),
-    ("world social work day", ["tue-racism"]),
+    ("world social work day", TUESDAY),
 ]
 
 
@@ -105,7 +105,8 @@ def test_nothing_found_names_what_was_asked(answerer: Answerer) -> None:
         "I couldn't find a session about “quantum physics”."
     )
     assert answerer.answer("saturday", now=TUESDAY_1PM).note == (
-        "No sessions on Saturday 25 March."
+        "Social Work Week 2023 has no sessions on a Saturday. Its days are Monday, Tuesday,"
+        " Wednesday, Thursday, Friday (20 March–24 March 2023)."
     )
     assert answerer.answer("31/02", now=TUESDAY_1PM).note == "“31/02” is not a date I know."
 

@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import Block
 
 from bot.answering import Answerer
 from bot.blocks import ids
+from bot.blocks.guide import help_message
 from bot.blocks.sessions import (
     PAGE_SIZE,
     answer_message,
-    help_message,
     session_details,
 )
 from bot.blocks.values import Origin, read_button_value
@@ -75,7 +75,7 @@ def test_session_details_show_everything_a_person_needs() -> None:
 
 def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
     long = "word " * 1000
-    sessions = [make_session(n, title=long[:400], description=long) for n in range(60)]
+    sessions = [make_session(n, title=f"{n} {long[:400]}", description=long) for n in range(60)]
     programme = make_programme(*sessions)
     answer = Answerer(programme).answer("monday", now=MONDAY)
     assert len(answer.sessions) == 60

@@ -40,7 +40,7 @@ def register(
         )
     button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
-        app.action(action_id)(ack=acknowledge, lazy=[after_ack(button)])
+        app.action(ids.family(action_id))(ack=acknowledge, lazy=[after_ack(button)])
     organiser = {"broadcasts": broadcasts, "organisers": organisers}
     for action_id, listener in (
         (ids.ANNOUNCE_AUDIENCE, announce_audience),

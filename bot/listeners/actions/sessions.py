@@ -36,7 +36,7 @@ def session_button(
     if session is None:
         notice = plain = GONE
     else:
-        if action["action_id"] == ids.SESSION_REGISTER:
+        if ids.base(action["action_id"]) == ids.SESSION_REGISTER:
             change = registrations.register(user_id=user_id, session=session)
         else:
             change = registrations.unregister(user_id=user_id, session=session)

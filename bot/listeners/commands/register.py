@@ -12,7 +12,6 @@ from bot.answering import Answer
 from bot.blocks.formatting import Message, escape, from_slack_text
 from bot.blocks.kit import section
 from bot.blocks.registrations import change_message, register_help
-from bot.blocks.sessions import answer_message
 from bot.current import CurrentProgramme
 from bot.listeners.replies import Replies
 from bot.programme import Session
@@ -85,9 +84,8 @@ def _change(
             why = UNKNOWN.format(escape(text))
         if answer.kind != "sessions":
             return Message(text=why.replace("*", ""), blocks=[section(why)])
-        return answer_message(
-            answer, programme.tz, seats=seats, asked_at=now.timestamp(), notice=f"{why} {SIMILAR}"
-        )
+        offer = f"{why} {SIMILAR}"
+        return replies.answer(answer, user_id=user_id, asked_at=now.timestamp(), notice=offer)
     answer = current.answerer.answer(text, now=now)
     session = _the_one(by_id, answer, held=None if register else set(seats))
     # One match, but not for all the words, is offered, not acted on (unless it is one of
@@ -99,9 +97,7 @@ def _change(
         verb = "Register" if register else "Unregister"
         choose = CHOOSE if len(answer.sessions) > 1 else MAYBE
         notice = choose.format(escape(text), verb) if answer.kind == "sessions" else None
-        return answer_message(
-            answer, programme.tz, seats=seats, asked_at=now.timestamp(), notice=notice
-        )
+        return replies.answer(answer, user_id=user_id, asked_at=now.timestamp(), notice=notice)
     if register:
         change = registrations.register(user_id=user_id, session=session)
     else:
@@ -117,7 +113,8 @@ def _the_one(by_id: Session | None, answer: Answer, *, held: set[str] | None) ->
         return by_id
     if answer.kind != "sessions":
         return None
-    matches = list(answer.sessions)
+    # A session held at several times is one entry with several slots: one must be chosen.
+    matches = [slot for s in answer.sessions for slot in answer.slots.get(s.id, (s,))]
     if held is not None:
         own = [session for session in matches if session.id in held]
         matches = own or matches

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, first_text, session_buttons, titles
 
@@ -30,8 +32,9 @@ def test_several_matches_offer_register_buttons(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/register", "tuesday", user_id="U1"))
     assert "Several sessions match “tuesday”" in first_text(reply)
     buttons = session_buttons(reply)
-    assert len(buttons) == 4
+    assert len(buttons) == 3  # the fourth, in the morning, has taken place: no button
     assert {b["text"]["text"] for b in buttons.values()} == {"Register"}
+    assert "_Already taken place_" in json.dumps(reply["blocks"])
     assert bot.store.seats_of(user_id="U1") == {}
 
 

@@ -5,11 +5,12 @@ acts, and a session that has ended takes no more registrations."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import RunningBot
+from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, first_text, pressed, session_buttons
 
 SESSIONS: list[dict[str, object]] = [
@@ -65,11 +66,16 @@ def test_a_session_that_has_ended_takes_no_registration(bot: RunningBot) -> None
         "*Morning supervision* took place on Tue 21 Mar, 09:00–10:00 GMT, "
         "so registration has closed."
     )
+    # An answer drawn before the session ended still has its button; pressed afterwards...
+    now = bot.clock.now
+    bot.clock.now = datetime(2023, 3, 21, 8, 30, tzinfo=LONDON)
     listing = ack_body(bot.send.command("/sessions", "supervision", user_id="U1"))
+    bot.clock.now = now
     register = session_buttons(listing)["Morning supervision"]
     assert bot.send.action([pressed(register)], user_id="U1").status == 200
     (redrawn,) = bot.slack.wait_for_response()
     assert "registration has closed" in json.dumps(redrawn.payload)
+    assert "Already taken place" in json.dumps(redrawn.payload)  # ...and the redraw says so
     assert bot.store.seats_of(user_id="U1") == {}
 
 

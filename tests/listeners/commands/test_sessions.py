@@ -26,9 +26,13 @@ def test_sessions_for_a_day_lists_exactly_that_day(bot: RunningBot, text: str) -
     assert titles(reply) == TUESDAY
     assert reply["blocks"][0] == {
         "type": "header",
-        "text": {"type": "plain_text", "text": "Tuesday 21 March", "emoji": True},
+        "text": {
+            "type": "plain_text",
+            "text": "Tuesday 21 March · World Social Work Day",
+            "emoji": True,
+        },
     }
-    assert reply["text"].startswith("Tuesday 21 March: 4 sessions.")
+    assert reply["text"].startswith("Tuesday 21 March · World Social Work Day: 4 sessions.")
     assert "<!date^" in json.dumps(reply["blocks"])
     # Answered in the acknowledgement itself: no Web API call beyond the start-up auth.test.
     assert [call.method for call in bot.slack.calls] == ["auth.test"]
@@ -63,11 +67,16 @@ def test_help(bot: RunningBot) -> None:
 
 
 def test_a_question_cannot_make_the_bot_mention_anyone(bot: RunningBot) -> None:
-    reply = ack_body(bot.send.command("/sessions", "&lt;!channel&gt; &lt;@U999&gt; racism"))
-    shown = [block["text"]["text"] for block in reply["blocks"][1:] if "text" in block]
-    mrkdwn = reply["text"] + json.dumps(shown)  # button values are never shown, so not checked
-    assert "<!channel>" not in mrkdwn and "<@U999>" not in mrkdwn
-    assert "&lt;!channel&gt;" in reply["text"]
+    for typed, echoed in (
+        ("&lt;!here&gt; racism", "&lt;!here&gt; racism"),
+        ("&lt;@U999&gt; racism &lt;!channel&gt;", None),
+    ):
+        reply = ack_body(bot.send.command("/sessions", typed))
+        # the header is plain text, where `<!here>` is just characters; the rest is mrkdwn
+        shown = [block["text"]["text"] for block in reply["blocks"][1:] if "text" in block]
+        mrkdwn = reply["text"] + json.dumps(shown)  # button values are never shown, so not checked
+        assert "<!here>" not in mrkdwn and "<@U999>" not in mrkdwn and "<!channel>" not in mrkdwn
+        assert echoed is None or echoed in reply["text"]
 
 
 @pytest.mark.parametrize("command", ["/sessions", "/register", "/unregister"])
