@@ -13,14 +13,14 @@ from typing import Literal
 
 from bot.answering.index import Match, TopicIndex
 from bot.answering.query import Query, parse_query
+from bot.answering.slots import grouped, is_online
 from bot.answering.week import DaySummary, joining_note, week_note, week_summary
-from bot.answering.words import fold, tokens
+from bot.answering.words import tokens
 from bot.programme import Programme, Session
 from bot.wording import clock, date_span, day_name
 
 Kind = Literal["help", "greeting", "sessions", "nothing", "mine", "joining", "overview"]
 _PERIOD_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
-_ONLINE_WORDS = {"online", "virtual", "remote", "zoom", "teams", "webinar"}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The lead (the one clear answer, shown in full) scores at least this many times the next.
 _LEAD_MARGIN = 2.0
@@ -56,7 +56,7 @@ class Answerer:
             (" ".join(tokens(name)), day) for day, name in programme.event.days.items()
         )
         self._places = tuple(sorted({s.location for s in programme.sessions if s.location}))
-        self._formats = {"online" if _is_online(s) else "in_person" for s in programme.sessions}
+        self._formats = {"online" if is_online(s) else "in_person" for s in programme.sessions}
 
     def names(self, answer: Answer, session: Session) -> bool:
         """Whether the question names `session` outright: it asked about topics, and the
@@ -209,7 +209,15 @@ class Answerer:
     ) -> Answer:
         if query.position:
             return self._listing(query, heading, _positioned(self._sessions(found), query), note)
-        shown, slots = _grouped([match.session for match in found])
+        unknown = self.index.unknown(query.topics)
+        if unknown and note is None:
+            said = [
+                word
+                for word, stem in zip(query.words, query.topics, strict=True)
+                if stem in unknown
+            ]
+            note = f"Nothing mentions “{' '.join(said)}”: these match the rest of the question."
+        shown, slots = grouped([match.session for match in found])
         scores = {match.session.id: match for match in found}
         lead = None
         first = scores[shown[0].id]
@@ -228,7 +236,7 @@ class Answerer:
         hint: bool = False,
     ) -> Answer:
         ordered = sorted(sessions, key=lambda s: (s.start, s.id))
-        shown, slots = _grouped(ordered)
+        shown, slots = grouped(ordered)
         lead = shown[0] if len(shown) == 1 else None
         return Answer(
             "sessions", query, heading, tuple(shown), lead=lead, note=note, show_hint=hint,
@@ -255,7 +263,7 @@ class Answerer:
             sessions = [s for s in sessions if low <= self.programme.local(s.start).hour < high]
         if query.format:
             online = query.format == "online"
-            sessions = [s for s in sessions if _is_online(s) == online]
+            sessions = [s for s in sessions if is_online(s) == online]
         if query.places:
             sessions = [s for s in sessions if s.location in query.places]
         return sessions
@@ -292,7 +300,7 @@ class Answerer:
 
     def _heading(self, query: Query) -> str:
         if query.searches:
-            return f"Sessions matching “{query.text}”"
+            return f"Sessions matching “{_asked(query)}”"
         days = " and ".join(self.day_title(day) for day in query.days) or "All days"
         if query.position:
             days = f"{query.position.capitalize()} session, {days}"
@@ -329,29 +337,6 @@ def _positioned(sessions: Sequence[Session], query: Query) -> list[Session]:
         start = max(s.start for s in sessions)
         return [s for s in sessions if s.start == start]
     return list(sessions)
-
-
-def _grouped(sessions: Sequence[Session]) -> tuple[list[Session], dict[str, tuple[Session, ...]]]:
-    """One entry per session held in several slots (same title, same speakers), at the place
-    of its first; the slots of each such entry, by start."""
-    groups: dict[tuple[str, tuple[str, ...]], list[Session]] = {}
-    for session in sessions:
-        key = (fold(session.title), tuple(sorted(fold(s.name) for s in session.speakers)))
-        groups.setdefault(key, []).append(session)
-    shown = [group[0] for group in groups.values()]
-    slots = {
-        group[0].id: tuple(sorted(group, key=lambda s: (s.start, s.id)))
-        for group in groups.values()
-        if len(group) > 1
-    }
-    return shown, slots
-
-
-def _is_online(session: Session) -> bool:
-    place = set(tokens(session.location or ""))
-    if not place:
-        return session.join_url is not None
-    return bool(place & _ONLINE_WORDS) and not (place - _ONLINE_WORDS - {"only", "and"})
 
 
 def _popular_topics(programme: Programme, limit: int = 8) -> tuple[str, ...]:

@@ -95,6 +95,11 @@ class TopicIndex:
             if len(word) > 1:
                 by_letter["_" + word[1]].append(word)
         self._by_letter = {letter: tuple(words) for letter, words in by_letter.items()}
+        # Words by all but their first letter: "upport" is "support" with its first letter
+        # dropped, the one slip in the first letter looked for in short words too.
+        self._beheaded: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            self._beheaded[word[1:]].append(word)
         self.similar = lru_cache(maxsize=4096)(self._similar)
 
     def _similar(self, term: str) -> tuple[tuple[str, float], ...]:
@@ -113,8 +118,13 @@ class TopicIndex:
                 found[word] = 0.5 + 0.4 * len(term) / len(word)
         if len(term) >= 5:
             most = 2 if len(term) >= 9 else 1
-            buckets = dict.fromkeys([*term[:2], *("_" + letter for letter in term[:2])])
+            # A slip in the first letter is looked for in longer words only: in short ones
+            # it turns one real word into another ("baking" is not "making").
+            seconds = ["_" + letter for letter in term[:2]] if len(term) >= 7 else []
+            buckets = dict.fromkeys([*term[:2], *seconds])
             candidates = {w for bucket in buckets for w in self._by_letter.get(bucket, ())}
+            for word in self._beheaded.get(term, ()):
+                found[word] = 0.85
             for word, distance, _ in process.extract(
                 term, candidates, scorer=OSA.distance, score_cutoff=most, limit=5
             ):
@@ -185,9 +195,14 @@ class TopicIndex:
         found.sort(key=lambda m: (-round(m.coverage, 1), -m.score, m.session.start, m.session.id))
         return found
 
+    def unknown(self, needed: tuple[str, ...]) -> tuple[str, ...]:
+        """The words of a question that no session mentions, even allowing for typos."""
+        return tuple(term for term in needed if not self.similar(term))
+
     def near_misses(self, needed: tuple[str, ...]) -> tuple[str, ...]:
-        """The words of a question that some session does mention, when none covers it."""
-        return tuple(term for term in needed if self._term(term)[1])
+        """The words of a question that some session does mention, word for word, when none
+        covers the whole question."""
+        return tuple(term for term in needed if term in self._rarity)
 
 
 def _pairs(words: list[str]) -> frozenset[tuple[str, str]]:

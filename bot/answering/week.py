@@ -3,10 +3,10 @@ runs, and how sessions are joined. Pure; plain-text wording."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from bot.answering.slots import grouped, is_online, same_session
 from bot.programme import Programme, Session
 from bot.wording import date_span
 
@@ -28,7 +28,7 @@ def week_summary(programme: Programme) -> tuple[DaySummary, ...]:
     """Each day: its name, how many sessions, and its headline sessions."""
     summaries = []
     for day in programme.days:
-        sessions = programme.on_day(day)
+        sessions, _ = grouped(programme.on_day(day))  # a session held twice counts once
         featured = tuple(s for s in sessions if (s.type or "").casefold() in _FEATURED)
         summaries.append(DaySummary(day, programme.event.days.get(day), len(sessions), featured))
     return tuple(summaries)
@@ -43,7 +43,7 @@ def week_note(programme: Programme, today: date) -> str:
         tense = "ran"
     else:
         tense = "is on now, running"
-    sessions = _counted(len(programme.sessions), "session")
+    sessions = _counted(len({same_session(s) for s in programme.sessions}), "session")
     return (
         f"{programme.event.name} {tense} {date_span(days[0], days[-1])}: "
         f"{sessions} over {_counted(len(days), 'day')}."
@@ -56,17 +56,18 @@ def _counted(count: int, noun: str) -> str:
 
 def joining_note(programme: Programme) -> str:
     """How sessions are joined, from what the programme holds."""
-    online = sum(1 for s in programme.sessions if s.join_url)
-    places = Counter(s.location for s in programme.sessions if s.location and not s.join_url)
+    links = any(s.join_url for s in programme.sessions)
+    in_person = any(not is_online(s) and s.location for s in programme.sessions)
     parts = []
-    if online:
+    if links:
         parts.append(
             "Online sessions have a “Join online” link on their card, and in the reminder "
             "you get before each session you register for."
         )
-    if places:
+    if in_person:
         parts.append("In-person sessions take place where their card says.")
-    parts.append("Register for a session to be reminded, with the link, before it starts.")
+    reminded = ", with the link," if links else ""
+    parts.append(f"Register for a session to be reminded{reminded} before it starts.")
     if programme.event.url:
         parts.append(f"More about the week: {programme.event.url}")
     return " ".join(parts)

@@ -150,6 +150,7 @@ SOFT_WORDS = frozenset(
         "available",
         "begin",
         "begins",
+        "capacity",
         "day",
         "days",
         "end",

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 
 from bot.answering import Answer
+from bot.blocks.answers import answer_message
 from bot.blocks.formatting import Message, from_slack_text
 from bot.blocks.registrations import agenda_message, home_view
-from bot.blocks.sessions import answer_message
 from bot.blocks.values import Origin
 from bot.current import CurrentProgramme
 from bot.registrations import Registrations
