@@ -11,12 +11,9 @@ from slack_sdk.models.blocks import Block
 
 from bot.answering import Answerer
 from bot.blocks import ids
+from bot.blocks.answers import PAGE_SIZE, answer_message
 from bot.blocks.guide import help_message
-from bot.blocks.sessions import (
-    PAGE_SIZE,
-    answer_message,
-    session_details,
-)
+from bot.blocks.sessions import session_details
 from bot.blocks.values import Origin, read_button_value
 from bot.programme import Event, Programme, Session, Speaker
 
