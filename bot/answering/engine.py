@@ -102,6 +102,11 @@ class Answerer:
         if query.absent and not query.days and not query.searches:
             return self._nothing(query, self._absent_note(query))
         if query.is_empty:
+            said = tokens(query.text)
+            titled = self.index.titled(said[0]) if len(said) == 1 else set()
+            if titled:  # "still", alone, is the title "I still love pandas"
+                found = [s for s in self.programme.sessions if s.id in titled]
+                return self._listing(query, f"Sessions matching “{said[0]}”", found)
             return self._default_day(query, today)
         if query.moment == "now":
             return self._now(query, now)
@@ -186,7 +191,8 @@ class Answerer:
         narrowed = query.days or query.absent or query.period or query.format or query.places
         elsewhere = self._matches(self.programme.sessions, query) if narrowed else []
         if elsewhere:
-            other = "on other days" if query.days or query.absent else "elsewhere"
+            only_days = (query.days or query.absent) and not (query.period or query.clock)
+            other = "on other days" if only_days else "at other times or places"
             note = f"Nothing matches {self._scope(query)}, but these do {other}."
             return self._found(query, heading, elsewhere, note)
         note = f"I couldn't find a session about “{_asked(query)}”."

@@ -13,7 +13,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.answering.words import joined, stem, tokens, topic_words
+from bot.answering.words import STOP_WORDS, joined, stem, tokens, topic_words
 from bot.programme import Session
 
 # At most this many programme words that start with a term count as its matches.
@@ -61,6 +61,8 @@ class TopicIndex:
         self._postings: dict[str, dict[str, float]] = defaultdict(dict)
         # word exactly as written in a title or name -> {session id}
         self._exact: dict[str, set[str]] = defaultdict(set)
+        # function word in a title ("I still love pandas") -> {session id}
+        self._titled: dict[str, set[str]] = defaultdict(set)
         # pairs of adjacent title words, as stems and as written
         self._title_pairs: dict[str, frozenset[tuple[str, str]]] = {}
         self._written_pairs: dict[str, frozenset[tuple[str, str]]] = {}
@@ -79,6 +81,9 @@ class TopicIndex:
             for text in (session.title, *(speaker.name for speaker in session.speakers)):
                 for word in tokens(text) + joined(text):
                     self._exact[word].add(session.id)
+            for word in tokens(session.title):
+                if word in STOP_WORDS:
+                    self._titled[word].add(session.id)
             self._title_pairs[session.id] = _pairs(title)
             self._written_pairs[session.id] = _pairs(tokens(session.title))
         total = max(len(sessions), 1)
@@ -194,6 +199,11 @@ class TopicIndex:
         found = [match for match in found if match.score >= top * 0.2]
         found.sort(key=lambda m: (-round(m.coverage, 1), -m.score, m.session.start, m.session.id))
         return found
+
+    def titled(self, word: str) -> set[str]:
+        """The sessions with `word`, a function word, in their title: asked alone, it can
+        only mean those."""
+        return self._titled.get(word, set())
 
     def unknown(self, needed: tuple[str, ...]) -> tuple[str, ...]:
         """The words of a question that no session mentions, even allowing for typos."""

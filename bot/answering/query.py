@@ -13,7 +13,7 @@ from datetime import date, time
 from typing import Literal
 
 from bot.answering import when
-from bot.answering.words import JOINED, SOFT_WORDS, STOP_WORDS, fold, stem, tokens
+from bot.answering.words import JOINED, SOFT_WORDS, STOP_WORDS, fold, joined, stem, tokens
 
 Period = Literal["morning", "afternoon", "evening"]
 Moment = Literal["now", "next"]
@@ -128,8 +128,9 @@ def parse_query(
     found_places, folded = _places(folded, places)
     parts: list[str] = []
     for match in JOINED.finditer(folded):  # "co-production": coproduction; co, production
-        parts += re.split(r"['-]", match.group(0))
-    folded = JOINED.sub(lambda match: re.sub(r"['-]", "", match.group(0)), folded)
+        if joined(match.group(0)):
+            parts += re.split(r"['-]", match.group(0))
+    folded = JOINED.sub(_run_together, folded)
 
     period: Period | None = None
     moment: Moment | None = None
@@ -171,7 +172,9 @@ def parse_query(
                 found_days.append(named)
         elif word in STOP_WORDS:
             continue
-        elif word in SOFT_WORDS or word.isdigit() or len(word) == 1:
+        elif len(word) == 1 and not word.isdigit():
+            sequence.append(word)  # "Plan B": part of a phrase, never a search of its own
+        elif word in SOFT_WORDS or word.isdigit():
             soft[stem(word)] = None
             sequence.append(word)
         else:
@@ -203,6 +206,12 @@ def parse_query(
     )
     intent = _intent(query, set(words))
     return query if intent is None else Query(text=original, intent=intent, focus=focus)
+
+
+def _run_together(match: re.Match[str]) -> str:
+    """`co-production` as one word, `coproduction`; a contraction (`where's`) as two."""
+    word = match.group(0)
+    return re.sub(r"['-]", "", word) if joined(word) else word.replace("'", " ")
 
 
 def _named_days(folded: str, named_days: tuple[tuple[str, date], ...]) -> tuple[list[date], str]:

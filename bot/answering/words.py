@@ -25,6 +25,11 @@ JOINED = re.compile(r"\b[a-z0-9]+(?:['-][a-z0-9]+)+\b")
 # Function words: never a topic.
 STOP_WORDS = frozenset(
     [
+        "many",
+        "much",
+        "still",
+        "able",
+        "possible",
         "dont",
         "doesnt",
         "isnt",
@@ -145,6 +150,26 @@ STOP_WORDS = frozenset(
 # never needed for one.
 SOFT_WORDS = frozenset(
     [
+        "good",
+        "best",
+        "better",
+        "great",
+        "interesting",
+        "useful",
+        "helpful",
+        "relevant",
+        "recommend",
+        "recommended",
+        "suggest",
+        "suggestions",
+        "worth",
+        "popular",
+        "left",
+        "register",
+        "registering",
+        "sign",
+        "book",
+        "booking",
         "attend",
         "attending",
         "available",
@@ -242,8 +267,16 @@ def tokens(text: str) -> list[str]:
 
 
 def joined(text: str) -> list[str]:
-    """Words written with hyphens or apostrophes, run together: `coproduction`."""
-    return [re.sub(r"['-]", "", word) for word in JOINED.findall(fold(text))]
+    """Words written with hyphens or apostrophes, run together: `coproduction`, `obrien`;
+    not contractions such as `where's`."""
+    return [
+        re.sub(r"['-]", "", word) for word in JOINED.findall(fold(text)) if not _contracted(word)
+    ]
+
+
+def _contracted(word: str) -> bool:
+    before, apostrophe, _ = word.partition("'")
+    return bool(apostrophe) and before in STOP_WORDS
 
 
 def stem(word: str) -> str:

@@ -234,3 +234,33 @@ def test_what_matched_and_what_did_not_is_said() -> None:
     partial = ask("programme.json", "kinship carers knitting")
     assert ids(partial) == ["wed-kinship-care"]
     assert partial.note == "Nothing mentions “knitting”: these match the rest of the question."
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "heading"),
+    [
+        (
+            "where's the leadership one?",
+            ["wed-leadership-evening"],
+            "Sessions matching “leadership”",
+        ),
+        ("any good sessions on wellbeing", ["mon-wellbeing", "fri-peer-support"], None),
+        ("how many places left for court skills", ["fri-court-skills"], None),
+        ("can I still register for the court session", ["fri-court-skills"], None),
+        ("what's on?", TUESDAY, "Tuesday 21 March · World Social Work Day"),
+        ("I'm looking for something on racism", ["tue-racism"], "Sessions matching “racism”"),
+    ],
+)
+def test_questions_as_people_phrase_them(
+    question: str, expected: list[str], heading: str | None
+) -> None:
+    answer = ask("programme.json", question)
+    assert ids(answer) == expected
+    assert heading is None or answer.heading == heading
+    assert answer.note is None  # nothing half-matched to explain
+
+
+def test_a_function_word_alone_finds_the_title_that_has_it() -> None:
+    engine = synthetic("I still love pandas", "Pandas in practice")
+    assert titles(engine.answer("still", now=TUESDAY_1PM)) == ["I still love pandas"]
+    assert engine.answer("anything?", now=TUESDAY_1PM).heading == "Tuesday 16 March"
