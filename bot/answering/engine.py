@@ -64,12 +64,30 @@ class Answerer:
         query = answer.query
         if not query.topics:
             return False
-        found = self.index.matches([session], query.topics, query.soft, query.sequence, query.words)
+        found = self._matches([session], query)
         return bool(found) and found[0].complete
 
     def answer(self, text: str, *, now: datetime) -> Answer:
         """Answer `text` as asked at `now` (an aware datetime)."""
         today = self.programme.local(now).date()
+        query = self._parse(text, today)
+        if (about := self._not_about_sessions(query, today)) is not None:
+            return about
+        if query.problems:
+            return self._nothing(query, " ".join(query.problems) + ".")
+        if query.absent and not query.days and not query.searches:
+            return self._nothing(query, self._absent_note(query))
+        if query.is_empty:
+            return self._lone_word(query) or self._default_day(query, today)
+        if query.moment == "now":
+            return self._now(query, now)
+        if query.moment == "next":
+            return self._next(query, now)
+        if query.clock is not None:
+            return self._at_clock(query, query.clock, today)
+        return self._search(query)
+
+    def _parse(self, text: str, today: date) -> Query:
         query = parse_query(
             text,
             days=self.programme.days,
@@ -80,6 +98,10 @@ class Answerer:
         if query.format and query.format not in self._formats:
             # "online" in a programme with no online sessions is a word to search for
             query = replace(query, format=None)
+        return query
+
+    def _not_about_sessions(self, query: Query, today: date) -> Answer | None:
+        """Help, a greeting, or a question about the person or the week as a whole."""
         if query.is_help:
             return Answer(kind="help", query=query, heading="How to ask about sessions")
         if query.intent == "greeting":
@@ -97,24 +119,16 @@ class Answerer:
                 note=week_note(self.programme, today),
                 week=week_summary(self.programme),
             )
-        if query.problems:
-            return self._nothing(query, " ".join(query.problems) + ".")
-        if query.absent and not query.days and not query.searches:
-            return self._nothing(query, self._absent_note(query))
-        if query.is_empty:
-            said = tokens(query.text)
-            titled = self.index.titled(said[0]) if len(said) == 1 else set()
-            if titled:  # "still", alone, is the title "I still love pandas"
-                found = [s for s in self.programme.sessions if s.id in titled]
-                return self._listing(query, f"Sessions matching “{said[0]}”", found)
-            return self._default_day(query, today)
-        if query.moment == "now":
-            return self._now(query, now)
-        if query.moment == "next":
-            return self._next(query, now)
-        if query.clock is not None:
-            return self._at_clock(query, query.clock, today)
-        return self._search(query)
+        return None
+
+    def _lone_word(self, query: Query) -> Answer | None:
+        """A function word asked alone that a title has: "still" is "I still love pandas"."""
+        said = tokens(query.text)
+        titled = self.index.titled(said[0]) if len(said) == 1 else set()
+        if not titled:
+            return None
+        found = [s for s in self.programme.sessions if s.id in titled]
+        return self._listing(query, f"Sessions matching “{said[0]}”", found)
 
     def _default_day(self, query: Query, today: date) -> Answer:
         days = self.programme.days
@@ -198,10 +212,8 @@ class Answerer:
         note = f"I couldn't find a session about “{_asked(query)}”."
         missed = self.index.near_misses(query.topics)
         if missed and len(missed) < len(query.topics):
-            said = [
-                word for word, stem in zip(query.words, query.topics, strict=True) if stem in missed
-            ]
-            note += f" Some sessions mention “{' '.join(said)}”: ask about that alone to see them."
+            mentioned = _said(query, missed)
+            note += f" Some sessions mention “{mentioned}”: ask about that alone to see them."
         return self._nothing(query, note)
 
     def _matches(self, sessions: Sequence[Session], query: Query) -> list[Match]:
@@ -217,12 +229,8 @@ class Answerer:
             return self._listing(query, heading, _positioned(self._sessions(found), query), note)
         unknown = self.index.unknown(query.topics)
         if unknown and note is None:
-            said = [
-                word
-                for word, stem in zip(query.words, query.topics, strict=True)
-                if stem in unknown
-            ]
-            note = f"Nothing mentions “{' '.join(said)}”: these match the rest of the question."
+            unmentioned = _said(query, unknown)
+            note = f"Nothing mentions “{unmentioned}”: these match the rest of the question."
         shown, slots = grouped([match.session for match in found])
         scores = {match.session.id: match for match in found}
         lead = None
@@ -313,6 +321,12 @@ class Answerer:
         if query.format or query.places:
             days += ", " + self._scope(Query(text="", format=query.format, places=query.places))
         return f"{days}, {query.period}" if query.period else days
+
+
+def _said(query: Query, stems: tuple[str, ...]) -> str:
+    """The topic words of `query` whose stems are `stems`, as they were typed."""
+    pairs = zip(query.words, query.topics, strict=True)
+    return " ".join(word for word, stem in pairs if stem in stems)
 
 
 def _asked(query: Query) -> str:

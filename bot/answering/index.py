@@ -90,16 +90,16 @@ class TopicIndex:
         self._unknown = 1.0 + math.log(total)  # a word found nowhere is as rare as can be
         self._rarity = {word: 1.0 + math.log(total / len(p)) for word, p in self._postings.items()}
         self._vocabulary = tuple(sorted(self._postings))
-        # Words by their first and by their second letter: a typo is looked for among the
-        # words sharing a first or second letter with the term (which catches a slip in
-        # either, and those two swapped), a small part of a large programme's vocabulary,
-        # so every look costs little.
-        by_letter: dict[str, list[str]] = defaultdict(list)
+        # Words by their first and by their second letter, and by length: a typo is looked
+        # for among the words sharing a first or second letter with the term (which
+        # catches a slip in either, and those two swapped) and of a length one slip away,
+        # a small part of a large programme's vocabulary, so every look costs little.
+        by_letter: dict[tuple[str, int], list[str]] = defaultdict(list)
         for word in self._vocabulary:
-            by_letter[word[0]].append(word)
+            by_letter[word[0], len(word)].append(word)
             if len(word) > 1:
-                by_letter["_" + word[1]].append(word)
-        self._by_letter = {letter: tuple(words) for letter, words in by_letter.items()}
+                by_letter["_" + word[1], len(word)].append(word)
+        self._by_letter = {key: tuple(words) for key, words in by_letter.items()}
         # Words by all but their first letter: "upport" is "support" with its first letter
         # dropped, the one slip in the first letter looked for in short words too.
         self._beheaded: dict[str, list[str]] = defaultdict(list)
@@ -126,14 +126,18 @@ class TopicIndex:
             # A slip in the first letter is looked for in longer words only: in short ones
             # it turns one real word into another ("baking" is not "making").
             seconds = ["_" + letter for letter in term[:2]] if len(term) >= 7 else []
-            buckets = dict.fromkeys([*term[:2], *seconds])
-            candidates = {w for bucket in buckets for w in self._by_letter.get(bucket, ())}
             for word in self._beheaded.get(term, ()):
                 found[word] = 0.85
-            for word, distance, _ in process.extract(
-                term, candidates, scorer=OSA.distance, score_cutoff=most, limit=5
-            ):
-                found[word] = max(found.get(word, 0.0), 0.85 if distance <= 1 else 0.7)
+            near: dict[str, float] = {}
+            for letter in dict.fromkeys([*term[:2], *seconds]):
+                for length in range(len(term) - most, len(term) + most + 1):
+                    words = self._by_letter.get((letter, length), ())
+                    for word, distance, _ in process.extract(
+                        term, words, scorer=OSA.distance, score_cutoff=most, limit=5
+                    ):
+                        near[word] = distance
+            for word in sorted(near, key=lambda w: (near[w], w))[:5]:
+                found[word] = max(found.get(word, 0.0), 0.85 if near[word] <= 1 else 0.7)
         return tuple(found.items())
 
     def _term(self, term: str, typed: str = "") -> tuple[float, dict[str, tuple[float, float]]]:
@@ -175,7 +179,10 @@ class TopicIndex:
         written = _pairs(list(sequence))
         stemmed = _pairs([stem(word) for word in sequence])
         found = []
+        mentioned = {session_id for _, matched in looked for session_id in matched}
         for session in sessions:
+            if session.id not in mentioned:
+                continue
             covered, score, hits = 0.0, 0.0, 0
             for rarity, matched in looked:
                 similarity, strength = matched.get(session.id, (0.0, 0.0))

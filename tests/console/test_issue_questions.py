@@ -9,29 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.support.shipped import COURT, FRIDAY, IN_PERSON, TUESDAY
 from tests.test_main import run_bot
 
-COURT = "Confidence in court: evidence and report writing for care proceedings"
-IN_PERSON = [
-    "Your first year in practice: an ASYE peer forum",
-    "Safeguarding adults: self-neglect and making safeguarding personal",
-    "Great placements: practice educators and students",
-    "Working with domestic abuse: whole-family approaches",
-    COURT,
-]
-TUESDAY = [
-    "The AMHP role today: practice under the Mental Health Act",
-    "Racism in the workplace, in communities and in practice",
-    "Safeguarding adults: self-neglect and making safeguarding personal",
-    "Staying close: supporting care leavers into adulthood",
-]
-FRIDAY = [
-    "Moving to adulthood: transitions from children's to adult services",
-    COURT,
-    "The value of co-production: a reflective space through stories",
-    "Strengths-based practice with older people and people living with dementia",
-    "End-of-week peer support circle",
-]
 WEEK = [
     "Social Work Week 2023 =====",
     "20 March–24 March 2023",

@@ -17,33 +17,13 @@ import pytest
 from bot.programme import load_programme
 from tests.conftest import LONDON, ROOT, RunningBot
 from tests.listeners.helpers import ack_body, first_text, session_buttons
+from tests.support.shipped import COURT, FRIDAY, IN_PERSON, TUESDAY
 
 USER = "U1"
 DM_CHANNEL = "D0U1"
 VIA = ["/sessions", "DM"]
 
-COURT = "Confidence in court: evidence and report writing for care proceedings"
 COURT_ID = "fri-court-skills"
-IN_PERSON = [
-    "Your first year in practice: an ASYE peer forum",
-    "Safeguarding adults: self-neglect and making safeguarding personal",
-    "Great placements: practice educators and students",
-    "Working with domestic abuse: whole-family approaches",
-    COURT,
-]
-TUESDAY = [
-    "The AMHP role today: practice under the Mental Health Act",
-    "Racism in the workplace, in communities and in practice",
-    "Safeguarding adults: self-neglect and making safeguarding personal",
-    "Staying close: supporting care leavers into adulthood",
-]
-FRIDAY = [
-    "Moving to adulthood: transitions from children's to adult services",
-    COURT,
-    "The value of co-production: a reflective space through stories",
-    "Strengths-based practice with older people and people living with dementia",
-    "End-of-week peer support circle",
-]
 WEEK = [
     "20 March–24 March 2023",
     "*Mon 20 Mar* · 5 sessions",
