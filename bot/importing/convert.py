@@ -1,0 +1,161 @@
+"""From an export's bytes to `programme.json` text, checked exactly as `check` checks it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.importing.csv_file import read_csv
+from bot.importing.pretalx import is_pretalx, read_pretalx
+from bot.importing.result import Imported, compact
+from bot.importing.sessionize import is_sessionize, read_sessionize
+from bot.programme import Programme, ProgrammeError, parse_programme
+
+FORMATS = ("csv", "sessionize", "pretalx")
+DEFAULT_TIMEZONE = "Europe/London"
+_CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+@dataclass
+class Conversion:
+    """The programme's JSON text and the programme it checks as, when usable; else every
+    problem found. Notes say what was read differently or left out."""
+
+    format: str | None
+    text: str | None = None
+    programme: Programme | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def convert(
+    raw: bytes,
+    *,
+    filename: str,
+    format: str | None = None,
+    timezone: str | None = None,
+    event_name: str | None = None,
+) -> Conversion:
+    """Read `raw` (the file called `filename`) as `format`, or as the format it looks like.
+    `timezone` and `event_name`, when given, win over what the export says."""
+    path = PurePath(filename)
+    fmt = format or guess_format(raw, path)
+    if fmt is None:
+        problem = _programme_already(raw, path) or (
+            f"cannot tell whether {path.name} is a CSV, Sessionize or pretalx export; "
+            "name it with --format csv, --format sessionize or --format pretalx"
+        )
+        return Conversion(format=None, problems=[problem])
+    imported = _read(raw, fmt, path)
+    result = Conversion(format=fmt, problems=imported.problems, notes=imported.notes)
+    tz_name = timezone or imported.timezone or DEFAULT_TIMEZONE
+    tz = _zone(tz_name, "--timezone" if timezone else "the export's timezone", result)
+    if not timezone and not imported.timezone and not result.problems:
+        result.notes.append(
+            f"times read as {DEFAULT_TIMEZONE} time; give --timezone if the event is elsewhere"
+        )
+    elif timezone and imported.timezone and timezone != imported.timezone:
+        result.notes.append(f"timezone {timezone} used, not the export's {imported.timezone}")
+    if not result.problems and not imported.sessions:
+        result.problems.append(f"no sessions found in {path.name}")
+    if result.problems or tz is None:
+        return result
+    name = event_name or imported.event_name
+    if not name:
+        name = path.stem
+        result.notes.append(
+            f"event name {name!r} taken from the file name; give --event-name to change it"
+        )
+    event = compact({"name": name, "timezone": tz_name, "url": imported.event_url})
+    sessions = [_localised(session, tz) for session in imported.sessions]
+    sessions.sort(key=lambda s: (s["start"], s.get("location", ""), s["id"]))
+    text = json.dumps({"event": event, "sessions": sessions}, ensure_ascii=False, indent=2)
+    try:
+        result.programme, result.warnings = parse_programme(text + "\n", source=path.name)
+    except ProgrammeError as error:
+        result.problems += error.problems
+        return result
+    result.text = text + "\n"
+    return result
+
+
+def guess_format(raw: bytes, path: PurePath) -> str | None:
+    """csv for `.csv`, `.tsv` and `.txt` files; for JSON, Sessionize's "All data" (top-level
+    sessions, speakers and rooms) or pretalx's schedule (schedule.conference)."""
+    if path.suffix.casefold() in _CSV_SUFFIXES:
+        return "csv"
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None if path.suffix.casefold() == ".json" else "csv"
+    if is_sessionize(data):
+        return "sessionize"
+    if is_pretalx(data):
+        return "pretalx"
+    return None
+
+
+def _read(raw: bytes, fmt: str, path: PurePath) -> Imported:
+    if fmt == "csv":
+        return read_csv(raw, tsv=path.suffix.casefold() == ".tsv")
+    try:
+        data: Any = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return Imported(problems=[f"{path.name} is not UTF-8 text, as JSON must be"])
+    except json.JSONDecodeError as error:
+        return Imported(
+            problems=[
+                f"{path.name} is not valid JSON at line {error.lineno}, "
+                f"column {error.colno}: {error.msg}"
+            ]
+        )
+    if fmt == "sessionize":
+        if is_sessionize(data):
+            return read_sessionize(data)
+        problem = (
+            'not a Sessionize "All data" export: it should have "sessions", "speakers" '
+            'and "rooms" lists'
+        )
+    else:
+        if is_pretalx(data):
+            return read_pretalx(data)
+        problem = 'not a pretalx schedule.json: it should have "schedule" with "conference"'
+    return Imported(problems=[_programme_already(raw, path) or problem])
+
+
+def _programme_already(raw: bytes, path: PurePath) -> str | None:
+    """Said of our own `programme.json`, given to import by mistake."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if isinstance(data, dict) and "event" in data and "sessions" in data:
+        return f"{path.name} is a programme already; check it with `python -m bot check`"
+    return None
+
+
+def _zone(name: str, origin: str, result: Conversion) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        result.problems.append(
+            f"{origin}: unknown timezone {name!r}; use an IANA name such as Europe/London"
+        )
+        return None
+
+
+def _localised(session: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """`start` and `end` as ISO text local to the event: an aware time is moved into the
+    event's timezone, a naive one is taken as local already."""
+
+    def local(moment: datetime) -> str:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(tz).replace(tzinfo=None)
+        return moment.isoformat()
+
+    return session | {"start": local(session["start"]), "end": local(session["end"])}

@@ -1,0 +1,125 @@
+"""Each format becomes a programme that `check` accepts and the bot answers from; what cannot
+be converted says why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+
+import pytest
+
+from bot.answering import Answerer
+from bot.importing.convert import guess_format
+from bot.programme import parse_programme
+from tests.importing.helpers import DATA, convert_file, convert_text
+
+ANSWERED = [
+    (
+        "week.csv",
+        {},
+        "motivational interviewing",
+        "Motivational interviewing: a practical introduction",
+    ),
+    ("week-semicolons.csv", {}, "Rebekah Pierre", "Smashing stereotypes in the profession"),
+    (
+        "dddmelbourne-2024-sessionize.json",
+        {"timezone": "Australia/Melbourne"},
+        "databases",
+        "Databases Are Amazing",
+    ),
+    (
+        "pyconfr-2024-schedule.json",
+        {},
+        "open source contributions",
+        "Getting Started with Open Source Contributions",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "options", "question", "title"), ANSWERED)
+def test_the_bot_answers_from_each_imported_programme(
+    name: str, options: dict[str, str], question: str, title: str
+) -> None:
+    result = convert_file(name, **options)
+    assert result.problems == [] and result.text is not None
+    programme, warnings = parse_programme(result.text)  # what `check` runs
+    assert warnings == []
+    first_day = programme.days[0]
+    now = datetime.combine(first_day, datetime.min.time(), programme.tz)
+    answer = Answerer(programme).answer(question, now=now)
+    assert title in [session.title for session in answer.sessions]
+
+
+def test_the_format_is_told_by_the_name_or_the_contents() -> None:
+    for name, expected in (
+        ("week.csv", "csv"),
+        ("broken.csv", "csv"),
+        ("dddmelbourne-2024-sessionize.json", "sessionize"),
+        ("pyconfr-2024-schedule.json", "pretalx"),
+    ):
+        assert guess_format((DATA / name).read_bytes(), PurePath(name)) == expected
+    assert guess_format(b"Title,Date\n", PurePath("export")) == "csv"
+    assert guess_format(b'{"data": []}', PurePath("export.json")) is None
+    assert guess_format(b"not json", PurePath("export.json")) is None
+
+
+def test_what_cannot_be_converted() -> None:
+    assert convert_text('{"data": []}', filename="export.json").problems == [
+        "cannot tell whether export.json is a CSV, Sessionize or pretalx export; name it with "
+        "--format csv, --format sessionize or --format pretalx"
+    ]
+    assert convert_text("{", filename="x.json", format="pretalx").problems == [
+        "x.json is not valid JSON at line 1, column 2: Expecting property name enclosed in "
+        "double quotes"
+    ]
+    assert convert_text('{"schedule": {}}', filename="x.json", format="sessionize").problems == [
+        'not a Sessionize "All data" export: it should have "sessions", "speakers" and "rooms" '
+        "lists"
+    ]
+    assert convert_text("[]", filename="x.json", format="pretalx").problems == [
+        'not a pretalx schedule.json: it should have "schedule" with "conference"'
+    ]
+    programme = (DATA.parents[2] / "programme.json").read_text(encoding="utf-8")
+    for options in ({}, {"format": "pretalx"}):
+        assert convert_text(programme, filename="programme.json", **options).problems == [
+            "programme.json is a programme already; check it with `python -m bot check`"
+        ]
+    assert convert_text("Title,Date,Start,End\n", filename="empty.csv").problems == [
+        "no sessions found in empty.csv"
+    ]
+
+
+def test_an_unknown_timezone() -> None:
+    result = convert_file("week.csv", timezone="Europe/Lundon")
+    assert result.problems == [
+        "--timezone: unknown timezone 'Europe/Lundon'; use an IANA name such as Europe/London"
+    ]
+    text = '{"schedule": {"conference": {"title": "Camp", "time_zone_name": "Mars/Olympus"}}}'
+    assert convert_text(text, filename="schedule.json").problems == [
+        "the export's timezone: unknown timezone 'Mars/Olympus'; use an IANA name such as "
+        "Europe/London"
+    ]
+
+
+def test_the_event_name_given_or_the_file_name() -> None:
+    unnamed = convert_file("week.csv").programme
+    assert unnamed is not None and unnamed.event.name == "week"
+    named = convert_file("pyconfr-2024-schedule.json", event_name="PyCon France")
+    assert named.programme is not None and named.programme.event.name == "PyCon France"
+
+
+def test_the_readme_example() -> None:
+    """The CSV shown under "Importing a programme" imports as the README says it does."""
+    readme = (DATA.parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Importing a programme", 1)[1].split("\n## ", 1)[0]
+    example = section.split("```csv\n", 1)[1].split("```", 1)[0]
+    result = convert_text(example, event_name="Social Work Week 2027")
+    assert result.programme is not None
+    assert [session.id for session in result.programme.sessions] == [
+        "opening-of-the-week",
+        "writing-case-notes-people-can-read",
+        "motivational-interviewing-1",
+        "motivational-interviewing-2",
+    ]
+    for note in result.notes:
+        assert f"note: {note}" in section
