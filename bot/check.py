@@ -26,10 +26,10 @@ def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = Non
     try:
         programme, warnings = load_programme(path)
     except ProgrammeError as error:
-        count = len(error.problems)
         lines = [f"  - {problem}" for problem in error.problems]
+        lines += [f"  warning: {warning}" for warning in error.warnings]  # may explain them
         problems.append(
-            f"{path} has {count} problem{'s' if count != 1 else ''}:\n" + "\n".join(lines)
+            f"{path} has {counted(len(error.problems), 'problem')}:\n" + "\n".join(lines)
         )
     else:
         out(summary(programme, path))
@@ -54,9 +54,9 @@ def summary(programme: Programme, path: Path) -> str:
     for day in programme.days:
         sessions = programme.on_day(day)
         headline = sum(1 for s in sessions if s.type == "headline")
-        extra = f", {headline} headline" if headline else ""
-        lines.append(f"  {day_name(day)}: {len(sessions)} sessions{extra}")
-    lines.append(f"  {len(programme.sessions)} sessions in all")
+        extra = f", {counted(headline, 'headline')}" if headline else ""
+        lines.append(f"  {day_name(day)}: {counted(len(sessions), 'session')}{extra}")
+    lines.append(f"  {counted(len(programme.sessions), 'session')} in all")
     if event.note:
         lines.append(f"  Note: {event.note}")
     return "\n".join(lines)
@@ -69,7 +69,7 @@ def reminder_summary(
     reminders, skipped = plan_reminders(programme, offsets, now=now)
     per_offset = Counter(reminder.offset for reminder in reminders)
     counts = ", ".join(f"{per_offset[o]} at {offset_words(o)} before" for o in offsets)
-    lines = [f"Reminders: {len(reminders)} batches planned ({counts})"]
+    lines = [f"Reminders: {counted(len(reminders), 'batch', 'batches')} planned ({counts})"]
     tz = programme.tz
     for reminder in reminders[:shown]:
         when = reminder.run_at.astimezone(tz)
@@ -80,6 +80,11 @@ def reminder_summary(
     if skipped:
         lines.append(f"  {len(skipped)} not planned: their moments have passed")
     return "\n".join(lines)
+
+
+def counted(amount: int, noun: str, plural: str = "") -> str:
+    """`1 session`, `4 sessions`, `1 batch`, `2 batches`."""
+    return f"{amount} {noun}" if amount == 1 else f"{amount} {plural or noun + 's'}"
 
 
 def describe_settings(settings: Settings) -> str:

@@ -76,7 +76,10 @@ class Reloader:
             try:
                 programme, warnings = load_programme(path)
             except ProgrammeError as error:
-                problems = "\n".join(f"  - {problem}" for problem in error.problems)
+                problems = "\n".join(
+                    [f"  - {problem}" for problem in error.problems]
+                    + [f"  warning: {warning}" for warning in error.warnings]
+                )
                 logger.error("%s was not reloaded; the programme in force is unchanged:\n%s",
                              path, problems)  # fmt: skip
                 return False

@@ -9,16 +9,46 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
-from bot.programme.model import Event, Programme, Session, Speaker
+from bot.programme.model import (
+    END_UNKNOWN,
+    MOMENT_EXAMPLE,
+    OWN_ERRORS,
+    Event,
+    Programme,
+    Session,
+    Speaker,
+)
+
+# What each kind of pydantic error means, after the field's name: "tags should be a list".
+_SAYINGS = {
+    "missing": "is required",
+    "string_too_short": "must not be empty",
+    "string_type": "should be text",
+    "string_pattern_mismatch": "should be a web address starting with https://",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "list_type": "should be a list",
+    "tuple_type": "should be a list",
+    "dict_type": 'should be an object such as {"2027-03-16": "World Social Work Day"}',
+    "model_type": "should be an object",
+    "model_attributes_type": "should be an object",
+}
+_OBJECTS = {"Speaker": ", ".join(Speaker.model_fields)}  # "name, role, organisation"
 
 
 class ProgrammeError(Exception):
-    """A programme that cannot be used. `problems` lists each one, naming session and field."""
+    """A programme that cannot be used. `problems` lists each one, naming session and field;
+    `warnings` lists what was ignored, which may explain the problems."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(
+        self, source: str, problems: list[str], *, warnings: list[str] | None = None
+    ) -> None:
         self.source = source
         self.problems = problems
+        self.warnings = list(warnings or [])
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
@@ -65,13 +95,13 @@ def parse_programme(text: str, *, source: str = "programme.json") -> tuple[Progr
         try:
             sessions.append(Session.model_validate(raw, context={"tz": tz}))
         except ValidationError as error:
-            problems += [f"{label}: {_describe(item)}" for item in error.errors()]
+            problems += _described(error, label)
 
     ids = Counter(raw.get("id") for raw in raw_sessions if isinstance(raw, dict) and raw.get("id"))
     problems += [f"duplicate id {key!r}: used by {n} sessions" for key, n in ids.items() if n > 1]
 
     if problems or event is None:
-        raise ProgrammeError(source, problems)
+        raise ProgrammeError(source, problems, warnings=warnings)
     ordered = tuple(sorted(sessions, key=lambda s: (s.start, s.end, s.id)))
     return Programme(event=event, sessions=ordered), warnings
 
@@ -84,7 +114,7 @@ def _check_event(raw: Any, problems: list[str], warnings: list[str]) -> Event | 
     try:
         return Event.model_validate(raw)
     except ValidationError as error:
-        problems += [f"event: {_describe(item)}" for item in error.errors()]
+        problems += _described(error, "event")
         return None
 
 
@@ -95,19 +125,46 @@ def _session_label(raw: Any, index: int) -> str:
     return f"session #{index + 1} (no id)"
 
 
-def _describe(item: Any) -> str:
-    location = "".join(
-        f"[{part}]" if isinstance(part, int) else f".{part}" for part in item["loc"]
-    ).lstrip(".")
-    field = location or "end"
-    if item["type"] == "missing":
-        return f"{field} is required"
-    if item["type"] == "string_too_short":
-        return f"{field} must not be empty"
+def _described(error: ValidationError, label: str) -> list[str]:
+    items = [item for item in error.errors() if item["type"] != END_UNKNOWN]
+    return [f"{label}: {_describe(item)}" for item in items]
+
+
+def _describe(item: ErrorDetails) -> str:
+    """One pydantic error in the organiser's words: "tags should be a list"."""
+    kind, ctx = item["type"], item.get("ctx") or {}
+    if kind in OWN_ERRORS:
+        return item["msg"]
+    path = list(item["loc"])
+    is_key = path[-1:] == ["[key]"]  # a key of `event.days`, which should be a date
+    field = _field_name(path[:-1] if is_key else path)
+    reason = f" ({ctx['error']})" if isinstance(ctx.get("error"), str) else ""
+    if is_key:
+        return f"{field} should be a date such as {MOMENT_EXAMPLE[:10]}{reason}"
+    if kind.startswith("datetime"):
+        return f"{field} should be a date and time such as {MOMENT_EXAMPLE}{reason}"
+    if kind.startswith("date"):
+        return f"{field} should be a date such as {MOMENT_EXAMPLE[:10]}{reason}"
+    if kind == "greater_than":
+        return f"{field} should be more than {ctx['gt']}"
+    if kind in ("model_type", "model_attributes_type") and ctx.get("class_name") in _OBJECTS:
+        return f"{field} should be an object with {_OBJECTS[ctx['class_name']]}"
+    if kind in _SAYINGS:
+        return f"{field} {_SAYINGS[kind]}"
     message = str(item["msg"]).removeprefix("Value error, ")
-    if item["type"] == "string_pattern_mismatch":
-        message = "must be a web address starting with https://"
-    return f"{field}: {message[0].lower()}{message[1:]}"
+    message = f"{message[0].lower()}{message[1:]}"
+    return f"{field}: {message}" if field else message
+
+
+def _field_name(path: list[int | str]) -> str:
+    """`speakers[0].name`, `days[2027-03-16]`."""
+    name = ""
+    for part in path:
+        if isinstance(part, int) or not part.isidentifier():
+            name += f"[{part}]"
+        else:
+            name += f".{part}"
+    return name.lstrip(".")
 
 
 def _unknown_fields(raw: dict[str, Any], model: type[BaseModel], label: str) -> list[str]:

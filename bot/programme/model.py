@@ -5,9 +5,10 @@ Times without an offset are local to the event's timezone; every datetime kept h
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -20,9 +21,18 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
+# A date and a time at least, in ISO form: "2027-03-16T09:30", seconds and offset optional.
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+MOMENT_EXAMPLE = "2027-03-16T09:30"
+# Errors raised here whose message is already a whole sentence naming the field.
+OWN_ERRORS = frozenset({"moment_type", "end_or_duration", "end_before_start", "end_disagrees"})
+# Raised for `end` when it cannot be worked out because `start` or `duration` is wrong: that
+# problem is reported already, so the loader leaves this one out.
+END_UNKNOWN = "end_unknown"
 
 
 class _Model(BaseModel):
@@ -62,12 +72,14 @@ class Speaker(_Model):
 
 
 class Session(_Model):
-    """One session of the week. `start` and `end` are aware datetimes."""
+    """One session of the week. `start` and `end` are aware datetimes; the file may give
+    `duration` (whole minutes) instead of `end`, and `end` is worked out from it."""
 
     id: Text
     title: Text
     start: datetime
-    end: datetime
+    duration: Annotated[StrictInt, Field(gt=0)] | None = None  # as given, in minutes
+    end: datetime = Field(default=None, validate_default=True)  # always set once validated
     type: str | None = None
     description: str | None = None
     speakers: tuple[Speaker, ...] = ()
@@ -76,6 +88,21 @@ class Session(_Model):
     join_url: Url | None = None
     tags: tuple[Text, ...] = ()
     capacity: Annotated[StrictInt, Field(gt=0)] | None = None
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso_text(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name == "end":
+            return _end_from_duration(info.data)
+        if isinstance(value, datetime) or (
+            isinstance(value, str) and _ISO_MOMENT.match(value.strip())
+        ):
+            return value  # a number is not a time, though pydantic would read it as one
+        raise PydanticCustomError(
+            "moment_type",
+            "{field} should be a date and time such as {example}",
+            {"field": info.field_name, "example": MOMENT_EXAMPLE},
+        )
 
     @field_validator("start", "end")
     @classmethod
@@ -90,8 +117,33 @@ class Session(_Model):
     @model_validator(mode="after")
     def _ends_after_start(self) -> Session:
         if self.end <= self.start:
-            raise ValueError("end must be after start")
+            raise PydanticCustomError("end_before_start", "end must be after start")
+        minutes = _minutes_between(self.start, self.end)
+        if self.duration is not None and minutes != self.duration:
+            raise PydanticCustomError(
+                "end_disagrees",
+                "end and duration disagree: end is {minutes} after start, duration is {duration}",
+                {"minutes": _minutes(minutes), "duration": _minutes(self.duration)},
+            )
         return self
+
+
+def _end_from_duration(data: dict[str, Any]) -> datetime:
+    """`start` plus `duration` minutes of real time, for a session that gives no `end`."""
+    if data.get("duration") is None and "duration" in data:
+        raise PydanticCustomError("end_or_duration", "end or duration is required")
+    start, duration = data.get("start"), data.get("duration")
+    if start is None or duration is None:
+        raise PydanticCustomError(END_UNKNOWN, "end cannot be worked out from start and duration")
+    return (start.astimezone(UTC) + timedelta(minutes=duration)).astimezone(start.tzinfo)
+
+
+def _minutes_between(start: datetime, end: datetime) -> float:
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 60
+
+
+def _minutes(amount: float) -> str:
+    return f"{amount:g} minute" if amount == 1 else f"{amount:g} minutes"
 
 
 class Programme(_Model):

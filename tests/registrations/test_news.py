@@ -4,8 +4,12 @@ places given to the waitlist."""
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from pathlib import Path
+
+import pytest
 
 from bot.app import Bot
 from bot.store import Card
@@ -56,6 +60,21 @@ def test_a_broken_programme_is_refused_and_the_old_one_stays(
     programme_path.write_text('{"event": {"name": "SWW"}, "sessions": []}')
     assert not parts.reloader.reload()
     assert bot.parts.current.programme is old
+
+
+def test_a_refused_reload_logs_the_warnings_that_explain_it(
+    bot: RunningBot, parts: Bot, programme_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    starts = "2027-03-16T09:30:00+00:00"
+    sessions = [{"id": "s1", "title": "T", "start": starts, "length": 60}]
+    programme_path.write_text(
+        json.dumps({"event": {"name": "SWW", "timezone": "Europe/London"}, "sessions": sessions})
+    )
+    with caplog.at_level(logging.ERROR, logger="bot.current"):
+        assert not parts.reloader.reload()
+    (record,) = [r for r in caplog.records if r.name == "bot.current"]
+    assert "end or duration is required" in record.getMessage()
+    assert "warning: session 's1' (#1): unknown field 'length' ignored" in record.getMessage()
 
 
 def test_session_cards_show_a_moved_session(
