@@ -13,13 +13,14 @@ from bot.blocks.formatting import Message, escape, slack_moment, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.store import Broadcast, Entry
 
-OPTIONS_LIMIT = 100
+OPTIONS_LIMIT = 100  # options in one answer to an external select
+OPTION_TEXT_LIMIT = 75
+NO_CHANNEL = "ANNOUNCEMENTS_CHANNEL is not set: this can go to registrants by DM only."
 
 
 def preview_message(
     broadcast: Broadcast,
     *,
-    audiences: list[tuple[str, str]],
     audience_label: str,
     count: int | None,
     channel: str | None,
@@ -27,24 +28,39 @@ def preview_message(
     status: str | None = None,
 ) -> Message:
     """The organiser's preview: exactly what will be posted, who gets it, and the controls
-    (while it is a draft). `count` is None for the channel; `status` replaces the controls."""
-    reach = (
-        f"Goes to <#{channel}>."
-        if count is None
-        else f"Goes by DM to {count:,} "
-        f"{'person' if count == 1 else 'people'}: {escape(audience_label)}."
-    )
+    (while it is a draft). `count` is None for the channel; `status` replaces the controls.
+    Without an announcements channel (`channel` None) the preview says so, and a draft for
+    the channel can only be given a DM audience or cancelled: it offers no Send."""
+    sendable = count is not None or channel is not None
+    if count is not None:
+        people = "person" if count == 1 else "people"
+        reach = f"Goes by DM to {count:,} {people}: {escape(audience_label)}."
+    elif channel is not None:
+        reach = f"Goes to <#{channel}>."
+    elif broadcast.status == "draft":
+        reach = "Choose who gets it."
+    else:
+        reach = "To the announcements channel."
+    draft = broadcast.status == "draft" and status is None
+    notes = [f":warning: {NO_CHANNEL}", reach] if channel is None and draft else [reach]
     blocks: list[Block] = [
         header("Announcement preview"),
         section(truncate(broadcast.text, 3000)),  # as written: organisers may mean @channel
-        context(reach),
+        context("\n".join(notes)),
     ]
-    if broadcast.status == "draft" and status is None:
-        blocks.append(_controls(broadcast, audiences))
+    if draft:
+        chosen = (broadcast.audience, audience_label) if sendable else None
+        blocks.append(_controls(broadcast, chosen))
     else:
         blocks.append(section(status or describe_status(broadcast, tz)))
     text = f"Announcement preview ({broadcast.status}): {truncate(broadcast.text, 200)}"
     return Message(text=text, blocks=blocks)
+
+
+def audience_options(audiences: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The options of the audience menu, answering what was typed: (value, label) pairs,
+    at most `OPTIONS_LIMIT`."""
+    return [_option(value, label) for value, label in audiences[:OPTIONS_LIMIT]]
 
 
 def describe_status(broadcast: Broadcast, tz: ZoneInfo) -> str:
@@ -70,16 +86,18 @@ def describe_status(broadcast: Broadcast, tz: ZoneInfo) -> str:
     return "Draft."
 
 
-def _controls(broadcast: Broadcast, audiences: list[tuple[str, str]]) -> Block:
-    options = [_option(value, label) for value, label in audiences[:OPTIONS_LIMIT]]
-    chosen = next((o for o in options if o["value"] == broadcast.audience), options[0])
-    select = {
-        "type": "static_select",
+def _controls(broadcast: Broadcast, chosen: tuple[str, str] | None) -> Block:
+    """The audience menu (its options are loaded as the organiser types: there can be far
+    more sessions than a menu holds), then Send now, Send later and Cancel; only Cancel
+    while no audience it can be sent to is chosen (`chosen` None)."""
+    select: dict[str, Any] = {
+        "type": "external_select",
         "action_id": ids.ANNOUNCE_AUDIENCE,
-        "placeholder": {"type": "plain_text", "text": "Audience"},
-        "options": options,
-        "initial_option": chosen,
+        "placeholder": {"type": "plain_text", "text": "Choose who gets it"},
+        "min_query_length": 0,
     }
+    if chosen is not None:
+        select["initial_option"] = _option(*chosen)
     send = button("Send now", action_id=ids.ANNOUNCE_SEND, value=broadcast.id) | {
         "style": "primary"
     }
@@ -87,13 +105,24 @@ def _controls(broadcast: Broadcast, audiences: list[tuple[str, str]]) -> Block:
     cancel = button("Cancel", action_id=ids.ANNOUNCE_CANCEL, value=broadcast.id) | {
         "style": "danger"
     }
-    controls = actions(select, send, later, cancel)
+    controls = actions(select, send, later, cancel) if chosen else actions(select, cancel)
     controls["block_id"] = f"{ids.ANNOUNCE_AUDIENCE}:{broadcast.id}"  # the select has no value
     return controls
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
-    return {"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": value[:150]}
+    return {"text": {"type": "plain_text", "text": _fit(label)}, "value": value[:150]}
+
+
+def _fit(label: str) -> str:
+    """`label` in an option's 75 characters, keeping a closing "(DM)" when the rest is cut."""
+    if len(label) <= OPTION_TEXT_LIMIT:
+        return label
+    head, opening, tail = label.rpartition(" (")
+    if not opening or len(tail) > 10:
+        return truncate(label, OPTION_TEXT_LIMIT)
+    suffix = opening + tail
+    return truncate(head, OPTION_TEXT_LIMIT - len(suffix)) + suffix
 
 
 def later_modal(broadcast_id: str, *, now: datetime) -> dict[str, Any]:

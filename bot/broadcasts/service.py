@@ -19,7 +19,14 @@ from slack_sdk import WebClient
 
 from bot.blocks.broadcasts import preview_message
 from bot.blocks.formatting import Message
-from bot.broadcasts.audiences import CHANNEL, audience_label, audiences, is_known, new_broadcast
+from bot.broadcasts.audiences import (
+    CHANNEL,
+    audience_label,
+    audiences,
+    is_known,
+    matching,
+    new_broadcast,
+)
 from bot.broadcasts.audiences import recipients as audience_recipients
 from bot.current import CurrentProgramme
 from bot.scheduler import Scheduler
@@ -73,6 +80,13 @@ class Broadcasts:
         """Broadcasts, newest first, with counts from the outbox."""
         return [self._counted(b) for b in self._store.broadcasts(limit=limit)]
 
+    def history(self, *, limit: int) -> list[Broadcast]:
+        """The `limit` newest broadcasts that were sent, are being sent or are scheduled
+        (cancelled after sending began included), with counts from the outbox. Drafts, and
+        drafts or scheduled broadcasts cancelled before anything was sent, are left out."""
+        shown = [b for b in self._store.broadcasts() if _went_out(b)]
+        return [self._counted(b) for b in shown[:limit]]
+
     def problems(self, *, since: datetime) -> list[Entry]:
         """What the bot could not deliver (any kind of message) since `since`, for organisers."""
         return self._store.problems(since=since)
@@ -83,7 +97,18 @@ class Broadcasts:
         return self._current.programme.tz
 
     def is_audience(self, audience: str) -> bool:
-        return is_known(audience, self._current.programme)
+        """Whether a draft can be given `audience`: the channel only when there is one."""
+        return is_known(audience, self._current.programme, channel=self._channel is not None)
+
+    def find_audiences(self, query: str, *, limit: int) -> list[tuple[str, str]]:
+        """(value, label) of the audiences matching what an organiser typed, at most `limit`:
+        the fixed ones first, then sessions by title or id; the channel only when there is one."""
+        programme = self._current.programme
+        return matching(query, programme, channel=self._channel is not None, limit=limit)
+
+    def sendable(self, broadcast: Broadcast) -> bool:
+        """Whether `broadcast` has somewhere to go: not the channel when there is none."""
+        return broadcast.audience != CHANNEL or self._channel is not None
 
     def audience_labels(self) -> dict[str, str]:
         return dict(audiences(self._current.programme))
@@ -95,7 +120,6 @@ class Broadcasts:
         count = len(self._recipients(broadcast.audience)) if dm else None
         return preview_message(
             broadcast,
-            audiences=audiences(programme),
             audience_label=audience_label(broadcast.audience, programme),
             count=count,
             channel=self._channel,
@@ -140,6 +164,9 @@ class Broadcasts:
         current = self._store.broadcast(broadcast_id=broadcast_id)
         if current is None or current.status not in ("draft", "scheduled"):
             return False
+        if not self.sendable(current):
+            self._back_to_draft(current)
+            return False
         now = self._clock()
         if current.audience == CHANNEL:
             people = [self._channel] if self._channel else []
@@ -168,7 +195,11 @@ class Broadcasts:
         return True
 
     def schedule(self, *, broadcast_id: str, when: datetime) -> Broadcast | None:
-        """Send a draft at `when`; kept in the store, so a restart keeps it."""
+        """Send a draft at `when`; kept in the store, so a restart keeps it. None if it is no
+        longer a draft, or has nowhere to go."""
+        current = self._store.broadcast(broadcast_id=broadcast_id)
+        if current is None or not self.sendable(current):
+            return None
         scheduled = self._store.change_broadcast(
             broadcast_id=broadcast_id,
             when=("draft",),
@@ -263,6 +294,22 @@ class Broadcasts:
         self.show_preview(sent)
         return True
 
+    def _back_to_draft(self, broadcast: Broadcast) -> None:
+        """A broadcast for the channel when there is none (ANNOUNCEMENTS_CHANNEL unset, by a
+        crafted press, or since it was scheduled): nothing is sent; one that was scheduled
+        becomes a draft again, for the organiser to choose a DM audience or cancel."""
+        logger.warning("Broadcast %s is for the announcements channel, but ANNOUNCEMENTS_CHANNEL "
+                       "is not set: not sent", broadcast.id)  # fmt: skip
+        if broadcast.status != "scheduled":
+            return
+        draft = self._store.change_broadcast(
+            broadcast_id=broadcast.id, when=("scheduled",), changes={"status": "draft",
+                                                                      "send_at": None}
+        )  # fmt: skip
+        if draft is not None:
+            self._scheduler.cancel(job_id(broadcast.id))
+            self.show_preview(draft)
+
     def _at(self, broadcast: Broadcast) -> None:
         if broadcast.send_at is not None:
             self._scheduler.at(
@@ -286,3 +333,11 @@ class Broadcasts:
 
     def _recipients(self, audience: str) -> list[str]:
         return audience_recipients(audience, programme=self._current.programme, store=self._store)
+
+
+def _went_out(broadcast: Broadcast) -> bool:
+    """Whether `broadcast` belongs in the history: sending began (`recipients` is set then,
+    and a cancel keeps it), or it is scheduled to go."""
+    if broadcast.status == "cancelled":
+        return broadcast.recipients > 0 or broadcast.sent_at is not None
+    return broadcast.status != "draft"

@@ -50,3 +50,12 @@ def test_an_unknown_audience_is_refused_and_nothing_changes(bot: RunningBot) -> 
     draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
     assert broadcasts.choose_audience(broadcast_id=draft.id, audience="session:nope") is None
     assert bot.store.broadcast(broadcast_id=draft.id) == draft
+
+
+def test_history_is_what_went_out_however_many_drafts_came_after(bot: RunningBot) -> None:
+    broadcasts = bot.parts.broadcasts
+    sent = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    assert broadcasts.send(broadcast_id=sent.id)
+    for n in range(12):
+        broadcasts.draft(organiser_id=ORGANISER, text=f"Draft {n}")
+    assert [b.id for b in broadcasts.history(limit=10)] == [sent.id]

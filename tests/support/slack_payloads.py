@@ -110,3 +110,39 @@ def action_payload(
         "message": message,
         "response_url": response_url or DEFAULT_RESPONSE_URL,
     }
+
+
+def suggestion_payload(
+    action_id: str,
+    value: str = "",
+    *,
+    block_id: str = "block",
+    user_id: str = "U123",
+    channel_id: str = "C123",
+    message: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A `block_suggestion` payload: someone typed `value` in the external select `action_id`
+    of a message (Slack asks for the options to show; the reply to it carries them)."""
+    now = f"{time.time():.6f}"
+    message = message or {"type": "message", "ts": now, "text": "", "user": BOT_USER_ID}
+    return {
+        "type": "block_suggestion",
+        "user": {"id": user_id, "name": user_id.lower(), "team_id": TEAM_ID},
+        "container": {
+            "type": "message",
+            "message_ts": message.get("ts", now),
+            "channel_id": channel_id,
+            "is_ephemeral": False,
+        },
+        "api_app_id": APP_ID,
+        "token": VERIFICATION_TOKEN,
+        "action_id": action_id,
+        "block_id": block_id,
+        "value": value,
+        "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel_id, "name": "directmessage"},
+        "message": message,
+        "action_ts": now,
+    }

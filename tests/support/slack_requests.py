@@ -11,9 +11,21 @@ from urllib.parse import urlencode, urlsplit
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.support.slack_payloads import action_payload, command_payload, event_envelope
+from tests.support.slack_payloads import (
+    action_payload,
+    command_payload,
+    event_envelope,
+    suggestion_payload,
+)
 
-__all__ = ["HttpResult", "SignedRequests", "action_payload", "command_payload", "event_envelope"]
+__all__ = [
+    "HttpResult",
+    "SignedRequests",
+    "action_payload",
+    "command_payload",
+    "event_envelope",
+    "suggestion_payload",
+]
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
@@ -107,6 +119,22 @@ class SignedRequests:
             response_url=response_url or (self._new_response_url() if view is None else None),
             container=container,
             view=view,
+        )
+        return self.interactive(payload)
+
+    def suggestion(
+        self,
+        action_id: str,
+        value: str = "",
+        *,
+        block_id: str = "block",
+        user_id: str = "U123",
+        channel_id: str = "C123",
+    ) -> HttpResult:
+        """A block_suggestion: `value` typed in an external select; the reply holds the
+        options (`.json()["options"]`)."""
+        payload = suggestion_payload(
+            action_id, value, block_id=block_id, user_id=user_id, channel_id=channel_id
         )
         return self.interactive(payload)
 

@@ -1,5 +1,6 @@
-"""Block Kit actions and modal submissions. Most are acknowledged at once and do their work
-afterwards; opening a modal and checking a submission happen in the acknowledgement."""
+"""Block Kit actions, modal submissions and menu searches. Most are acknowledged at once and
+do their work afterwards; opening a modal, checking a submission and answering a search (with
+its options) happen in the acknowledgement."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.blocks import ids
 from bot.broadcasts import Broadcasts
 from bot.listeners.actions.announce import (
     announce_audience,
+    announce_audience_options,
     announce_cancel,
     announce_later,
     announce_later_submitted,
@@ -49,5 +51,7 @@ def register(
         (ids.ANNOUNCE_UNSCHEDULE, announce_unschedule),
     ):
         app.action(action_id)(ack=acknowledge, lazy=[after_ack(bind(listener, **organiser))])
+    # The audience menu's search: answered in the acknowledgement, as Slack requires.
+    app.options(ids.ANNOUNCE_AUDIENCE)(bind(announce_audience_options, **organiser))
     app.action(ids.ANNOUNCE_LATER)(bind(announce_later, clock=clock, **organiser))
     app.view(ids.ANNOUNCE_LATER_VIEW)(bind(announce_later_submitted, clock=clock, **organiser))

@@ -1,6 +1,6 @@
-"""The controls on an announcement preview, the modal that schedules one, and the Cancel
-buttons of `/announce scheduled`. Organisers only, checked again on every press: anyone else
-is told so, and nothing changes."""
+"""The controls on an announcement preview (with the audience menu's search), the modal that
+schedules one, and the Cancel buttons of `/announce scheduled`. Organisers only, checked again
+on every press: anyone else is told so, and nothing changes."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import ids
-from bot.blocks.broadcasts import later_modal, scheduled_message
+from bot.blocks.broadcasts import OPTIONS_LIMIT, audience_options, later_modal, scheduled_message
 from bot.broadcasts import Broadcasts
 
 NOT_ORGANISER = "Sorry, only the week's organisers can send announcements."
+NOWHERE = "ANNOUNCEMENTS_CHANNEL is not set: choose who gets it by DM first."
 
 
 def _refused(body: dict[str, Any], organisers: frozenset[str], respond: Respond) -> bool:
@@ -41,6 +42,22 @@ def announce_audience(
     broadcasts.choose_audience(
         broadcast_id=broadcast_id, audience=action["selected_option"]["value"]
     )
+
+
+def announce_audience_options(
+    ack: Ack,
+    body: dict[str, Any],
+    *,
+    broadcasts: Broadcasts,
+    organisers: frozenset[str],
+) -> None:
+    """The audiences matching what the organiser typed in the menu (every one when nothing
+    is typed yet); none for anyone else."""
+    if (body.get("user") or {}).get("id") not in organisers:
+        ack(options=[])
+        return
+    found = broadcasts.find_audiences(str(body.get("value") or ""), limit=OPTIONS_LIMIT)
+    ack(options=audience_options(found))
 
 
 def announce_send(
@@ -85,7 +102,7 @@ def announce_later(
     if _refused(body, organisers, respond):
         return
     draft = broadcasts.get(action["value"])
-    if draft is not None and draft.status == "draft":
+    if draft is not None and draft.status == "draft" and broadcasts.sendable(draft):
         client.views_open(trigger_id=body["trigger_id"], view=later_modal(draft.id, now=clock()))
 
 
@@ -110,6 +127,10 @@ def announce_later_submitted(
         return
     if body["user"]["id"] not in organisers:
         ack(response_action="errors", errors={ids.ANNOUNCE_WHEN_BLOCK: NOT_ORGANISER})
+        return
+    draft = broadcasts.get(view["private_metadata"])
+    if draft is not None and not broadcasts.sendable(draft):
+        ack(response_action="errors", errors={ids.ANNOUNCE_WHEN_BLOCK: NOWHERE})
         return
     ack()
     broadcasts.schedule(broadcast_id=view["private_metadata"], when=when)

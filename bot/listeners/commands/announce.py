@@ -1,6 +1,6 @@
 """`/announce`, for organisers only: broadcasts (previewed in the organiser's DM, sent once,
 to the chosen audience, now or later), their history, what is scheduled, the attendance
-export, and a day's session cards in the announcements channel."""
+export, a day's session cards in the announcements channel, and help on all of these."""
 
 from __future__ import annotations
 
@@ -25,9 +25,26 @@ NOT_ORGANISER = "Sorry, only the week's organisers can use `/announce`."
 USAGE = (
     "`/announce <text>` previews an announcement for you to send · "
     "`/announce sessions <day>` posts that day's session cards · "
-    "`/announce scheduled` · `/announce history` · `/announce export`"
+    "`/announce scheduled` · `/announce history` · `/announce export` · `/announce help`"
+)
+HELP = "\n".join(
+    [
+        "*Organiser commands*",
+        "`/announce <text>`: previews an announcement in our DM; choose who gets it (type to "
+        "search the sessions), then send it now or later, or cancel it.",
+        "`/announce sessions <day>`: posts that day's session cards in the announcements channel.",
+        "`/announce scheduled`: lists the announcements waiting to go, each with a Cancel button.",
+        "`/announce history`: the recent announcements (by whom, to whom, how it went) and what "
+        "could not be delivered lately.",
+        "`/announce export`: sends you a CSV of registrations per session in our DM.",
+        "`/announce help`: this list.",
+    ]
 )
 NO_CHANNEL = "ANNOUNCEMENTS_CHANNEL is not set, so there is nowhere to post the cards."
+NO_CHANNEL_HELP = (
+    "ANNOUNCEMENTS_CHANNEL is not set: announcements can go to registrants by DM only, "
+    "and `/announce sessions <day>` has nowhere to post."
+)
 HISTORY_SHOWN = 10
 PROBLEMS_SINCE = timedelta(days=1)
 
@@ -56,10 +73,10 @@ def read_request(
 
 
 def _form(command: dict[str, Any]) -> str:
-    """Which `/announce` this is: sessions, history, scheduled, export, text, or empty."""
+    """Which `/announce` this is: sessions, history, scheduled, export, help, text, or empty."""
     text = (command.get("text") or "").strip()
     first = text.split(maxsplit=1)[0].lower() if text else ""
-    if first in ("history", "scheduled", "export") and text.lower() == first:
+    if first in ("history", "scheduled", "export", "help") and text.lower() == first:
         return first
     if first == "sessions":
         return "sessions"
@@ -83,8 +100,11 @@ def announce_command(
     form, tz = _form(command), current.programme.tz
     if form == "empty":
         ack(response_type="ephemeral", text=USAGE)
+    elif form == "help":
+        note = "" if channel else f"\n:warning: {NO_CHANNEL_HELP}"
+        ack(response_type="ephemeral", text=HELP + note)
     elif form == "history":
-        recent = broadcasts.recent(limit=HISTORY_SHOWN)
+        recent = broadcasts.history(limit=HISTORY_SHOWN)
         problems = broadcasts.problems(since=clock() - PROBLEMS_SINCE)
         message = history_message(recent, broadcasts.audience_labels(), tz, problems=problems)
         ack(response_type="ephemeral", **message.as_kwargs())

@@ -43,6 +43,26 @@ def press(bot: RunningBot, element: dict[str, Any], user: str = ORGANISER, **ext
     assert bot.send.action([element | extra], user_id=user).status == 200
 
 
+def audience_options(
+    bot: RunningBot, message: dict[str, Any], typed: str = "", user: str = ORGANISER
+) -> list[dict[str, Any]]:
+    """The options Slack shows in the preview's audience menu once `typed` is typed in it."""
+    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
+    reply = bot.send.suggestion(
+        ids.ANNOUNCE_AUDIENCE, typed, block_id=select["block_id"], user_id=user
+    )
+    assert reply.status == 200, reply.body
+    options: list[dict[str, Any]] = reply.json()["options"]
+    return options
+
+
+def choose(bot: RunningBot, message: dict[str, Any], audience: str, typed: str = "") -> None:
+    """Pick `audience` in the preview's menu, from the options offered for `typed`."""
+    option = next(o for o in audience_options(bot, message, typed) if o["value"] == audience)
+    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
+    press(bot, select | {"type": "external_select"}, selected_option=option)
+
+
 def wait_status(bot: RunningBot, broadcast_id: str, status: str) -> Broadcast:
     deadline = time.monotonic() + 8
     while time.monotonic() < deadline:
@@ -109,9 +129,7 @@ def test_dm_audiences_with_counts_progress_and_failures(
         ack_body(bot.send.command("/unregister", "racism", user_id="U3"))
     bot.slack.unreachable_users.add(expected[-1])
     draft, message = preview_of(bot)
-    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
-    option = next(o for o in select["options"] if o["value"] == audience)
-    press(bot, select, selected_option=option)
+    choose(bot, message, audience)
     update = bot.slack.wait_for("chat.update")[0]
     count = len(expected)
     assert f"Goes by DM to {count} {'person' if count == 1 else 'people'}" in json.dumps(
@@ -243,9 +261,7 @@ def send_slowly_to(
         bot.store.register(user_id=user, session_id="tue-racism", capacity=None)
     bot.slack.limit_rate("chat.postMessage", per_second=10)
     draft, message = preview_of(bot)
-    select = controls(message)[ids.ANNOUNCE_AUDIENCE]
-    option = next(o for o in select["options"] if o["value"] == audience)
-    press(bot, select, selected_option=option)
+    choose(bot, message, audience)
     bot.slack.wait_for("chat.update")
     press(bot, controls(message)[ids.ANNOUNCE_SEND])
     return draft, message, people
@@ -275,3 +291,40 @@ def test_cancel_while_sending_stops_what_has_not_gone(bot: RunningBot) -> None:
     assert wait_for_update(bot, f"Cancelled after it was sent to {len(sent)} of 40")
     history = ack_body(bot.send.command("/announce", "history", user_id=ORGANISER))
     assert f"cancelled, {len(sent)} delivered" in json.dumps(history["blocks"])
+
+
+def test_help_explains_every_form_and_drafts_nothing(bot: RunningBot) -> None:
+    reply = ack_body(bot.send.command("/announce", " Help ", user_id=ORGANISER))
+    assert reply["response_type"] == "ephemeral"
+    lines = reply["text"].splitlines()
+    for form in ("<text>", "sessions <day>", "scheduled", "history", "export", "help"):
+        (line,) = [x for x in lines if x.startswith(f"`/announce {form}`")]
+        assert len(line) > len(form) + 14  # each with what it does
+    assert "ANNOUNCEMENTS_CHANNEL" not in reply["text"]  # it is set
+    time.sleep(0.2)
+    assert bot.store.broadcasts() == []
+    assert bot.slack.calls_to("chat.postMessage") == []
+
+
+def test_history_leaves_out_what_was_never_sent(bot: RunningBot) -> None:
+    sent, message = preview_of(bot, "Sent one")
+    press(bot, controls(message)[ids.ANNOUNCE_SEND])
+    wait_status(bot, sent.id, "sent")
+    broadcasts = bot.parts.broadcasts
+    broadcasts.draft(organiser_id=ORGANISER, text="Left as a draft")
+    cancelled = broadcasts.draft(organiser_id=ORGANISER, text="Cancelled draft")
+    broadcasts.cancel(broadcast_id=cancelled.id)
+    unscheduled = broadcasts.draft(organiser_id=ORGANISER, text="Cancelled when scheduled")
+    broadcasts.schedule(broadcast_id=unscheduled.id, when=datetime.now(UTC) + timedelta(hours=1))
+    broadcasts.cancel(broadcast_id=unscheduled.id)
+    assert len(bot.store.broadcasts()) == 4
+    history = json.dumps(ack_body(bot.send.command("/announce", "history", user_id=ORGANISER)))
+    assert "Sent one" in history
+    for never_sent in ("Left as a draft", "Cancelled draft", "Cancelled when scheduled"):
+        assert never_sent not in history
+
+
+def test_the_audience_search_is_answered_over_http(served_bot: RunningBot) -> None:
+    _, message = preview_of(served_bot)
+    found = audience_options(served_bot, message, "racism")
+    assert [o["value"] for o in found] == ["session:tue-racism"]
