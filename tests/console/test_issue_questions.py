@@ -116,4 +116,4 @@ def test_the_issue_questions_in_the_console(tmp_path: Path) -> None:
             assert shown_in_order(answer, titles) == expected.sessions, (expected.question, answer)
 
     # On the real clock every session is over: none can be registered for.
-    assert "[Register]" not in result.stdout
+    assert "Register]" not in result.stdout  # shown numbered, as `[1 Register]`

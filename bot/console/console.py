@@ -1,0 +1,236 @@
+"""The console itself: what a person types goes to the real Bolt app as Slack would send it
+(Socket Mode payloads), and what the bot sends back is printed, its buttons numbered."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse, Say
+from slack_bolt.request import BoltRequest
+
+from bot.app import Bot, build_bot, utc_now
+from bot.console.buttons import Buttons, Pressed, is_press, option_lines
+from bot.console.client import ConsoleClient, Shown
+from bot.console.payloads import (
+    action_payload,
+    command_payload,
+    message_payload,
+    suggestion_payload,
+)
+from bot.console.reminders import DueReminders
+from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
+from bot.console.respond import ConsoleRespond
+from bot.console.store import ConsoleStore
+from bot.programme import Programme
+from bot.settings import Settings
+
+SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
+
+
+class LaterExecutor(Executor):
+    """Holds the work done after an acknowledgement until `run_pending`, on the caller's
+    thread: the acknowledgement is printed first, as Slack shows it first, and every reply is
+    printed before the next prompt."""
+
+    def __init__(self) -> None:
+        self._pending: deque[tuple[Future[Any], Callable[[], Any]]] = deque()
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            self._pending.append((future, lambda: fn(*args, **kwargs)))
+        return future
+
+    def run_pending(self) -> None:
+        while True:
+            with self._lock:
+                if not self._pending:
+                    return
+                future, work = self._pending.popleft()
+            try:
+                future.set_result(work())
+            except Exception as error:  # listeners report their own errors (after_ack)
+                future.set_exception(error)
+
+
+class Console:
+    """Sends what a person types to the app as Slack would, and prints the bot's replies."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        programme: Programme,
+        write: Callable[[str], object],
+        *,
+        colour: bool,
+        clock: Callable[[], datetime] = utc_now,
+        files: Path | None = None,
+    ) -> None:
+        self._write = write
+        self._colour = colour
+        self._ids = itertools.count(1)
+        self._screen = threading.Lock()  # one message printed at a time
+        self._turn = threading.RLock()  # one line (or one look at the clock) at a time
+        self.buttons = Buttons()
+        self._in_turn = False  # a reply is being made: what is shown belongs to it
+        self._wrote = False
+        self._closed = False
+        self._later = LaterExecutor()
+        client = ConsoleClient(show=self.show, note=self.note, files=files)
+        respond = ConsoleRespond(show=self.show, note=self.note)
+        self.bot: Bot = build_bot(
+            settings,
+            programme,
+            ConsoleStore(shift=clock() - utc_now()),
+            client=client,
+            clock=clock,
+            listener_executor=self._later,
+        )
+        self.app: App = self.bot.app
+
+        def use_console_client(
+            context: BoltContext, next: Callable[[], BoltResponse]
+        ) -> BoltResponse:
+            # Bolt gives each request a fresh WebClient for the app's base URL, and a respond()
+            # for its response_url; offline, the terminal is Slack, so listeners get these.
+            context["client"] = client
+            context["say"] = Say(client=client, channel=context.channel_id)
+            context["respond"] = respond
+            return next()
+
+        self.app.use(use_console_client)
+        self._reminders = DueReminders(
+            self.bot.reminders, self.bot.current, settings.reminder_offsets, clock
+        )
+        self.bot.outbox.start()  # reminders and announcements go out as they would in Slack
+
+    # --- what the bot shows ---------------------------------------------------------------
+
+    def show(self, shown: Shown) -> None:
+        """Print a message (or view) from the bot, its buttons numbered."""
+        width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+        pressable = controls(shown.message)
+        with self._screen:
+            # A reply drops the numbers of the last; a message without buttons that arrives
+            # between replies (a channel card updated) leaves them be.
+            first = self.buttons.add(shown, pressable) if pressable or self._in_turn else None
+            text = render_message(shown.message, width=width, colour=self._colour, first=first)
+            text = text.rstrip("\n")
+            if shown.note:
+                note = f"» {shown.note}"
+                self._write((f"{DIM_ON}{note}{BOLD_OFF}" if self._colour else note) + "\n")
+            self._write(text + "\n")
+            self._wrote = True
+
+    def note(self, line: str) -> None:
+        """Print a line of the console's own (not a reply from the bot)."""
+        with self._screen:
+            self._write(line + "\n")
+            self._wrote = True
+
+    # --- what the person does -------------------------------------------------------------
+
+    def handle(self, line: str) -> None:
+        """Handle one line: a button's number, a slash command, or a direct message."""
+        line = line.strip()
+        if not line:
+            return
+        with self._turn:
+            self.tick()
+            with self._reply():
+                if is_press(line):
+                    self._press(line)
+                elif line.startswith("/"):
+                    command, _, text = line.partition(" ")
+                    self._command(command, text)
+                else:
+                    self._dispatch(message_payload(line, number=next(self._ids)))
+                self._later.run_pending()
+                self._settle()
+
+    def tick(self) -> None:
+        """Look at the clock: run the reminders that have fallen due, and print them."""
+        with self._turn:
+            if self._closed:
+                return
+            with self._reply():
+                if self._reminders.run_due():
+                    self._settle()
+
+    def close(self) -> None:
+        with self._turn:
+            if not self._closed:
+                self._closed = True
+                self.bot.close()
+
+    @contextmanager
+    def _reply(self) -> Iterator[None]:
+        """One reply: what is shown meanwhile is numbered afresh, and followed by a blank
+        line."""
+        self._in_turn, self._wrote = True, False
+        try:
+            yield
+        finally:
+            self._in_turn = False
+            self.buttons.new_reply()
+            if self._wrote:
+                self.note("")
+
+    def _command(self, command: str, text: str) -> None:
+        response = self._dispatch(command_payload(command, text, number=next(self._ids)))
+        if response.status == 404:
+            self.note(f"Unknown command {command}. Try /sessions help.")
+        elif response.body:
+            self.show(Shown(json.loads(response.body), ephemeral=True))
+
+    def _press(self, typed: str) -> None:
+        pressed = self.buttons.press(typed)
+        if isinstance(pressed, str):
+            self.note(pressed)
+            return
+        option = None
+        if pressed.menu:
+            options = self._options(pressed)
+            if pressed.choice is None:
+                self.note("\n".join(option_lines(pressed.number, options)))
+                return
+            if not 1 <= pressed.choice <= len(options):
+                self.note(f"That menu has no option {pressed.number}.{pressed.choice}.")
+                return
+            option = options[pressed.choice - 1]
+        body = action_payload(pressed.shown, pressed.control, number=next(self._ids), option=option)
+        if self._dispatch(body).status == 404:
+            self.note("Nothing answers that button offline.")
+
+    def _options(self, pressed: Pressed) -> list[dict[str, Any]]:
+        """A menu's options: its own, or (loaded as Slack loads them) the app's answer."""
+        element = pressed.control.element
+        if element.get("type") != "external_select":
+            return list(element.get("options") or [])
+        body = suggestion_payload(pressed.shown, pressed.control, number=next(self._ids))
+        response = self._dispatch(body)
+        answer = json.loads(response.body) if response.status == 200 and response.body else {}
+        groups = answer.get("option_groups") or [{"options": answer.get("options") or []}]
+        return [option for group in groups for option in group.get("options") or []]
+
+    def _dispatch(self, body: dict[str, Any]) -> BoltResponse:
+        return self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+
+    def _settle(self) -> None:
+        """Wait (a little) for the outbox to send what the last line queued."""
+        store, outbox = self.bot.store, self.bot.outbox
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while (store.backlog() or not outbox.idle()) and time.monotonic() < deadline:
+            time.sleep(0.01)
