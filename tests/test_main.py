@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.error import URLError
 
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.__main__ import _slack_problem
+from bot.settings import load_settings
 from bot.store import TinyDBStore
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
@@ -108,7 +114,8 @@ def test_without_tokens_and_no_terminal_it_exits_2_naming_the_settings(tmp_path:
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_without_tokens_on_a_terminal_it_starts_the_console(tmp_path: Path) -> None:
+def on_a_terminal(tmp_path: Path, typed: bytes, **settings: str) -> tuple[int, str]:
+    """Run `python -m bot` with a pseudo-terminal for its input, type `typed`, then quit."""
     main, child = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot"],
@@ -116,18 +123,47 @@ def test_without_tokens_on_a_terminal_it_starts_the_console(tmp_path: Path) -> N
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
-        env=environment(tmp_path),
+        env=environment(tmp_path, **settings),
     )
     os.close(child)
-    os.write(main, b"/sessions racism\n")
+    os.write(main, typed)
     time.sleep(0.2)
     os.write(main, b"quit\n")
     output, _ = process.communicate(timeout=60)
     os.close(main)
-    text = output.decode()
-    assert process.returncode == 0
-    assert "Starting the offline console instead" in text
+    return process.returncode, output.decode()
+
+
+def test_without_tokens_on_a_terminal_it_starts_the_console(tmp_path: Path) -> None:
+    status, text = on_a_terminal(tmp_path, b"/sessions racism\n")
+    assert status == 0
+    assert "No Slack connection is configured" in text
+    assert "starting the offline console instead" in text
     assert RACISM in text
+
+
+def test_a_bot_token_alone_on_a_terminal_says_what_is_missing(tmp_path: Path) -> None:
+    status, text = on_a_terminal(tmp_path, b"/sessions racism\n", SLACK_BOT_TOKEN="xoxb-1")
+    assert status == 0
+    assert text.startswith(
+        "SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN (Socket Mode) nor "
+        "SLACK_SIGNING_SECRET (HTTP) is: starting the offline console instead.\n"
+    )
+    assert RACISM in text
+
+
+def test_half_configured_without_a_terminal_exits_2_saying_what_is_missing(
+    tmp_path: Path,
+) -> None:
+    result = run_bot(tmp_path, SLACK_BOT_TOKEN="xoxb-1")
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "Cannot connect to Slack: SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN "
+        "(Socket Mode) nor SLACK_SIGNING_SECRET (HTTP) is."
+    )
+    result = run_bot(tmp_path, SLACK_APP_TOKEN="xapp-1")
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN is set, but SLACK_BOT_TOKEN is not" in result.stderr
 
 
 def test_invalid_settings_exit_2_with_every_problem(tmp_path: Path) -> None:
@@ -306,22 +342,65 @@ def test_reminders_go_out_once_across_a_kill_and_restart(
     assert reminders() == ["Soon starts now."] * 2  # the second, once; the first not again
 
 
-def test_a_slack_that_cannot_be_reached_or_refuses_the_token_is_a_clear_message(
+def test_an_unreachable_slack_is_one_clear_line_at_once(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
-    unreachable = http_settings(fake_slack, free_port()) | {
-        "SLACK_API_URL": f"http://127.0.0.1:{free_port()}/api/"
-    }
-    result = run_bot(tmp_path, **unreachable)
+    url = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    started = time.monotonic()
+    result = run_bot(tmp_path, **(http_settings(fake_slack, free_port()) | {"SLACK_API_URL": url}))
     assert result.returncode == 1
-    assert "Could not connect to Slack at http://127.0.0.1:" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"Could not reach Slack at {url}: [Errno 111] Connection refused; "
+        "check your network or SLACK_API_URL."
+    ]  # not seven lines of retries first
+    assert time.monotonic() - started < 10  # no retrying with backoff either
+    assert not (tmp_path / "bot.json").exists()  # nothing was opened
 
+
+def test_a_refused_bot_token_names_slack_bot_token(tmp_path: Path, fake_slack: FakeSlack) -> None:
     refused = http_settings(fake_slack, free_port()) | {"SLACK_BOT_TOKEN": "xoxb-not-this-one"}
     result = run_bot(tmp_path, **refused)
     assert result.returncode == 1
-    assert "Check SLACK_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "Slack refused SLACK_BOT_TOKEN (invalid_auth): set it to the Bot User OAuth Token "
+        "(xoxb-...) from OAuth & Permissions."
+    ]
     fake_slack.violations.clear()  # the refused token is the point of this test
+
+
+def test_a_refused_app_token_names_slack_app_token(tmp_path: Path, fake_slack: FakeSlack) -> None:
+    settings = {
+        "SLACK_BOT_TOKEN": fake_slack.bot_token,
+        "SLACK_APP_TOKEN": "xapp-not-this-one",
+        "SLACK_API_URL": fake_slack.api_url,
+    }
+    result = run_bot(tmp_path, **settings)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if " INFO " not in line]
+    assert errors == [
+        "Slack refused SLACK_APP_TOKEN (invalid_auth): set it to an app-level token (xapp-...) "
+        "with the connections:write scope, from Basic Information → App-Level Tokens."
+    ]  # no "Failed to retrieve WSS URL" and Slack's answer before it
+    assert fake_slack.calls_to("apps.connections.open")
+    fake_slack.violations.clear()
+
+
+def test_each_refusal_names_the_setting_to_change() -> None:
+    settings = load_settings(slack_api_url="http://127.0.0.1:9/api/")
+    wrong_type = SlackApiError("", SlackResponse(
+        client=None, http_verb="POST", api_url="http://127.0.0.1:9/api/apps.connections.open",
+        req_args={}, data={"ok": False, "error": "not_allowed_token_type"}, headers={},
+        status_code=200,
+    ))  # fmt: skip
+    problem = _slack_problem(wrong_type, settings, "SLACK_APP_TOKEN")
+    assert problem.startswith("Slack refused SLACK_APP_TOKEN (not_allowed_token_type)")
+    problem = _slack_problem(wrong_type, settings, "SLACK_BOT_TOKEN")
+    assert problem.startswith("Slack refused SLACK_BOT_TOKEN (not_allowed_token_type)")
+    unreachable = URLError(TimeoutError("timed out"))
+    assert _slack_problem(unreachable, settings, "SLACK_APP_TOKEN") == (
+        "Could not reach Slack at http://127.0.0.1:9/api/: timed out; "
+        "check your network or SLACK_API_URL."
+    )
 
 
 def test_a_port_in_use_is_a_clear_message(tmp_path: Path, fake_slack: FakeSlack) -> None:
@@ -362,7 +441,9 @@ def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
         (preview,) = fake_slack.wait_for("chat.postMessage", timeout=8)
         controls = next(b for b in preview.args["blocks"] if b["type"] == "actions")
         select, send_now = controls["elements"][0], controls["elements"][1]
-        option = next(o for o in select["options"] if o["value"] == "session:tue-racism")
+        offered = send.suggestion(select["action_id"], "racism", block_id=controls["block_id"],
+                                  user_id="U0ORGANISER").json()["options"]  # fmt: skip
+        option = next(o for o in offered if o["value"] == "session:tue-racism")
         choose = select | {"block_id": controls["block_id"], "selected_option": option}
         assert send.action([choose], user_id="U0ORGANISER").status == 200
         fake_slack.wait_for("chat.update", timeout=8)  # the audience is chosen

@@ -90,3 +90,13 @@ def test_env_example_documents_every_setting_and_loads() -> None:
     assert sorted(names) == sorted(name.upper() for name in Settings.model_fields)
     settings = Settings(_env_file=example)  # type: ignore[call-arg]
     assert settings.missing_for_slack()  # the example holds no tokens
+
+
+def test_log_format_is_text_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().log_format == "text"
+    monkeypatch.setenv("LOG_FORMAT", " JSON ")
+    assert load_settings().log_format == "json"
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "LOG_FORMAT: Input should be 'text' or 'json'" in str(caught.value)

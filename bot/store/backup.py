@@ -1,0 +1,172 @@
+"""`python -m bot backup PATH`: a consistent copy of the database, taken while the bot runs
+in another process, written as one snapshot file that `open_store(PATH)` opens.
+
+How the store writes (`bot.store.files`, `bot.store.durable`): the snapshot is only ever
+replaced whole, by a rename; the journal is appended to, each change fsynced before it is
+confirmed, and replaced whole (by a rename) once a newer snapshot is written, then holding
+only the lines after that snapshot. So the copy reads the journal first and the snapshot
+second. A snapshot never gets older, and a journal only ever starts just after a snapshot
+already written: the snapshot read second reaches at least to where the journal read first
+starts, and the loader skips the lines it already holds. Every change confirmed before the
+backup began is in one or the other. A line being appended at that moment may be read cut
+short: it was not confirmed yet, and it is left out.
+
+The pair is then opened with the store's own loader, in a temporary directory beside PATH,
+and closed, which writes one snapshot of everything; that file is renamed to PATH, so PATH
+is the old copy or the new, never half of one. Should the pair not read back (the files
+changed in a way not foreseen here), it is copied again, up to `ATTEMPTS` times.
+
+What the copy is: the database as a crash at some moment during the backup would have left
+it. Like such a crash, it may hold a change whose write had reached the journal but not yet
+been confirmed (or that a failing disk then made the bot undo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import SettingsError, load_settings
+from bot.store.durable import TinyDBStore
+from bot.store.files import FILE_MODE, fsync_directory, read_snapshot
+from bot.store.model import StoreError
+
+ATTEMPTS = 5
+
+
+class BackupError(Exception):
+    """No copy could be made; the message says why, naming the file."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A copy written: where, up to which change, what it holds, and how many times the
+    files were read to make it (1 unless they changed in a way not foreseen)."""
+
+    path: Path
+    seq: int
+    registrations: int
+    waitlisted: int
+    attempts: int
+
+
+def add_backup_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, help="the file to write the copy to")
+    parser.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="the database to copy (default: DATABASE_PATH from the settings)",
+    )
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Copy the database to `args.path`; 0 when done, 1 if it could not be, 2 for settings."""
+    database: Path | None = args.database
+    if database is None:
+        try:
+            database = load_settings().database_path
+        except SettingsError as error:
+            print(error, file=sys.stderr)
+            return 2
+    try:
+        backup = back_up(database, args.path)
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(
+        f"Copied {database} to {backup.path}: {backup.registrations} registrations, "
+        f"{backup.waitlisted} on waitlists (up to change {backup.seq})."
+    )
+    return 0
+
+
+def back_up(database: Path, destination: Path) -> Backup:
+    """Write a consistent copy of `database` (which a bot may be using) to `destination`."""
+    database, destination = Path(database), Path(destination)
+    journal = _journal_of(database)
+    if not database.exists() and not journal.exists():
+        raise BackupError(f"{database}: there is no database there to copy")
+    if _same_file(destination, database) or _same_file(destination, journal):
+        raise BackupError(f"{destination} is the database itself: choose another path")
+    if destination.is_dir():
+        raise BackupError(f"{destination} is a directory: give the path of a file")
+    if not destination.parent.is_dir():
+        raise BackupError(f"{destination.parent}: no such directory")
+    beside = _journal_of(destination)
+    if beside.exists() and beside.stat().st_size > 0:
+        # Its lines would be replayed on top of the copy: a database, not a backup, lives there.
+        raise BackupError(f"{beside} is not empty: {destination} is a database in use")
+    try:
+        with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
+            copy, attempts = _consistent_copy(database, Path(work))
+            data, seq = read_snapshot(copy)
+            os.replace(copy, destination)
+            fsync_directory(destination.parent)
+    except OSError as error:
+        raise BackupError(f"{destination}: could not write the copy ({error})") from error
+    return Backup(
+        path=destination,
+        seq=seq,
+        registrations=sum(len(users) for users in data.registered.values()),
+        waitlisted=sum(len(users) for users in data.waiting.values()),
+        attempts=attempts,
+    )
+
+
+def _consistent_copy(database: Path, work: Path) -> tuple[Path, int]:
+    """Copy the journal, then the snapshot, into `work`; read them back with the store's
+    loader and write them as one snapshot. The path of that snapshot, and the attempts."""
+    problem: StoreError | None = None
+    for attempt in range(ATTEMPTS):
+        if attempt:
+            time.sleep(0.05 * attempt)
+        folder = work / str(attempt)
+        folder.mkdir()
+        copy = folder / database.name
+        journal = _read(_journal_of(database))
+        if journal:
+            _write(_journal_of(copy), journal[: journal.rfind(b"\n") + 1])  # whole lines only
+        snapshot = _read(database)
+        if snapshot is not None:
+            _write(copy, snapshot)
+        try:
+            TinyDBStore(copy).close()  # reads and checks both; writes one snapshot of them
+        except StoreError as error:
+            problem = error
+            continue
+        return copy, attempt + 1
+    raise BackupError(
+        f"{database}: no consistent copy could be read back after {ATTEMPTS} attempts "
+        f"({problem}); the database itself was not changed"
+    )
+
+
+def _read(path: Path) -> bytes | None:
+    """The whole file as it is now (None if there is none). A file replaced while it is read
+    is read as it was when opened."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _write(path: Path, content: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as file:
+        file.write(content)
+
+
+def _journal_of(database: Path) -> Path:
+    return database.with_name(database.name + ".journal")
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    if one.exists() and other.exists():
+        return one.samefile(other)
+    return one.resolve() == other.resolve()
