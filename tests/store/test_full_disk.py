@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -128,6 +129,11 @@ def test_a_new_journal_that_cannot_be_started_after_a_snapshot_loses_nothing(
     monkeypatch.setattr(files.JournalFile, "start", classmethod(no_room))
     for n in range(10):  # several snapshots are written; no new journal can be started
         store.register(user_id=f"U{n}", session_id="s1", capacity=None)
+    # Snapshots are written by a compactor thread: wait for one to have failed to start a
+    # journal before the disk has room again (on a busy machine it may still be writing).
+    deadline = time.monotonic() + 10
+    while "Could not start a new journal" not in caplog.text and time.monotonic() < deadline:
+        time.sleep(0.01)
     monkeypatch.undo()
     assert store.problem() is None
     assert "Could not start a new journal" in caplog.text
