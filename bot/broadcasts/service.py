@@ -68,6 +68,7 @@ class Broadcasts:
         self._progress_every = progress_every  # seconds between preview updates while sending
         self._shown: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._drawing = threading.Lock()  # one redraw of a preview at a time
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -259,16 +260,27 @@ class Broadcasts:
         if due:
             broadcast = self.get(entry.subject)
             if broadcast is not None and broadcast.status == "sending":
-                self.show_preview(broadcast)
+                self.show_preview(broadcast, progress=True)
 
-    def show_preview(self, broadcast: Broadcast) -> None:
-        """Redraw the organiser's preview message as the broadcast now stands."""
-        if not (broadcast.preview_channel and broadcast.preview_ts):
+    def show_preview(self, broadcast: Broadcast, *, progress: bool = False) -> None:
+        """Redraw the organiser's preview message as the broadcast now stands. One redraw at
+        a time, each reading where the broadcast stands when it draws, so a progress count
+        still on its way to Slack can never arrive after, and cover, the final one; a
+        `progress` redraw is skipped while another is being drawn."""
+        if not self._drawing.acquire(blocking=not progress):
             return
-        message = self.preview(self._counted(broadcast))
-        self._client.chat_update(
-            channel=broadcast.preview_channel, ts=broadcast.preview_ts, **message.as_kwargs()
-        )
+        try:
+            current = self.get(broadcast.id) or broadcast
+            if progress and current.status != "sending":
+                return
+            if not (current.preview_channel and current.preview_ts):
+                return
+            message = self.preview(self._counted(current))
+            self._client.chat_update(
+                channel=current.preview_channel, ts=current.preview_ts, **message.as_kwargs()
+            )
+        finally:
+            self._drawing.release()
 
     # --- inside -----------------------------------------------------------------------------
 

@@ -4,6 +4,8 @@ broadcast stands, so presses that race the preview, or each other, never undo on
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from bot.store import BROADCAST_KIND
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
@@ -59,3 +61,26 @@ def test_history_is_what_went_out_however_many_drafts_came_after(bot: RunningBot
     for n in range(12):
         broadcasts.draft(organiser_id=ORGANISER, text=f"Draft {n}")
     assert [b.id for b in broadcasts.history(limit=10)] == [sent.id]
+
+
+def test_a_progress_count_held_up_on_its_way_never_covers_the_final_one(bot: RunningBot) -> None:
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    broadcasts.post_preview(draft, user_id=ORGANISER)
+    sending = bot.store.change_broadcast(
+        broadcast_id=draft.id, when=("draft",), changes={"status": "sending", "recipients": 2}
+    )
+    assert sending is not None
+    bot.slack.hang("chat.update", 1.0)  # the progress redraw is slow to reach Slack
+    progress = threading.Thread(target=broadcasts.show_preview, args=(sending,),
+                                kwargs={"progress": True})  # fmt: skip
+    progress.start()
+    time.sleep(0.2)
+    sent = bot.store.change_broadcast(
+        broadcast_id=draft.id, when=("sending",), changes={"status": "sent", "delivered": 2}
+    )
+    assert sent is not None
+    broadcasts.show_preview(sent)  # the final redraw
+    progress.join()
+    updates = bot.slack.wait_for("chat.update", count=2)
+    assert "(sent)" in updates[-1].args["text"]  # the last to arrive is the final count
