@@ -31,9 +31,9 @@ from bot.console.payloads import (
 from bot.console.reminders import DueReminders
 from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
 from bot.console.respond import ConsoleRespond
-from bot.console.store import ConsoleStore
 from bot.programme import Programme
 from bot.settings import Settings
+from bot.store import MemoryStore
 
 SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
 
@@ -93,7 +93,7 @@ class Console:
         self.bot: Bot = build_bot(
             settings,
             programme,
-            ConsoleStore(shift=clock() - utc_now()),
+            MemoryStore(),
             client=client,
             clock=clock,
             listener_executor=self._later,

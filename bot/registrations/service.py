@@ -88,7 +88,7 @@ class Registrations:
         if self._clock() >= session.end:
             return Change(kind="ended", session=session, seat=NO_SEAT)
         result = self._store.register(
-            user_id=user_id, session_id=session.id, capacity=session.capacity
+            user_id=user_id, session_id=session.id, capacity=session.capacity, at=self._clock()
         )
         if result.seat.state == "registered":
             kind: ChangeKind = "registered" if result.changed else "already_registered"
@@ -105,6 +105,7 @@ class Registrations:
             session_id=session.id,
             capacity=session.capacity,
             notice=promotion_notice(session),
+            at=self._clock(),
         )
         kinds: dict[str, ChangeKind] = {
             "registered": "unregistered",
@@ -125,7 +126,10 @@ class Registrations:
         """After `session` was given more places: move people off its waitlist, first in line
         first, each told through the outbox. Returns those moved."""
         promoted = self._store.fill(
-            session_id=session.id, capacity=session.capacity, notice=promotion_notice(session)
+            session_id=session.id,
+            capacity=session.capacity,
+            notice=promotion_notice(session),
+            at=self._clock(),
         )
         if promoted:
             self._changed(session)

@@ -65,23 +65,40 @@ class StateBackedStore(Store):
     def _check_usable(self) -> None:
         """Raise StoreError if the store can no longer be used; called under the lock."""
 
-    def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
-        outcome = self._apply(register_op(user=user_id, session=session_id, capacity=capacity))
+    def register(
+        self, *, user_id: str, session_id: str, capacity: int | None, at: datetime | None = None
+    ) -> Registered:
+        op = register_op(user=user_id, session=session_id, capacity=capacity, at=_iso(at))
+        outcome = self._apply(op)
         assert isinstance(outcome, Registered)
         return outcome
 
     def unregister(
-        self, *, user_id: str, session_id: str, capacity: int | None, notice: Notice | None = None
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
     ) -> Unregistered:
-        op = unregister_op(user=user_id, session=session_id, capacity=capacity, notice=notice)
+        op = unregister_op(
+            user=user_id, session=session_id, capacity=capacity, notice=notice, at=_iso(at)
+        )
         outcome = self._apply(op)
         assert isinstance(outcome, Unregistered)
         return outcome
 
     def fill(
-        self, *, session_id: str, capacity: int | None, notice: Notice | None = None
+        self,
+        *,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
     ) -> list[str]:
-        outcome = self._apply(fill_op(session=session_id, capacity=capacity, notice=notice))
+        op = fill_op(session=session_id, capacity=capacity, notice=notice, at=_iso(at))
+        outcome = self._apply(op)
         assert isinstance(outcome, list)
         return outcome  # type: ignore[return-value]
 
@@ -210,3 +227,8 @@ class MemoryStore(StateBackedStore):
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+def _iso(at: datetime | None) -> str | None:
+    """A moment as the journal keeps it (UTC, ISO 8601), or None for "now"."""
+    return None if at is None else at.astimezone(UTC).isoformat()

@@ -160,24 +160,38 @@ class Store(ABC):
     """Registrations, waitlists, session cards, broadcasts and the outbox."""
 
     @abstractmethod
-    def register(self, *, user_id: str, session_id: str, capacity: int | None) -> Registered:
-        """Give `user_id` a place, or a waitlist place when `capacity` places are taken.
-        Registering again changes nothing and says so."""
+    def register(
+        self, *, user_id: str, session_id: str, capacity: int | None, at: datetime | None = None
+    ) -> Registered:
+        """Give `user_id` a place, or a waitlist place when `capacity` places are taken, at
+        `at` (aware; now when not given). Registering again changes nothing and says so."""
 
     @abstractmethod
     def unregister(
-        self, *, user_id: str, session_id: str, capacity: int | None, notice: Notice | None = None
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
     ) -> Unregistered:
         """Take `user_id` off the session (or its waitlist). When a place frees up and someone
-        is waiting, the first on the waitlist is registered and returned as `promoted`, and
-        `notice` for them is added to the outbox in the same durable step."""
+        is waiting, the first on the waitlist is registered (at `at`) and returned as
+        `promoted`, and `notice` for them is added to the outbox in the same durable step."""
 
     @abstractmethod
     def fill(
-        self, *, session_id: str, capacity: int | None, notice: Notice | None = None
+        self,
+        *,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
     ) -> list[str]:
-        """After a session's capacity is raised: register people from its waitlist, first in
-        line first, while there is room, each with `notice` in the outbox. Returns those moved."""
+        """After a session's capacity is raised: register people from its waitlist (at `at`),
+        first in line first, while there is room, each with `notice` in the outbox. Returns
+        those moved."""
 
     @abstractmethod
     def seat(self, *, user_id: str, session_id: str) -> Seat:

@@ -202,6 +202,20 @@ def test_registration_times(store: Store) -> None:
     assert store.registered_at(session_id="other") == {}
 
 
+def test_registration_times_given_are_kept_for_promotions_too(store: Store) -> None:
+    """The bot's clock decides when a registration was made (the console's may be in 2023)."""
+    then = datetime(2023, 3, 21, 10, 30, tzinfo=UTC)
+    store.register(user_id="U1", session_id="s", capacity=1, at=then)
+    store.register(user_id="U2", session_id="s", capacity=1, at=then)  # waits
+    store.register(user_id="U3", session_id="t", capacity=1, at=then)
+    store.register(user_id="U4", session_id="t", capacity=1, at=then)  # waits
+    later = then + timedelta(minutes=5)
+    store.unregister(user_id="U1", session_id="s", capacity=1, at=later)
+    store.fill(session_id="t", capacity=2, at=later)
+    assert store.registered_at(session_id="s") == {"U2": later}
+    assert store.registered_at(session_id="t") == {"U3": then, "U4": later}
+
+
 def test_fill_moves_the_waitlist_up_in_order_when_capacity_grows(store: Store) -> None:
     for user in ("U1", "U2", "U3", "U4"):
         store.register(user_id=user, session_id="s", capacity=1)
