@@ -20,6 +20,8 @@ def test_a_late_save_of_the_preview_never_undoes_a_send(bot: RunningBot) -> None
     assert current is not None and current.status in ("sending", "sent")
     assert current.preview_ts is not None
     bot.slack.wait_for("chat.update")  # the preview shows where it stands, not the draft
+    bot.slack.wait_for("chat.postMessage", count=2)  # the preview, and the outbox's post
+    time.sleep(0.2)  # room for a second channel post, were there one
     channel = [
         c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] == ANNOUNCEMENTS
     ]
