@@ -24,6 +24,7 @@ def help_message() -> Message:
         "• `/sessions racism`, `/sessions Rebekah Pierre` or `/sessions headline` finds a topic,"
         " speaker or organisation",
         "• `/sessions now`, `/sessions next` or `/sessions thursday evening`",
+        "• `/sessions at 2pm on thursday`, `/sessions in person` or `/sessions this week`",
         "• `/register racism` signs you up; `/mysessions` shows your sessions",
         "• Or just ask, in a direct message or by mentioning me in a channel:"
         " _who is running the stereotypes session?_",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 
 from bot.answering import Answer
-from bot.blocks.answers import answer_message
+from bot.blocks.answers import PAGE_SIZE, answer_message
 from bot.blocks.formatting import Message, from_slack_text
 from bot.blocks.registrations import agenda_message, home_view
 from bot.blocks.values import Origin
@@ -63,8 +63,11 @@ class Replies:
         is; "what am I registered for?" is answered with their agenda."""
         if answer.kind == "mine":
             return self.agenda(user_id=user_id, notice=notice)
-        shown = [s for s in answer.sessions if s.capacity]
-        shown += [slot for slots in answer.slots.values() for slot in slots if slot.capacity]
+        # How full each session is, for the page shown only: a day of 2,000 sessions must not
+        # cost 2,000 counts inside the acknowledgement.
+        page = min(max(page, 0), max(0, (len(answer.sessions) - 1) // PAGE_SIZE))
+        page_of = answer.sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+        shown = [slot for s in page_of for slot in answer.slots.get(s.id, (s,)) if slot.capacity]
         registrations = self._registrations
         return answer_message(
             answer,

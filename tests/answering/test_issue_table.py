@@ -264,3 +264,9 @@ def test_a_function_word_alone_finds_the_title_that_has_it() -> None:
     engine = synthetic("I still love pandas", "Pandas in practice")
     assert titles(engine.answer("still", now=TUESDAY_1PM)) == ["I still love pandas"]
     assert engine.answer("anything?", now=TUESDAY_1PM).heading == "Tuesday 16 March"
+
+
+def test_the_examples_in_the_help_are_answered_as_they_promise() -> None:
+    assert ids(ask("programme.json", "at 2pm on thursday")) == ["thu-cpd"]
+    assert ids(ask("programme.json", "in person")) == IN_PERSON
+    assert ask("programme.json", "this week").kind == "overview"

@@ -3,6 +3,7 @@ registration confirmed before they began, and open with the store's own loader."
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -201,3 +202,23 @@ def test_a_damaged_database_is_reported_and_left_alone(tmp_path: Path) -> None:
     assert "line 1" in str(caught.value)
     assert journal_of(db).read_bytes() == damaged
     assert not (tmp_path / "copy.json").exists()
+
+
+def test_a_full_disk_leaves_the_earlier_backup_whole_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "bot.json"
+    store = TinyDBStore(db)
+    store.register(user_id="U1", session_id="s1", capacity=None)
+    back_up(db, tmp_path / "copy.json")
+    store.register(user_id="U2", session_id="s1", capacity=None)
+
+    def no_room(path: Path, content: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(backup_module, "_write", no_room)
+    with pytest.raises(BackupError, match="could not write the copy .*No space left"):
+        back_up(db, tmp_path / "copy.json")
+    store.close()
+    assert_holds(tmp_path / "copy.json", ["U1 s1 registered 0"])  # the earlier one, whole
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".backup-")]  # no litter

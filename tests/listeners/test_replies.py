@@ -1,0 +1,53 @@
+"""Replies: how full each session is is read for the page shown only, inside the
+acknowledgement, however many sessions the answer holds."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.current import CurrentProgramme
+from bot.listeners.replies import Replies
+from bot.programme import Event, Programme, Session
+from bot.registrations import Registrations
+from bot.store import MemoryStore
+
+MONDAY = datetime(2027, 3, 15, 8, 0, tzinfo=UTC)
+
+
+def big_day(count: int) -> Programme:
+    sessions = tuple(
+        Session.model_validate(
+            {"id": f"s{n:04}", "title": f"Workshop {n}", "capacity": 30,
+             "start": f"2027-03-15T09:{n % 60:02d}:00+00:00",
+             "end": f"2027-03-15T17:{n % 60:02d}:00+00:00"}
+        )
+        for n in range(count)
+    )  # fmt: skip
+    return Programme(event=Event(name="Week", timezone="Europe/London"), sessions=sessions)
+
+
+def test_places_are_counted_for_the_page_shown_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    current = CurrentProgramme(big_day(2000))
+    store = MemoryStore()
+    registrations = Registrations(store=store, current=current, clock=lambda: MONDAY)
+    replies = Replies(current=current, registrations=registrations, clock=lambda: MONDAY)
+    counted: list[str] = []
+    counts = registrations.counts
+
+    def counting(*, session_id: str) -> tuple[int, int]:
+        counted.append(session_id)
+        return counts(session_id=session_id)
+
+    monkeypatch.setattr(registrations, "counts", counting)
+    answer = current.answerer.answer("monday", now=MONDAY)
+    assert len(answer.sessions) == 2000
+    store.register(user_id="U1", session_id=answer.sessions[12].id, capacity=30)  # on page 2
+    second = replies.answer(answer, user_id="U2", asked_at=MONDAY.timestamp(), page=1)
+    assert len(counted) == 10  # the ten on page 2, not 2,000
+    assert "_29 of 30 places left_" in json.dumps(second.blocks)
+    counted.clear()
+    beyond = replies.answer(answer, user_id="U2", asked_at=MONDAY.timestamp(), page=999)
+    assert len(counted) == 10 and "places left" in json.dumps(beyond.blocks)  # the last page
