@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     register_emoji: str = "white_check_mark"
     announce_starting_soon: bool = True
     broadcast_expiry: Annotated[timedelta, NoDecode] = timedelta(hours=24)
+    public_url: str | None = None
+    feedback_delay: Annotated[timedelta | None, NoDecode] = timedelta(minutes=10)
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -137,6 +139,29 @@ class Settings(BaseSettings):
             return expiry
         return value
 
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/") or None
+            if value is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+                raise ValueError(
+                    "must be the bot's public address, such as https://bot.example.org"
+                )
+        return value
+
+    @field_validator("feedback_delay", mode="before")
+    @classmethod
+    def _feedback_delay(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value.strip().lower() in ("off", "none", "no", "false", ""):
+                return None
+            delay = parse_duration(value)
+            if delay < timedelta(0):
+                raise ValueError("must be a duration such as 10m, or off")
+            return delay
+        return value
+
     @field_validator("register_emoji")
     @classmethod
     def _emoji(cls, value: str) -> str:
@@ -164,6 +189,13 @@ class Settings(BaseSettings):
         if not self.slack_app_token and not self.slack_signing_secret:
             missing.append("SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)")
         return missing
+
+    @property
+    def calendar_url(self) -> str | None:
+        """Where people's calendar feeds are served (`PUBLIC_URL/calendar`), or None when the
+        bot serves no HTTP (Socket Mode without `HEALTH_PORT`) or `PUBLIC_URL` is unset."""
+        serving = not self.socket_mode or self.health_port is not None
+        return f"{self.public_url}/calendar" if self.public_url and serving else None
 
     @property
     def socket_mode(self) -> bool:

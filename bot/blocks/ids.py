@@ -14,6 +14,21 @@ ANNOUNCE_UNSCHEDULE = "announce_unschedule"
 ANNOUNCE_LATER_VIEW = "announce_later_view"
 ANNOUNCE_WHEN_BLOCK = "announce_when"
 ANNOUNCE_WHEN = "announce_when_picker"
+# The attendee's own week: reminder choices, feedback and CPD, forget me.
+REMINDERS_ON = "reminders_on"
+REMINDERS_OFF = "reminders_off"
+REMINDERS_STOP = "reminders_stop"  # "Stop reminders" under every reminder DM
+REMINDERS_OFFSET = "reminders_offset"  # one toggle per offset: reminders_offset.1, .2...
+FEEDBACK_RATINGS = tuple(f"feedback_{n}" for n in range(1, 6))  # feedback_1 ... feedback_5
+FEEDBACK_ABSENT = "feedback_absent"
+FEEDBACK_REFLECT = "feedback_reflect"
+FEEDBACK_REFLECTION_VIEW = "feedback_reflection"
+FEEDBACK_LEARNT = "feedback_learnt"  # the modal's blocks and inputs
+FEEDBACK_CHANGE = "feedback_change"
+FEEDBACK_SHARE = "feedback_share"
+CPD_SEND = "cpd_send"
+FORGET_CONFIRM = "forget_confirm"
+FORGET_CANCEL = "forget_cancel"
 
 
 # Several Register buttons in one block (one per time of a session held more than once) need

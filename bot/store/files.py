@@ -5,7 +5,9 @@ The snapshot is a TinyDB database file holding the whole state up to a journal `
 Tables: `registrations` and `waitlist` ({session, user, at} in order), `cards`
 ({session, channel, ts}), `claims` ({key, at}), `broadcasts` (the fields of `Broadcast`,
 times as ISO 8601 strings), `outbox` (the fields of `Entry`, in the order added; both absent
-from older snapshots) and `meta` (one {version, seq} record).
+from older snapshots), `choices` ({user, offsets}: reminder choices), `calendar` ({user,
+token}), `feedback` (as its operation), `revisions` ({session, fingerprint, number}; these
+four absent from older snapshots) and `meta` (one {version, seq} record).
 It is written through TinyDB with `AtomicJSONStorage`, which never rewrites the file in
 place: a crash leaves either the old snapshot or the new one, never a mix.
 
@@ -47,6 +49,8 @@ from bot.store.ops import (
     check_op,
     entry_of,
     entry_record,
+    feedback_of,
+    feedback_record,
 )
 from bot.store.state import State, StateData
 
@@ -58,7 +62,10 @@ DIRECTORY_MODE = 0o700  # a directory the store creates for them
 # --- the snapshot ---------------------------------------------------------------------------
 
 VERSION = 1
-TABLES = ("registrations", "waitlist", "cards", "claims", "broadcasts", "outbox", "meta")
+TABLES = (
+    "registrations", "waitlist", "cards", "claims", "broadcasts", "outbox", "choices",
+    "calendar", "feedback", "revisions", "meta",
+)  # fmt: skip
 # Written by every version of the store, even when empty; `broadcasts` and `outbox` came later.
 REQUIRED = ("registrations", "waitlist", "cards", "claims", "meta")
 
@@ -178,7 +185,45 @@ def read_snapshot(path: Path) -> tuple[StateData, int]:
     data.broadcasts = [_broadcast(doc) for doc in docs]
     docs = sorted(db.table("outbox").all(), key=lambda doc: doc.doc_id)
     data.entries = [_entry(doc) for doc in docs]
+    # Tables added with people's choices, calendar links and feedback: older snapshots lack
+    # them, and TinyDB reads a missing table as empty.
+    for doc in sorted(db.table("choices").all(), key=lambda doc: doc.doc_id):
+        op = _checked("choices", doc, {"op": "reminders", **doc})
+        data.reminders[op["user"]] = tuple(op["offsets"])
+    for doc in sorted(db.table("calendar").all(), key=lambda doc: doc.doc_id):
+        op = _checked("calendar", doc, {"op": "calendar", **doc})
+        data.tokens[op["user"]] = op["token"]
+    for doc in sorted(db.table("feedback").all(), key=lambda doc: doc.doc_id):
+        data.feedback.append(feedback_of(_checked("feedback", doc, {"op": "feedback", **doc})))
+    for session, fingerprint, number in _revision_rows(db, "revisions"):
+        data.revisions[session] = (fingerprint, number)
     return data, seq
+
+
+def _checked(table: str, doc: Document, op: dict[str, Any]) -> dict[str, Any]:
+    """`op` (a record of `table` read as its operation) checked, else SnapshotError."""
+    try:
+        return check_op(op)
+    except ValueError as err:
+        raise SnapshotError(f"table {table!r}: document {doc.doc_id}: {err}") from err
+
+
+def _revision_rows(db: TinyDB, table: str) -> list[tuple[str, str, int]]:
+    """The revisions table's rows: (session, fingerprint, number)."""
+    rows = []
+    for doc in sorted(db.table(table).all(), key=lambda doc: doc.doc_id):
+        values = (doc.get("session"), doc.get("fingerprint"), doc.get("number"))
+        session, fingerprint, number = values
+        if (
+            set(doc) != {"session", "fingerprint", "number"}
+            or not (isinstance(session, str) and session)
+            or not (isinstance(fingerprint, str) and fingerprint)
+            or type(number) is not int
+            or number < 0
+        ):
+            raise SnapshotError(f"table {table!r}: document {doc.doc_id} is malformed")
+        rows.append((session, fingerprint, number))
+    return rows
 
 
 def _entry(doc: Document) -> Entry:
@@ -218,6 +263,17 @@ def write_snapshot(path: Path, data: StateData, seq: int) -> None:
     db.table("claims").insert_multiple({"key": k, "at": at} for k, at in data.claims.items())
     db.table("broadcasts").insert_multiple(_record(b) for b in data.broadcasts)
     db.table("outbox").insert_multiple(entry_record(e) for e in data.entries)
+    db.table("choices").insert_multiple(
+        {"user": user, "offsets": list(offsets)} for user, offsets in data.reminders.items()
+    )
+    db.table("calendar").insert_multiple(
+        {"user": user, "token": token} for user, token in data.tokens.items()
+    )
+    db.table("feedback").insert_multiple(feedback_record(f) for f in data.feedback)
+    db.table("revisions").insert_multiple(
+        {"session": session, "fingerprint": fingerprint, "number": number}
+        for session, (fingerprint, number) in data.revisions.items()
+    )
     db.table("meta").insert({"version": VERSION, "seq": seq})
     db.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,8 @@ from bot.store.model import (
     Counts,
     Entry,
     EntryStatus,
+    Feedback,
+    Forgotten,
     Notice,
     Registered,
     Seat,
@@ -31,11 +33,16 @@ from bot.store.ops import (
     Op,
     broadcast_change_op,
     broadcast_op,
+    calendar_op,
     cancel_entries_op,
     card_op,
     enqueue_op,
+    feedback_op,
     fill_op,
+    forget_op,
     register_op,
+    reminders_op,
+    revise_op,
     settle_op,
     unregister_op,
 )
@@ -138,6 +145,68 @@ class StateBackedStore(Store):
     def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
         outcome = self._apply(cancel_entries_op(kind=kind, subject=subject, at=at))
         return outcome if isinstance(outcome, int) else 0
+
+    def set_reminders(self, *, user_id: str, offsets: tuple[int, ...] | None) -> None:
+        self._apply(reminders_op(user=user_id, offsets=offsets))
+
+    def set_calendar_token(self, *, user_id: str, token: str | None) -> None:
+        self._apply(calendar_op(user=user_id, token=token))
+
+    def save_feedback(self, *, feedback: Feedback) -> None:
+        self._apply(feedback_op(feedback))
+
+    def revise(self, *, fingerprints: Mapping[str, str]) -> dict[str, int]:
+        with self._lock:
+            self._check_usable()
+            new = any(self._state.fingerprint(s) != f for s, f in fingerprints.items())
+        if new:  # journal only what changed: a feed read again and again writes nothing
+            self._apply(revise_op(dict(fingerprints)))
+        with self._lock:
+            self._check_usable()
+            return self._state.revisions(list(fingerprints))
+
+    def forget(
+        self,
+        *,
+        user_id: str,
+        capacities: Mapping[str, int | None],
+        notices: Mapping[str, Notice],
+        at: datetime,
+    ) -> Forgotten:
+        op = forget_op(user=user_id, capacities=dict(capacities), notices=dict(notices), at=at)
+        outcome = self._apply(op)
+        assert isinstance(outcome, Forgotten)
+        return outcome
+
+    def pending_to(self, *, recipient: str) -> int:
+        with self._lock:
+            self._check_usable()
+            return self._state.pending_to(recipient)
+
+    def reminders_of(self, *, user_id: str) -> tuple[int, ...] | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.reminders_of(user_id)
+
+    def calendar_token(self, *, user_id: str) -> str | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.calendar_token(user_id)
+
+    def calendar_owner(self, *, token: str) -> str | None:
+        with self._lock:
+            self._check_usable()
+            return self._state.calendar_owner(token)
+
+    def feedback_of(self, *, user_id: str) -> dict[str, Feedback]:
+        with self._lock:
+            self._check_usable()
+            return self._state.feedback_of(user_id)
+
+    def feedback_for(self, *, session_id: str) -> list[Feedback]:
+        with self._lock:
+            self._check_usable()
+            return self._state.feedback_for(session_id)
 
     def entry(self, *, key: str) -> Entry | None:
         with self._lock:

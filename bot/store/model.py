@@ -14,8 +14,8 @@ in the same durable step as the decision that caused it (`unregister` promoting 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -138,6 +138,35 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Feedback:
+    """One person's word on one session they were registered for: a `rating` (1 to 5, or
+    None), whether they `attended` ("Didn't attend" makes it False), and their reflection:
+    what they `learnt` and how it will `change` their practice; `share` lets organisers read
+    `learnt`, without their name. `at` (aware) is when it was last changed."""
+
+    user_id: str
+    session_id: str
+    at: datetime
+    rating: int | None = None
+    attended: bool = True
+    learnt: str = ""
+    change: str = ""
+    share: bool = False
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What `forget` removed: the sessions the person was registered for and waiting for,
+    who was moved up into each place freed (session id -> user id), and how many pending
+    outbox entries to them were cancelled."""
+
+    registered: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+    promoted: dict[str, str] = field(default_factory=dict)
+    cancelled: int = 0
+
+
+@dataclass(frozen=True)
 class Counts:
     """How the outbox entries of one subject stand."""
 
@@ -157,7 +186,8 @@ class Counts:
 
 
 class Store(ABC):
-    """Registrations, waitlists, session cards, broadcasts and the outbox."""
+    """Registrations, waitlists, session cards, broadcasts, the outbox, and each person's
+    choices, calendar link and feedback."""
 
     @abstractmethod
     def register(
@@ -285,6 +315,68 @@ class Store(ABC):
     @abstractmethod
     def backlog(self) -> int:
         """How many outbox entries are pending."""
+
+    @abstractmethod
+    def pending_to(self, *, recipient: str) -> int:
+        """How many pending outbox entries are addressed to `recipient` (a user id)."""
+
+    # --- each person's own choices, calendar link and feedback ------------------------------
+
+    @abstractmethod
+    def set_reminders(self, *, user_id: str, offsets: tuple[int, ...] | None) -> None:
+        """Which reminders `user_id` wants: None, all the organisers plan (the default);
+        `()`, none; otherwise only those whose offsets (in seconds) are listed."""
+
+    @abstractmethod
+    def reminders_of(self, *, user_id: str) -> tuple[int, ...] | None:
+        """`user_id`'s choice of reminders, as given to `set_reminders` (None if never set)."""
+
+    @abstractmethod
+    def set_calendar_token(self, *, user_id: str, token: str | None) -> None:
+        """Give `user_id` this private calendar token, replacing any earlier one (which stops
+        working); None removes it. A token is never given to two people."""
+
+    @abstractmethod
+    def calendar_token(self, *, user_id: str) -> str | None:
+        """`user_id`'s calendar token, if they have one."""
+
+    @abstractmethod
+    def calendar_owner(self, *, token: str) -> str | None:
+        """Whose calendar token this is, if anyone's."""
+
+    @abstractmethod
+    def save_feedback(self, *, feedback: Feedback) -> None:
+        """Create or replace `feedback.user_id`'s feedback on `feedback.session_id`."""
+
+    @abstractmethod
+    def feedback_of(self, *, user_id: str) -> dict[str, Feedback]:
+        """`user_id`'s feedback, by session id."""
+
+    @abstractmethod
+    def feedback_for(self, *, session_id: str) -> list[Feedback]:
+        """Everyone's feedback on one session, in the order first given."""
+
+    @abstractmethod
+    def revise(self, *, fingerprints: Mapping[str, str]) -> dict[str, int]:
+        """Each session's revision number (a calendar's SEQUENCE): 0 the first time its
+        fingerprint (what the session looks like: times, place...) is seen, one more each
+        time the fingerprint given differs from the last. Returns them by session id."""
+
+    @abstractmethod
+    def forget(
+        self,
+        *,
+        user_id: str,
+        capacities: Mapping[str, int | None],
+        notices: Mapping[str, Notice],
+        at: datetime,
+    ) -> Forgotten:
+        """Delete everything kept about `user_id`, in one durable step: their places (each
+        freed place goes to the first on its waitlist, with `notices[session]` for them, as
+        `unregister` does; `capacities` by session id), waitlist places, choices, calendar
+        token and feedback. Their pending outbox entries are cancelled, and every outbox
+        entry ever addressed to them keeps its status but no longer names them: counts stay,
+        the person does not."""
 
     def problem(self) -> str | None:
         """Why the store cannot take changes now (for a health check), or None."""

@@ -10,7 +10,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, get_args
 
-from bot.store.model import SETTLED, Broadcast, BroadcastStatus, Entry, EntryStatus, Notice
+from bot.store.model import (
+    SETTLED,
+    Broadcast,
+    BroadcastStatus,
+    Entry,
+    EntryStatus,
+    Feedback,
+    Notice,
+)
 
 Op = dict[str, Any]
 
@@ -29,6 +37,11 @@ ENTRY_FIELDS: tuple[str, ...] = (
     "settled_at", "detail",
 )  # fmt: skip
 _ENTRY_STATUSES: tuple[str, ...] = get_args(EntryStatus)
+# One person's feedback on one session, named as in `Feedback` but for the ids.
+FEEDBACK_FIELDS: tuple[str, ...] = (
+    "user", "session", "at", "rating", "attended", "learnt", "change", "share",
+)  # fmt: skip
+MAX_REFLECTION = 3000  # characters in each part of a reflection (the modal allows as many)
 
 # The fields each kind of operation has, besides "op" (and "seq" in the journal).
 _FIELDS: dict[str, tuple[str, ...]] = {
@@ -42,6 +55,11 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "enqueue": ("entries",),
     "settle": ("key", "status", "at", "detail"),
     "cancel_entries": ("kind", "subject", "at"),
+    "reminders": ("user", "offsets"),
+    "calendar": ("user", "token"),
+    "feedback": FEEDBACK_FIELDS,
+    "revise": ("fingerprints",),
+    "forget": ("user", "capacities", "notices", "at"),
 }
 # Fields an operation may lack (journals written before they existed): read as null.
 _MAY_LACK: dict[str, tuple[str, ...]] = {"unregister": ("notice",), "fill": ("notice",)}
@@ -180,6 +198,57 @@ def _check_time(value: Any, what: str) -> None:
         raise ValueError(f"{what} must be an ISO 8601 time with an offset")
 
 
+def reminders_op(*, user: str, offsets: tuple[int, ...] | None) -> Op:
+    return check_op(
+        {"op": "reminders", "user": user, "offsets": None if offsets is None else list(offsets)}
+    )
+
+
+def calendar_op(*, user: str, token: str | None) -> Op:
+    return check_op({"op": "calendar", "user": user, "token": token})
+
+
+def feedback_op(feedback: Feedback) -> Op:
+    return check_op({"op": "feedback", **feedback_record(feedback)})
+
+
+def feedback_record(feedback: Feedback) -> dict[str, Any]:
+    """Feedback as a JSON object (its time as an ISO 8601 string)."""
+    return {
+        "user": feedback.user_id, "session": feedback.session_id, "at": _iso(feedback.at),
+        "rating": feedback.rating, "attended": feedback.attended, "learnt": feedback.learnt,
+        "change": feedback.change, "share": feedback.share,
+    }  # fmt: skip
+
+
+def feedback_of(record: dict[str, Any]) -> Feedback:
+    """The `Feedback` a checked record describes."""
+    return Feedback(
+        user_id=record["user"], session_id=record["session"],
+        at=datetime.fromisoformat(record["at"]), rating=record["rating"],
+        attended=record["attended"], learnt=record["learnt"], change=record["change"],
+        share=record["share"],
+    )  # fmt: skip
+
+
+def revise_op(fingerprints: dict[str, str]) -> Op:
+    return check_op({"op": "revise", "fingerprints": dict(fingerprints)})
+
+
+def forget_op(
+    *,
+    user: str,
+    capacities: dict[str, int | None],
+    notices: dict[str, Notice],
+    at: datetime,
+) -> Op:
+    return check_op(
+        {"op": "forget", "user": user, "capacities": dict(capacities),
+         "notices": {session: notice_record(n) for session, n in notices.items()},
+         "at": _iso(at)}
+    )  # fmt: skip
+
+
 def card_op(*, session: str, channel: str, ts: str) -> Op:
     return check_op({"op": "card", "session": session, "channel": channel, "ts": ts})
 
@@ -313,7 +382,75 @@ def _check_broadcast(op: Op) -> None:
         raise ValueError(f"broadcast: unknown status {op['status']!r}")
 
 
+def _non_empty(value: Any) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _check_reminders(op: Op) -> None:
+    if not _non_empty(op["user"]):
+        raise ValueError("reminders: user must be a non-empty string")
+    offsets = op["offsets"]
+    if offsets is not None and (
+        not isinstance(offsets, list)
+        or not all(type(o) is int and o > 0 for o in offsets)
+        or len(set(offsets)) != len(offsets)
+    ):
+        raise ValueError("reminders: offsets must be null or a list of distinct positive seconds")
+
+
+def _check_calendar(op: Op) -> None:
+    if not _non_empty(op["user"]):
+        raise ValueError("calendar: user must be a non-empty string")
+    if op["token"] is not None and not _non_empty(op["token"]):
+        raise ValueError("calendar: token must be a non-empty string or null")
+
+
+def _check_feedback(op: Op) -> None:
+    for name in ("user", "session"):
+        if not _non_empty(op[name]):
+            raise ValueError(f"feedback: {name} must be a non-empty string")
+    _check_time(op["at"], "feedback: at")
+    rating = op["rating"]
+    if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+        raise ValueError("feedback: rating must be 1 to 5 or null")
+    for name in ("attended", "share"):
+        if type(op[name]) is not bool:
+            raise ValueError(f"feedback: {name} must be true or false")
+    for name in ("learnt", "change"):
+        if not isinstance(op[name], str) or len(op[name]) > MAX_REFLECTION:
+            raise ValueError(f"feedback: {name} must be a string of at most {MAX_REFLECTION}")
+
+
+def _check_revise(op: Op) -> None:
+    fingerprints = op["fingerprints"]
+    if not isinstance(fingerprints, dict) or not all(
+        _non_empty(k) and _non_empty(v) for k, v in fingerprints.items()
+    ):
+        raise ValueError("revise: fingerprints must map session ids to strings")
+
+
+def _check_forget(op: Op) -> None:
+    if not _non_empty(op["user"]):
+        raise ValueError("forget: user must be a non-empty string")
+    capacities = op["capacities"]
+    if not isinstance(capacities, dict) or not all(
+        _non_empty(k) and (v is None or (type(v) is int and v >= 0)) for k, v in capacities.items()
+    ):
+        raise ValueError("forget: capacities must map session ids to capacities or null")
+    notices = op["notices"]
+    if not isinstance(notices, dict):
+        raise ValueError("forget: notices must map session ids to notices")
+    for notice in notices.values():
+        _check_notice(notice)
+    _check_time(op["at"], "forget: at")
+
+
 _CHECKS = {
+    "reminders": _check_reminders,
+    "calendar": _check_calendar,
+    "feedback": _check_feedback,
+    "revise": _check_revise,
+    "forget": _check_forget,
     "broadcast": _check_broadcast,
     "broadcast_change": _check_broadcast_change,
     "enqueue": _check_entries,

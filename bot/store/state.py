@@ -18,6 +18,8 @@ from bot.store.model import (
     Card,
     Counts,
     Entry,
+    Feedback,
+    Forgotten,
     Registered,
     Seat,
     Unregistered,
@@ -28,13 +30,16 @@ from bot.store.ops import (
     broadcast_op,
     check_op,
     entry_of,
+    feedback_of,
 )
 
-Outcome = Registered | Unregistered | bool | int | list[str] | list[Entry] | Broadcast | None
-"""What applying an operation gives: `Registered`, `Unregistered`, the people a fill moved
-off the waitlist, the entries added, the broadcast as changed (None: not changed), how many
-entries were cancelled, or for a card, a claim, a broadcast or a settle whether it changed
-anything."""
+Outcome = (
+    Registered | Unregistered | Forgotten | bool | int | list[str] | list[Entry] | Broadcast | None
+)
+"""What applying an operation gives: `Registered`, `Unregistered`, `Forgotten`, the people a
+fill moved off the waitlist, the entries added, the broadcast as changed (None: not changed),
+how many entries were cancelled, or for a card, a claim, a broadcast, a settle, a choice, a
+calendar token, feedback or a revision whether it changed anything."""
 
 Where = tuple[str, str]  # (channel id, message ts) of a card
 
@@ -62,6 +67,13 @@ class StateData:
     broadcasts: list[Broadcast] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
     """The outbox, in the order entries were added."""
+    reminders: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Each person's choice of reminders, when not the default (see `Store.set_reminders`)."""
+    tokens: dict[str, str] = field(default_factory=dict)
+    """Each person's calendar token."""
+    feedback: list[Feedback] = field(default_factory=list)
+    revisions: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Each session's last fingerprint and revision number."""
 
 
 class State:
@@ -86,6 +98,12 @@ class State:
         # Keys of the entries that failed or expired: organisers' history reads these, and
         # must not walk every message ever sent.
         self._problems: list[str] = []
+        self._reminders: dict[str, tuple[int, ...]] = {}
+        self._tokens: dict[str, str] = {}
+        self._owners: dict[str, str] = {}
+        self._feedback: dict[str, dict[str, Feedback]] = {}  # user -> session -> feedback
+        self._feedback_for: dict[str, dict[str, None]] = {}  # session -> users, in order
+        self._revisions: dict[str, tuple[str, int]] = {}
 
     # --- changes ------------------------------------------------------------------------------
 
@@ -117,6 +135,17 @@ class State:
             return self._settle(op["key"], op["status"], at, op["detail"])
         if kind == "cancel_entries":
             return self._cancel(op["kind"], op["subject"], datetime.fromisoformat(op["at"]))
+        if kind == "reminders":
+            offsets = op["offsets"]
+            return self._set_reminders(op["user"], None if offsets is None else tuple(offsets))
+        if kind == "calendar":
+            return self._set_token(op["user"], op["token"])
+        if kind == "feedback":
+            return self._save_feedback(feedback_of(op))
+        if kind == "revise":
+            return self._revise(op["fingerprints"])
+        if kind == "forget":
+            return self._forget(op["user"], op["capacities"], op["notices"], op["at"])
         return self._claim(op["key"], op["at"])
 
     def _notify(self, notice: dict[str, str] | None, people: list[str], at: str) -> None:
@@ -278,6 +307,101 @@ class State:
         self._broadcasts[broadcast.id] = broadcast
         return True
 
+    def _set_reminders(self, user: str, offsets: tuple[int, ...] | None) -> bool:
+        if self._reminders.get(user) == offsets:
+            return False
+        if offsets is None:
+            del self._reminders[user]
+        else:
+            self._reminders[user] = offsets
+        return True
+
+    def _set_token(self, user: str, token: str | None) -> bool:
+        old = self._tokens.get(user)
+        if old == token:
+            return False
+        if token is not None and token in self._owners:
+            raise ValueError("calendar: that token is someone else's")
+        if old is not None:
+            del self._owners[old]
+            del self._tokens[user]
+        if token is not None:
+            self._tokens[user] = token
+            self._owners[token] = user
+        return True
+
+    def _save_feedback(self, feedback: Feedback) -> bool:
+        mine = self._feedback.setdefault(feedback.user_id, {})
+        if mine.get(feedback.session_id) == feedback:
+            return False
+        mine[feedback.session_id] = feedback
+        self._feedback_for.setdefault(feedback.session_id, {})[feedback.user_id] = None
+        return True
+
+    def _revise(self, fingerprints: dict[str, str]) -> bool:
+        changed = False
+        for session, fingerprint in fingerprints.items():
+            known = self._revisions.get(session)
+            if known is None:
+                self._revisions[session] = (fingerprint, 0)
+            elif known[0] != fingerprint:
+                self._revisions[session] = (fingerprint, known[1] + 1)
+            else:
+                continue
+            changed = True
+        return changed
+
+    def _forget(
+        self,
+        user: str,
+        capacities: dict[str, int | None],
+        notices: dict[str, dict[str, str]],
+        at: str,
+    ) -> Forgotten:
+        registered, waiting, promoted = [], [], {}
+        for session in list(self._sessions_of.get(user, ())):
+            outcome = self._unregister(user, session, capacities.get(session), at)
+            if outcome.previous.state == "waitlisted":
+                waiting.append(session)
+                continue
+            registered.append(session)
+            if outcome.promoted:
+                promoted[session] = outcome.promoted
+                self._notify(notices.get(session), [outcome.promoted], at)
+        self._set_reminders(user, None)
+        self._set_token(user, None)
+        for session in self._feedback.pop(user, {}):
+            del self._feedback_for[session][user]
+            if not self._feedback_for[session]:
+                del self._feedback_for[session]
+        for key in [key for key in self._claims if f"|{user}|" in key]:
+            del self._claims[key]
+        cancelled = self._unaddress(user, datetime.fromisoformat(at))
+        return Forgotten(tuple(registered), tuple(waiting), promoted, cancelled)
+
+    def _unaddress(self, user: str, at: datetime) -> int:
+        """Cancel `user`'s pending entries, then make every entry to them anonymous: it keeps
+        its place, kind, subject and status (so counts stay), under a recipient that names
+        its position instead. Returns how many were cancelled."""
+        cancelled = 0
+        renamed: dict[str, Entry] = {}  # old key -> the entry as it is now
+        for position, key in enumerate(self._order, start=1):
+            if self._entries[key].recipient != user:
+                continue
+            if self._entries[key].status == "pending":
+                self._settle(key, "cancelled", at, "forgotten")
+                cancelled += 1
+            anonymous = f"forgotten-{position}"
+            renamed[key] = replace(self._entries[key], recipient=anonymous, message=None)
+            self._order[position - 1] = renamed[key].key
+        if renamed:
+            self._entries = {
+                (renamed[key].key if key in renamed else key): renamed.get(key, entry)
+                for key, entry in self._entries.items()
+            }
+            self._problems = [renamed[k].key if k in renamed else k for k in self._problems]
+        return cancelled
+
     # --- lookups ------------------------------------------------------------------------------
 
     def seat(self, user: str, session: str) -> Seat:
@@ -334,6 +458,35 @@ class State:
         """How many entries the outbox has ever held (the position of the last one)."""
         return len(self._order)
 
+    def pending_to(self, recipient: str) -> int:
+        return sum(
+            1
+            for entry in self._entries.values()
+            if entry.recipient == recipient and entry.status == "pending"
+        )
+
+    def reminders_of(self, user: str) -> tuple[int, ...] | None:
+        return self._reminders.get(user)
+
+    def calendar_token(self, user: str) -> str | None:
+        return self._tokens.get(user)
+
+    def calendar_owner(self, token: str) -> str | None:
+        return self._owners.get(token)
+
+    def feedback_of(self, user: str) -> dict[str, Feedback]:
+        return dict(self._feedback.get(user, {}))
+
+    def feedback_for(self, session: str) -> list[Feedback]:
+        return [self._feedback[user][session] for user in self._feedback_for.get(session, ())]
+
+    def fingerprint(self, session: str) -> str | None:
+        known = self._revisions.get(session)
+        return None if known is None else known[0]
+
+    def revisions(self, sessions: list[str]) -> dict[str, int]:
+        return {s: self._revisions[s][1] for s in sessions if s in self._revisions}
+
     def broadcasts(self, limit: int | None) -> list[Broadcast]:
         # Few broadcasts are ever made: sorting on each call is cheaper than keeping order.
         newest = sorted(self._broadcasts.values(), key=lambda b: b.id)
@@ -352,6 +505,14 @@ class State:
             claims=dict(self._claims),
             broadcasts=list(self._broadcasts.values()),
             entries=[self._entries[key] for key in self._order],
+            reminders=dict(self._reminders),
+            tokens=dict(self._tokens),
+            feedback=[
+                self._feedback[user][session]
+                for session, users in self._feedback_for.items()
+                for user in users
+            ],
+            revisions=dict(self._revisions),
         )
 
     @classmethod
@@ -382,4 +543,12 @@ class State:
         for entry in data.entries:
             if not state._enqueue([entry]):
                 raise ValueError(f"outbox entry {entry.key} saved twice")
+        for user, offsets in data.reminders.items():
+            state._set_reminders(user, offsets)
+        for user, token in data.tokens.items():
+            state._set_token(user, token)
+        for feedback in data.feedback:
+            if not state._save_feedback(feedback):
+                raise ValueError(f"feedback of {feedback.user_id} on {feedback.session_id} twice")
+        state._revisions = dict(data.revisions)
         return state
