@@ -100,3 +100,31 @@ def test_log_format_is_text_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert "LOG_FORMAT: Input should be 'text' or 'json'" in str(caught.value)
+
+
+def test_public_url_and_where_calendars_are_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBLIC_URL", " https://bot.example.org/ ")
+    http = load_settings(_env_file=None, slack_signing_secret="s")
+    assert http.public_url == "https://bot.example.org"
+    assert http.calendar_url == "https://bot.example.org/calendar"
+    socket = load_settings(_env_file=None, slack_app_token="xapp-1")
+    assert socket.calendar_url is None  # Socket Mode serves no HTTP without HEALTH_PORT
+    served = load_settings(_env_file=None, slack_app_token="xapp-1", health_port=8080)
+    assert served.calendar_url == "https://bot.example.org/calendar"
+    monkeypatch.setenv("PUBLIC_URL", "bot.example.org")
+    with pytest.raises(SettingsError, match="PUBLIC_URL: must be the bot's public address"):
+        load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("value", "delay"), [("10m", timedelta(minutes=10)), ("1h", timedelta(hours=1)), ("off", None)]
+)
+def test_feedback_delay(monkeypatch: pytest.MonkeyPatch, value: str, delay: object) -> None:
+    monkeypatch.setenv("FEEDBACK_DELAY", value)
+    assert load_settings(_env_file=None).feedback_delay == delay
+
+
+def test_a_bad_feedback_delay_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEEDBACK_DELAY", "soon")
+    with pytest.raises(SettingsError, match="FEEDBACK_DELAY: 'soon' is not a duration"):
+        load_settings(_env_file=None)
