@@ -252,7 +252,7 @@ def test_the_readme_gives_every_command_a_request_url_in_http_mode() -> None:
     manifest = json.loads((ROOT / "manifest.json").read_text())
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
     section = readme_section("### Socket Mode or HTTP")
-    assert len(commands) == 5
+    assert len(commands) == 8
     for command in commands:
         assert f"`{command}`" in section, command
 

@@ -25,7 +25,11 @@ def help_message() -> Message:
         " speaker or organisation",
         "• `/sessions now`, `/sessions next` or `/sessions thursday evening`",
         "• `/sessions at 2pm on thursday`, `/sessions in person` or `/sessions this week`",
-        "• `/register racism` signs you up; `/mysessions` shows your sessions",
+        "• `/register racism` signs you up; `/mysessions` shows your sessions, and"
+        " `/mysessions calendar` puts them in your calendar",
+        "• `/reminders` chooses your reminders: `/reminders 15m` or `/reminders off`",
+        "• `/cpd` shows your CPD record of the week, with your reflections",
+        "• `/forgetme` shows what I keep about you, and deletes it",
         "• Or just ask, in a direct message or by mentioning me in a channel:"
         " _who is running the stereotypes session?_",
     ]
