@@ -48,6 +48,7 @@ class _Compaction:
 
     seq: int
     status: Literal["writing", "written", "failed"] = "writing"
+    scrub: bool = False  # written to remove a forgotten person's lines from the journal
 
 
 class TinyDBStore(StateBackedStore):
@@ -79,6 +80,9 @@ class TinyDBStore(StateBackedStore):
         self._failure: BaseException | None = None
         self._closing = self._stopping = False
         self._compaction: _Compaction | None = None
+        # A person was forgotten: compact as soon as possible, so that their earlier lines
+        # leave the journal (the snapshot written holds the state after the forgetting).
+        self._scrub = False
         self._compactor: threading.Thread | None = None
         # Owned by the writer thread: lines written after the snapshot being written.
         self._carry: list[bytes] = []
@@ -194,8 +198,10 @@ class TinyDBStore(StateBackedStore):
         except OSError as err:
             self._roll_back(err)
             return
+        forgot = False
         for _, op, _ in batch:
             self._shadow.apply(op)
+            forgot = forgot or op["op"] == "forget"
         if compaction is not None:
             self._carry.extend(line for seq, _, line in batch if seq > compaction.seq)
         with self._lock:
@@ -205,7 +211,9 @@ class TinyDBStore(StateBackedStore):
                 logger.info("%s: writing works again", self._journal_path)
                 self._trouble = None
             self._done.notify_all()
-            if self._journal_lines >= self._compact_due and self._compaction is None:
+            self._scrub = self._scrub or forgot
+            due = self._journal_lines >= self._compact_due or self._scrub
+            if due and self._compaction is None:
                 self._start_compaction()
 
     def _roll_back(self, err: OSError) -> None:
@@ -247,6 +255,10 @@ class TinyDBStore(StateBackedStore):
         else:
             with self._lock:
                 self._compact_due = self._journal_lines + self._compact_after
+                self._scrub = self._scrub or compaction.scrub  # try again at the next write
+        with self._lock:
+            if self._scrub and status == "written" and self._compaction is None:
+                self._start_compaction()  # a forgetting came after that snapshot's copy
 
     # --- compaction ---------------------------------------------------------------------------
 
@@ -257,6 +269,7 @@ class TinyDBStore(StateBackedStore):
             return  # close() writes the final snapshot itself
         compaction = self._compaction = _Compaction(self._durable)
         data = self._shadow.copy_data()
+        compaction.scrub, self._scrub = self._scrub, False
 
         def run() -> None:
             try:

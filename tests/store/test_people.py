@@ -3,6 +3,7 @@ revisions, and forgetting a person. Through every backend, and read back after a
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -155,3 +156,33 @@ def test_a_state_copy_round_trips_the_new_data() -> None:
     assert copy.calendar_owner("z" * 32) == "U1"
     assert copy.feedback_of("U1")["s1"].rating == 1
     assert copy.revisions(["s1"]) == {"s1": 0}
+
+
+def test_forgetting_leaves_no_trace_of_the_person_in_the_files(tmp_path: Path) -> None:
+    path = tmp_path / "bot.json"
+    journal = path.with_name("bot.json.journal")
+    store = TinyDBStore(path)  # compacts only after 20,000 lines, unless someone is forgotten
+    try:
+        store.register(user_id="U0SECRET", session_id="s1", capacity=None, at=AT)
+        store.save_feedback(feedback=Feedback("U0SECRET", "s1", AT, learnt="my private words"))
+        store.set_calendar_token(user_id="U0SECRET", token="c" * 32)
+        store.register(user_id="U2", session_id="s1", capacity=None, at=AT)
+        assert b"my private words" in journal.read_bytes()
+        store.forget(user_id="U0SECRET", capacities={"s1": None}, notices={}, at=AT)
+        deadline = time.monotonic() + 10
+        while b"U0SECRET" in journal.read_bytes() or not path.exists():
+            assert time.monotonic() < deadline, "the journal still names the person"
+            time.sleep(0.02)
+        on_disk = journal.read_bytes() + path.read_bytes()
+        for trace in (b"U0SECRET", b"my private words", b"c" * 32):
+            assert trace not in on_disk
+        store.register(user_id="U3", session_id="s1", capacity=None, at=AT)
+        assert store.registrants(session_id="s1") == ["U2", "U3"]
+    finally:
+        store.close()
+    reopened = TinyDBStore(path)
+    try:
+        assert reopened.registrants(session_id="s1") == ["U2", "U3"]
+        assert reopened.feedback_of(user_id="U0SECRET") == {}
+    finally:
+        reopened.close()
