@@ -227,15 +227,18 @@ def _connect(settings: Settings, bot: Bot, *, connected: Callable[[], None]) -> 
         connected()
         bot.start()
 
+    # People's calendar feeds are served only when PUBLIC_URL gives them an address.
+    calendar = bot.calendar.feed if settings.calendar_url else None
     if settings.slack_app_token is not None:
         token = settings.slack_app_token.get_secret_value()
         serve_socket_mode(bot.app, app_token=token, health=bot.health,
-                          health_port=settings.health_port, ready=ready)  # fmt: skip
+                          health_port=settings.health_port, calendar=calendar,
+                          ready=ready)  # fmt: skip
     else:
         secret = settings.slack_signing_secret
         signing_secret = secret.get_secret_value() if secret else None
         serve_http(bot.app, signing_secret=signing_secret, port=settings.port, health=bot.health,
-                   ready=ready)  # fmt: skip
+                   calendar=calendar, ready=ready)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@
 - A body that is not UTF-8, or a signed body that is not what Slack sends (JSON that is not
   an object, a `payload` that is not a JSON object), gets 400.
 Each refusal is one log line, never a traceback. What passes goes to `app.dispatch`.
+
+Beside Slack's path it serves `GET /healthz` and, when given a calendar, people's calendar
+feeds, `GET /calendar/<token>.ics` (`bot.calendar.web`), which need no signature: the
+token is the key.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.health import HEALTH_PATH, Health, health_response
 
 logger = logging.getLogger(__name__)
@@ -31,19 +36,30 @@ StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            413: "Payload Too Large", 503: "Service Unavailable"}  # fmt: skip
+            405: "Method Not Allowed", 413: "Payload Too Large",
+            503: "Service Unavailable"}  # fmt: skip
 
 
 def guarded(
-    app: App, *, path: str, signing_secret: str | None, health: Health | None = None
+    app: App,
+    *,
+    path: str,
+    signing_secret: str | None,
+    health: Health | None = None,
+    calendar: Feed | None = None,
 ) -> WsgiApp:
-    """A WSGI application serving `app` at `path`, and `GET /healthz` with `health`; with
-    `signing_secret` (HTTP mode, always in production) every request must be signed with it."""
+    """A WSGI application serving `app` at `path`, `GET /healthz` with `health`, and
+    `GET /calendar/<token>.ics` with `calendar`; with `signing_secret` (HTTP mode, always in
+    production) every request to `path` must be signed with it."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if health is not None and environ.get("PATH_INFO") == HEALTH_PATH:
+        where = str(environ.get("PATH_INFO") or "")
+        if health is not None and where == HEALTH_PATH:
             status, body, headers = health_response(health.report())
+        elif calendar is not None and is_calendar_path(where):
+            method = str(environ.get("REQUEST_METHOD") or "")
+            status, body, headers = calendar_response(calendar, method=method, path=where)
         else:
             status, body, headers = _answer(app, path, verifier, environ)
         phrase = _REASONS.get(status, "")

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.current import CurrentProgramme
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
@@ -68,12 +69,19 @@ def health_response(report: Report) -> tuple[int, bytes, list[tuple[str, str]]]:
     return (200 if healthy else 503), json.dumps(body).encode(), headers
 
 
-def health_app(health: Health) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """A WSGI application answering only `GET /healthz` (Socket Mode's `HEALTH_PORT`)."""
+def health_app(
+    health: Health, *, calendar: Feed | None = None
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """A WSGI application answering only `GET /healthz`, and with `calendar` people's
+    calendar feeds, `GET /calendar/<token>.ics` (Socket Mode's `HEALTH_PORT`)."""
 
     def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+        where = str(environ.get("PATH_INFO") or "")
+        method = str(environ.get("REQUEST_METHOD") or "")
+        if where == HEALTH_PATH and method == "GET":
             status, body, headers = health_response(health.report())
+        elif calendar is not None and is_calendar_path(where):
+            status, body, headers = calendar_response(calendar, method=method, path=where)
         else:
             status, body, headers = 404, b"Not Found", [("Content-Type", "text/plain")]
         start_response(f"{status} {'OK' if status == 200 else 'Error'}", headers)

@@ -1,4 +1,6 @@
-"""Connect the app to Slack: Socket Mode, or HTTP served by waitress on `/slack/events`."""
+"""Connect the app to Slack: Socket Mode, or HTTP served by waitress on `/slack/events`.
+Either way, with a calendar, people's calendar feeds are served too (`/calendar/...`): by the
+HTTP server, or in Socket Mode by the health check's server on `HEALTH_PORT`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
+from bot.calendar.web import Feed
 from bot.guard import MAX_BODY, WsgiApp, guarded
 from bot.health import Health, health_app
 
@@ -18,11 +21,20 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def wsgi_app(app: App, *, signing_secret: str | None, health: Health | None = None) -> WsgiApp:
+def wsgi_app(
+    app: App,
+    *,
+    signing_secret: str | None,
+    health: Health | None = None,
+    calendar: Feed | None = None,
+) -> WsgiApp:
     """The WSGI application: Slack's requests are POSTed to `/slack/events`. Each is checked
     first (size, shape, signature: `bot.guard`); only a verified one reaches Bolt. With
-    `health`, `GET /healthz` reports on the bot."""
-    return guarded(app, path=EVENTS_PATH, signing_secret=signing_secret, health=health)
+    `health`, `GET /healthz` reports on the bot; with `calendar`, `GET /calendar/<token>.ics`
+    serves people's calendar feeds."""
+    return guarded(
+        app, path=EVENTS_PATH, signing_secret=signing_secret, health=health, calendar=calendar
+    )
 
 
 def http_server(
@@ -30,13 +42,14 @@ def http_server(
     *,
     signing_secret: str | None,
     health: Health | None = None,
+    calendar: Feed | None = None,
     host: str = "0.0.0.0",
     port: int = 3000,
     threads: int = 8,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve."""
     return create_server(
-        wsgi_app(app, signing_secret=signing_secret, health=health),
+        wsgi_app(app, signing_secret=signing_secret, health=health, calendar=calendar),
         host=host,
         port=port,
         threads=threads,
@@ -51,11 +64,14 @@ def serve_http(
     signing_secret: str | None,
     port: int,
     health: Health | None = None,
+    calendar: Feed | None = None,
     ready: Callable[[], None] = lambda: None,
 ) -> None:
-    """Serve Slack's HTTP requests (and `GET /healthz`) until interrupted; `ready` runs once
-    the port is open."""
-    server = http_server(app, signing_secret=signing_secret, health=health, port=port)
+    """Serve Slack's HTTP requests (and `GET /healthz`, and calendar feeds with `calendar`)
+    until interrupted; `ready` runs once the port is open."""
+    server = http_server(
+        app, signing_secret=signing_secret, health=health, calendar=calendar, port=port
+    )
     logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
     ready()
     try:
@@ -71,10 +87,13 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token=app_token, web_client=app.client)
 
 
-def serve_health(health: Health, *, port: int) -> BaseWSGIServer | MultiSocketServer:
-    """Serve only `GET /healthz` on `port`, from a background thread (Socket Mode)."""
-    server = create_server(health_app(health), host="0.0.0.0", port=port, threads=1,
-                           ident="socialworkweek-bot")  # fmt: skip
+def serve_health(
+    health: Health, *, port: int, calendar: Feed | None = None
+) -> BaseWSGIServer | MultiSocketServer:
+    """Serve `GET /healthz` on `port` (and with `calendar`, calendar feeds), from background
+    threads (Socket Mode)."""
+    server = create_server(health_app(health, calendar=calendar), host="0.0.0.0", port=port,
+                           threads=2 if calendar else 1, ident="socialworkweek-bot")  # fmt: skip
     threading.Thread(target=server.run, name="health", daemon=True).start()
     logger.info("Health check on http://0.0.0.0:%s/healthz", port)
     return server
@@ -86,12 +105,18 @@ def serve_socket_mode(
     app_token: str,
     health: Health | None = None,
     health_port: int | None = None,
+    calendar: Feed | None = None,
     ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Connect over Socket Mode and handle events until interrupted; `ready` runs once the
-    connection is up. With `health_port`, `GET /healthz` is served there."""
+    connection is up. With `health_port`, `GET /healthz` is served there (and calendar feeds,
+    with `calendar`)."""
     logger.info("Connecting to Slack with Socket Mode")
-    health_server = serve_health(health, port=health_port) if health and health_port else None
+    health_server = (
+        serve_health(health, port=health_port, calendar=calendar)
+        if health and health_port
+        else None
+    )
     handler = socket_mode_handler(app, app_token=app_token)
     try:
         handler.connect()

@@ -64,18 +64,31 @@ def register_help() -> Message:
     return Message(text=REGISTER_HINT, blocks=[section(REGISTER_HINT)])
 
 
-def agenda_message(agenda: Agenda, tz: ZoneInfo, *, notice: str | None = None) -> Message:
-    """`/mysessions`: the person's sessions by day, each with an Unregister button."""
+def agenda_message(
+    agenda: Agenda, tz: ZoneInfo, *, notice: str | None = None, calendar_link: str | None = None
+) -> Message:
+    """`/mysessions`: the person's sessions by day, each with an Unregister button; with
+    `calendar_link`, a line offering their private calendar feed."""
     blocks: list[Block] = [header("Your sessions")]
     if notice:
         blocks.append(section(notice))
-    blocks += agenda_blocks(agenda, tz, Origin("agenda"), limit=45)
+    blocks += agenda_blocks(agenda, tz, Origin("agenda"), limit=44 if calendar_link else 45)
+    if calendar_link:
+        blocks.append(context(calendar_line(calendar_link)))
     count = len(agenda.entries)
     text = f"You have {count} session{'s' if count != 1 else ''}." if count else NO_SESSIONS
     return Message(text=text if not notice else f"{notice} {text}", blocks=blocks)
 
 
 NO_SESSIONS = "You haven't registered for any sessions yet."
+
+
+def calendar_line(link: str) -> str:
+    """The small print offering the person's calendar feed (`link`, theirs alone)."""
+    return (
+        f":calendar: Your sessions in your calendar app, kept up to date: subscribe to "
+        f"<{escape(link)}> (a private link, yours alone; `/mysessions calendar` says how)."
+    )
 
 
 def agenda_blocks(agenda: Agenda, tz: ZoneInfo, origin: Origin, *, limit: int) -> list[Block]:

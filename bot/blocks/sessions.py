@@ -11,8 +11,9 @@ from bot.blocks.formatting import (
     slack_time_range,
     truncate,
 )
-from bot.blocks.kit import Block, actions, button, section
+from bot.blocks.kit import SECTION_LIMIT, Block, actions, button, section
 from bot.blocks.values import Origin, button_value
+from bot.calendar.links import google_link, outlook_link
 from bot.programme import Session
 from bot.store import NO_SEAT, Seat
 from bot.wording import short_moment
@@ -31,7 +32,9 @@ def session_details(
 ) -> str:
     """The mrkdwn describing one session; `full` adds the description and host. A session
     held in several `slots` lists each of those times, with its entry in `standings` (by
-    slot id); `standing` says how full the session is, or that it is over."""
+    slot id); `standing` says how full the session is, or that it is over. Last, unless it
+    is over, "Add to calendar" links (for its first slot listed); the description is
+    shortened to keep the whole within a section's limit."""
     times = [_time(slot, tz, (standings or {}).get(slot.id)) for slot in slots[:MAX_SLOTS]]
     if len(slots) > MAX_SLOTS:
         times.append(f"and {len(slots) - MAX_SLOTS} more times")
@@ -50,9 +53,37 @@ def session_details(
         lines.append(" · ".join(place))
     if full and session.host:
         lines.append(f"Hosted by {escape(truncate(session.host, 200))}")
+    links = calendar_links(slots[0] if slots else session) if standing != PAST else None
+    if links and len("\n".join([*lines, links])) > SECTION_LIMIT:
+        links = None  # rather than a link cut in half
     if full and session.description:
-        lines.append(escape(truncate(session.description, 1200)))
+        room = SECTION_LIMIT - len("\n".join([*lines, *([links] if links else [])])) - 1
+        description = _escaped_within(session.description, min(DESCRIPTION_LIMIT, room))
+        if description:
+            lines.append(description)
+    if links:
+        lines.append(links)
     return "\n".join(lines)
+
+
+DESCRIPTION_LIMIT = 1200
+
+
+def calendar_links(session: Session) -> str:
+    """The line "Add to calendar: Google · Outlook", each a link prefilled with `session`."""
+    google, outlook = escape(google_link(session)), escape(outlook_link(session))
+    return f"Add to calendar: <{google}|Google> · <{outlook}|Outlook>"
+
+
+def _escaped_within(text: str, room: int) -> str:
+    """`text` shortened so that, escaped, it fits `room` characters ("" when nothing fits)."""
+    limit = room
+    while limit > 1:
+        escaped = escape(truncate(text, limit))
+        if len(escaped) <= room:
+            return escaped
+        limit -= len(escaped) - room
+    return ""
 
 
 def _time(slot: Session, tz: ZoneInfo, note: str | None) -> str:

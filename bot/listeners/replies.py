@@ -13,6 +13,7 @@ from bot.blocks.answers import PAGE_SIZE, answer_message
 from bot.blocks.formatting import Message, from_slack_text
 from bot.blocks.registrations import agenda_message, home_view
 from bot.blocks.values import Origin
+from bot.calendar import Calendar
 from bot.current import CurrentProgramme
 from bot.registrations import Registrations
 
@@ -29,10 +30,12 @@ class Replies:
         current: CurrentProgramme,
         registrations: Registrations,
         clock: Callable[[], datetime],
+        calendar: Calendar | None = None,
     ) -> None:
         self._current = current
         self._registrations = registrations
         self.clock = clock
+        self._calendar = calendar
 
     def to_question(self, slack_text: str, *, user_id: str) -> Message:
         """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats."""
@@ -81,9 +84,10 @@ class Replies:
         )
 
     def agenda(self, *, user_id: str, notice: str | None = None) -> Message:
-        """`/mysessions`: the person's sessions by day."""
+        """`/mysessions`: the person's sessions by day (and their calendar link, if served)."""
         agenda = self._registrations.agenda(user_id=user_id)
-        return agenda_message(agenda, self._current.programme.tz, notice=notice)
+        link = self._calendar.link(user_id) if self._calendar else None
+        return agenda_message(agenda, self._current.programme.tz, notice=notice, calendar_link=link)
 
     def publish_home(self, client: WebClient, *, user_id: str, notice: str | None = None) -> None:
         """Publish `user_id`'s Home tab as they stand now."""

@@ -15,7 +15,13 @@ from bot.blocks import ids
 from bot.blocks.answers import answer_message, direct_answer
 from bot.blocks.formatting import Message, slack_time_range
 from bot.blocks.guide import GREETING, MINE, help_message
-from bot.blocks.sessions import MAX_SLOTS, session_details, session_entry, standing
+from bot.blocks.sessions import (
+    MAX_SLOTS,
+    calendar_links,
+    session_details,
+    session_entry,
+    standing,
+)
 from bot.blocks.values import Origin, read_button_value
 from bot.programme import Event, Programme, Session, Speaker
 from bot.store import NO_SEAT, Seat
@@ -126,6 +132,7 @@ def test_a_session_held_twice_lists_both_times() -> None:
         when(CLINIC[0]),
         when(CLINIC[1]),
         "With Ann Lee",
+        calendar_links(CLINIC[0]),
     ]
 
 
@@ -137,11 +144,16 @@ def test_a_session_held_seven_times_lists_five_and_counts_the_rest() -> None:
         *(when(slot) for slot in CIRCLE[:5]),
         "and 2 more times",
         "With Bo Chen",
+        calendar_links(CIRCLE[0]),
     ]
 
 
 def test_without_slots_the_session_has_its_own_time() -> None:
-    assert session_details(KINSHIP, LONDON).splitlines() == ["*Kinship care*", when(KINSHIP)]
+    assert session_details(KINSHIP, LONDON).splitlines() == [
+        "*Kinship care*",
+        when(KINSHIP),
+        calendar_links(KINSHIP),
+    ]
 
 
 def test_standing_is_an_italic_line_after_the_time() -> None:
@@ -151,6 +163,7 @@ def test_standing_is_an_italic_line_after_the_time() -> None:
         f"{when(KEYNOTE)} · Headline",
         "_3 of 30 places left_",
         "With Ann Lee",
+        calendar_links(KEYNOTE),
     ]
 
 

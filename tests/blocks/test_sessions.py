@@ -13,8 +13,10 @@ from bot.answering import Answerer
 from bot.blocks import ids
 from bot.blocks.answers import PAGE_SIZE, answer_message
 from bot.blocks.guide import help_message
-from bot.blocks.sessions import session_details
+from bot.blocks.kit import SECTION_LIMIT, section
+from bot.blocks.sessions import PAST, calendar_links, session_details
 from bot.blocks.values import Origin, read_button_value
+from bot.calendar.links import google_link, outlook_link
 from bot.programme import Event, Programme, Session, Speaker
 
 LONDON = ZoneInfo("Europe/London")
@@ -66,8 +68,62 @@ def test_session_details_show_everything_a_person_needs() -> None:
         "Online · <https://example.org/join?a=1&amp;b=2|Join online>",
         "Hosted by SWE",
         "About &lt;things&gt;.",
+        calendar_links(session),
     ]
     assert "Hosted by" not in session_details(session, LONDON)
+
+
+def test_every_session_offers_add_to_calendar_links_that_cannot_break_mrkdwn() -> None:
+    session = make_session(1, title="Racism <b>|</b> & <!channel>", location="Room | <1>")
+    line = session_details(session, LONDON).splitlines()[-1]
+    google, outlook = google_link(session), outlook_link(session)
+    assert line == (
+        f"Add to calendar: <{google.replace('&', '&amp;')}|Google> · "
+        f"<{outlook.replace('&', '&amp;')}|Outlook>"
+    )
+    for url in (google, outlook):
+        assert not set("<>| ") & set(url)
+
+
+def test_a_session_that_is_over_offers_no_calendar_links() -> None:
+    text = session_details(make_session(1), LONDON, standing=PAST)
+    assert "Add to calendar" not in text
+
+
+def test_long_details_keep_their_calendar_links_whole_within_a_section() -> None:
+    words = "Practice and research in social work " * 200
+    session = make_session(
+        1,
+        title=words[:300],
+        type="workshop",
+        speakers=[Speaker(name="Ann Lee", role=words[:100], organisation=words[:100])],
+        location=words[:200],
+        join_url="https://example.org/" + "j" * 200,
+        host=words[:200],
+        description=words,
+    )
+    slots = [make_session(n, title=words[:300]) for n in range(1, 4)]
+    for text in (
+        session_details(session, LONDON, full=True),
+        session_details(session, LONDON, full=True, slots=slots, standing="Full"),
+    ):
+        assert len(text) <= SECTION_LIMIT
+        assert "Practice and research" in text.splitlines()[-2]  # the description, shortened
+        assert text.splitlines()[-1] == calendar_links(slots[0] if "Full" in text else session)
+
+
+def test_details_too_long_for_a_section_never_carry_a_link_cut_in_half() -> None:
+    long = "Ünïcode & <words> " * 400  # escaping makes every field several times longer
+    session = make_session(
+        1,
+        title=long,
+        speakers=[Speaker(name=long[:300], role=long[:300], organisation=long[:300])],
+        location=long,
+        description=long,
+    )
+    text = section(session_details(session, LONDON, full=True))["text"]["text"]
+    assert len(text) <= SECTION_LIMIT
+    assert "Add to calendar" not in text
 
 
 def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
