@@ -97,6 +97,12 @@ def _day(moment: datetime, today: datetime) -> str:
     return f"on {_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]}{year}"
 
 
+def says_when(start: datetime, now: datetime) -> bool:
+    """Whether `starts_words` names the day and time ("starts tomorrow at 12:30") rather than
+    counting down: then Slack's date formatting can show each reader their own time."""
+    return start.astimezone(UTC) - now.astimezone(UTC) >= _COUNT_DOWN_UNTIL
+
+
 def starts_words(start: datetime, now: datetime, tz: ZoneInfo) -> str:
     """When a session starts, from `now`, in words: "starts now", "starts in 15 minutes",
     "starts in 1 hour 30 minutes", "starts today at 16:00", "starts on Wednesday 22 March at

@@ -29,6 +29,9 @@ EMOJI = {
     ":loudspeaker:": "📢",
     ":pencil2:": "✏️",
     ":leftwards_arrow_with_hook:": "↩️",
+    ":bell:": "🔔",
+    ":no_bell:": "🔕",
+    ":wastebasket:": "🗑️",
 }
 
 

@@ -11,10 +11,11 @@ from bot.blocks.formatting import Message
 from bot.blocks.reminders import reminder_message, starting_soon_message
 from bot.current import CurrentProgramme
 from bot.programme import Programme
+from bot.reminders.choices import wants
 from bot.reminders.plan import JOB_PREFIX, due_time, job_id, plan_reminders
 from bot.scheduler import Scheduler
 from bot.store import Entry, Store
-from bot.wording import offset_words, starts_words
+from bot.wording import offset_words, says_when, starts_words
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class Reminders:
 
     def render(self, entry: Entry, now: datetime) -> Message | None:
         """A reminder as it should read now; None if it no longer applies (the session moved
-        or went, or the person left it)."""
+        or went, the person left it, or they no longer want this reminder)."""
         programme = self._current.programme
         session = programme.by_id.get(entry.subject)
         if session is None:
@@ -117,8 +118,12 @@ class Reminders:
         seat = self._store.seat(user_id=entry.recipient, session_id=session.id)
         if seat.state != "registered":
             return None
+        # Asked now, not when the batch was queued: a choice changed since still counts.
+        if not wants(self._store.reminders_of(user_id=entry.recipient), int(seconds)):
+            return None
         starts = starts_words(session.start, now, programme.tz)
-        return reminder_message(session, programme.tz, starts=starts)
+        dated = says_when(session.start, now)
+        return reminder_message(session, programme.tz, starts=starts, dated=dated)
 
     def render_starting_soon(self, entry: Entry, now: datetime) -> Message | None:
         """The channel's "starting soon" post, with today's count of registrants."""
