@@ -20,16 +20,21 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.broadcasts import Broadcasts
+from bot.calendar import Calendar
 from bot.current import CurrentProgramme, Reloader
+from bot.feedback.jobs import FEEDBACK, FeedbackJobs
+from bot.feedback.service import FeedbackService
 from bot.health import Health
 from bot.listeners import register_listeners
 from bot.outbox import Outbox
+from bot.privacy import Privacy
 from bot.programme import Programme
 from bot.programme.watch import FileWatcher
 from bot.registrations import PROMOTION, Registrations
 from bot.registrations.cards import Cards
 from bot.registrations.news import CHANGE, News
 from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
+from bot.reminders.service import ReminderChoices
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store import BROADCAST_KIND, Store
@@ -83,6 +88,8 @@ class Bot:
     broadcasts: Broadcasts
     reloader: Reloader
     watcher: FileWatcher
+    feedback: FeedbackJobs
+    calendar: Calendar
     started: bool = False
 
     @property
@@ -101,6 +108,7 @@ class Bot:
         self.started = True
         self.scheduler.start()
         self.reminders.schedule()
+        self.feedback.schedule()
         self.broadcasts.resume()
         self.outbox.start()
         self.watcher.start()
@@ -182,7 +190,15 @@ def build_bot(
         expiry=settings.broadcast_expiry,
         clock=clock,
     )
+    feedback = FeedbackJobs(
+        store=store,
+        current=current,
+        scheduler=scheduler,
+        delay=settings.feedback_delay,
+        clock=clock,
+    )
     outbox = Outbox(store, outbox_client, clock=clock, **(outbox_options or {}))
+    outbox.handle(FEEDBACK, render=feedback.render)
     outbox.handle(REMINDER, render=reminders.render)
     outbox.handle(STARTING_SOON, render=reminders.render_starting_soon)
     outbox.handle(PROMOTION, render=news.render_promotion)
@@ -191,12 +207,19 @@ def build_bot(
     reloader = Reloader(
         settings.programme_path,
         current,
-        then=[reminders.programme_changed, news.programme_changed],
+        then=[reminders.programme_changed, news.programme_changed, feedback.programme_changed],
     )
     watcher = FileWatcher(settings.programme_path, reloader.reload, interval=watch_interval)
 
+    calendar = Calendar(store=store, current=current, url=settings.calendar_url, clock=clock)
+    choices = ReminderChoices(store=store, offsets=settings.reminder_offsets)
+    privacy = Privacy(store=store, current=current, clock=clock, changed=cards.touch)
     register_listeners(
         app,
+        feedback=FeedbackService(store=store, current=current, clock=clock),
+        choices=choices,
+        privacy=privacy,
+        calendar=calendar,
         current=current,
         registrations=registrations,
         cards=cards,
@@ -218,4 +241,6 @@ def build_bot(
         broadcasts=broadcasts,
         reloader=reloader,
         watcher=watcher,
+        feedback=feedback,
+        calendar=calendar,
     )

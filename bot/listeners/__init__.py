@@ -9,11 +9,15 @@ from datetime import datetime
 from slack_bolt import App
 
 from bot.broadcasts import Broadcasts
+from bot.calendar import Calendar
 from bot.current import CurrentProgramme
+from bot.feedback.service import FeedbackService
 from bot.listeners import actions, commands, errors, events, middleware
 from bot.listeners.replies import Replies
+from bot.privacy import Privacy
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
+from bot.reminders.service import ReminderChoices
 
 
 def register_listeners(
@@ -26,13 +30,20 @@ def register_listeners(
     organisers: frozenset[str],
     channel: str | None,
     emoji: str,
+    feedback: FeedbackService,
     clock: Callable[[], datetime],
+    choices: ReminderChoices,
+    privacy: Privacy,
+    calendar: Calendar,
 ) -> None:
     """Wire middleware, commands, events and actions into `app`."""
-    replies = Replies(current=current, registrations=registrations, clock=clock)
+    replies = Replies(current=current, registrations=registrations, clock=clock, calendar=calendar)
     middleware.register(app)
     commands.register(
         app,
+        feedback=feedback,
+        choices=choices,
+        privacy=privacy,
         replies=replies,
         current=current,
         registrations=registrations,
@@ -41,12 +52,16 @@ def register_listeners(
         organisers=organisers,
         channel=channel,
         clock=clock,
+        calendar=calendar,
     )
     events.register(
         app, replies=replies, current=current, registrations=registrations, cards=cards, emoji=emoji
     )
     actions.register(
         app,
+        feedback=feedback,
+        choices=choices,
+        privacy=privacy,
         replies=replies,
         registrations=registrations,
         broadcasts=broadcasts,

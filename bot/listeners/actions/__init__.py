@@ -11,6 +11,7 @@ from slack_bolt import App
 
 from bot.blocks import ids
 from bot.broadcasts import Broadcasts
+from bot.feedback.service import FeedbackService
 from bot.listeners.actions.announce import (
     announce_audience,
     announce_audience_options,
@@ -20,11 +21,22 @@ from bot.listeners.actions.announce import (
     announce_send,
     announce_unschedule,
 )
+from bot.listeners.actions.feedback import (
+    cpd_send,
+    feedback_answered,
+    feedback_reflect,
+    feedback_reflection_saved,
+    feedback_reflection_submitted,
+)
+from bot.listeners.actions.forget import forget_cancel, forget_confirm
 from bot.listeners.actions.pages import sessions_page
+from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
 from bot.listeners.replies import Replies
+from bot.privacy import Privacy
 from bot.registrations import Registrations
+from bot.reminders.service import ReminderChoices
 
 
 def register(
@@ -34,7 +46,10 @@ def register(
     registrations: Registrations,
     broadcasts: Broadcasts,
     organisers: frozenset[str],
+    feedback: FeedbackService,
     clock: Callable[[], datetime],
+    choices: ReminderChoices,
+    privacy: Privacy,
 ) -> None:
     for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
         app.action(action_id)(
@@ -55,3 +70,23 @@ def register(
     app.options(ids.ANNOUNCE_AUDIENCE)(bind(announce_audience_options, **organiser))
     app.action(ids.ANNOUNCE_LATER)(bind(announce_later, clock=clock, **organiser))
     app.view(ids.ANNOUNCE_LATER_VIEW)(bind(announce_later_submitted, clock=clock, **organiser))
+    # Feedback: a rating or "didn't attend" redraws the DM; the reflection modal opens in the
+    # acknowledgement and is checked in its own; /cpd's files are sent afterwards.
+    answered = after_ack(bind(feedback_answered, feedback=feedback))
+    for action_id in (*ids.FEEDBACK_RATINGS, ids.FEEDBACK_ABSENT):
+        app.action(action_id)(ack=acknowledge, lazy=[answered])
+    app.action(ids.FEEDBACK_REFLECT)(bind(feedback_reflect, feedback=feedback))
+    app.view(ids.FEEDBACK_REFLECTION_VIEW)(
+        ack=bind(feedback_reflection_submitted, feedback=feedback),
+        lazy=[after_ack(bind(feedback_reflection_saved, feedback=feedback))],
+    )
+    app.action(ids.CPD_SEND)(ack=acknowledge, lazy=[after_ack(bind(cpd_send, feedback=feedback))])
+    # Reminder choices and "forget me": the person's own, redrawn in place.
+    chooser = bind(reminders_button, choices=choices)
+    for pattern in (ids.REMINDERS_ON, ids.REMINDERS_OFF, ids.family(ids.REMINDERS_OFFSET)):
+        app.action(pattern)(ack=acknowledge, lazy=[after_ack(chooser)])
+    stop = bind(reminders_stop, choices=choices)
+    app.action(ids.REMINDERS_STOP)(ack=acknowledge, lazy=[after_ack(stop)])
+    forget = bind(forget_confirm, privacy=privacy)
+    app.action(ids.FORGET_CONFIRM)(ack=acknowledge, lazy=[after_ack(forget)])
+    app.action(ids.FORGET_CANCEL)(ack=acknowledge, lazy=[after_ack(forget_cancel)])

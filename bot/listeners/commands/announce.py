@@ -1,6 +1,7 @@
 """`/announce`, for organisers only: broadcasts (previewed in the organiser's DM, sent once,
 to the chosen audience, now or later), their history, what is scheduled, the attendance
-export, a day's session cards in the announcements channel, and help on all of these."""
+export, the feedback on each session (with the reflections shared), a day's session cards in
+the announcements channel, and help on all of these."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.broadcasts import history_message, scheduled_message
+from bot.blocks.feedback import feedback_summary_message
 from bot.blocks.formatting import escape, from_slack_text
 from bot.broadcasts import Broadcasts
 from bot.current import CurrentProgramme
+from bot.feedback.service import FeedbackService
 from bot.registrations import Registrations
 from bot.registrations.attendance import attendance_csv
 from bot.registrations.cards import Cards
@@ -25,7 +28,8 @@ NOT_ORGANISER = "Sorry, only the week's organisers can use `/announce`."
 USAGE = (
     "`/announce <text>` previews an announcement for you to send · "
     "`/announce sessions <day>` posts that day's session cards · "
-    "`/announce scheduled` · `/announce history` · `/announce export` · `/announce help`"
+    "`/announce scheduled` · `/announce history` · `/announce export` · `/announce feedback` · "
+    "`/announce help`"
 )
 HELP = "\n".join(
     [
@@ -37,6 +41,8 @@ HELP = "\n".join(
         "`/announce history`: the recent announcements (by whom, to whom, how it went) and what "
         "could not be delivered lately.",
         "`/announce export`: sends you a CSV of registrations per session in our DM.",
+        "`/announce feedback`: each session's ratings (answers, mean, distribution, didn't "
+        "attend), and a CSV in our DM of the reflections people chose to share (no names).",
         "`/announce help`: this list.",
     ]
 )
@@ -73,10 +79,11 @@ def read_request(
 
 
 def _form(command: dict[str, Any]) -> str:
-    """Which `/announce` this is: sessions, history, scheduled, export, help, text, or empty."""
+    """Which `/announce` this is: sessions, history, scheduled, export, feedback, help, text,
+    or empty."""
     text = (command.get("text") or "").strip()
     first = text.split(maxsplit=1)[0].lower() if text else ""
-    if first in ("history", "scheduled", "export", "help") and text.lower() == first:
+    if first in ("history", "scheduled", "export", "feedback", "help") and text.lower() == first:
         return first
     if first == "sessions":
         return "sessions"
@@ -92,6 +99,7 @@ def announce_command(
     organisers: frozenset[str],
     channel: str | None,
     clock: Callable[[], datetime],
+    feedback: FeedbackService | None = None,
 ) -> None:
     """Check who is asking and what; anything that posts happens after the acknowledgement."""
     if command.get("user_id") not in organisers:
@@ -112,6 +120,9 @@ def announce_command(
         ack(response_type="ephemeral", **scheduled_message(broadcasts.recent(), tz).as_kwargs())
     elif form == "export":
         ack(response_type="ephemeral", text="Sending you the attendance CSV in our DM…")
+    elif form == "feedback":
+        summaries = feedback.summaries() if feedback is not None else []
+        ack(response_type="ephemeral", **feedback_summary_message(summaries, tz).as_kwargs())
     elif form == "sessions":
         request = read_request(command, current, channel, clock())
         if isinstance(request, str):
@@ -141,8 +152,9 @@ def announce_after_ack(
     organisers: frozenset[str],
     channel: str | None,
     clock: Callable[[], datetime],
+    feedback: FeedbackService | None = None,
 ) -> None:
-    """After the acknowledgement: preview, export or cards."""
+    """After the acknowledgement: preview, export, shared reflections or cards."""
     user_id = command.get("user_id")
     if user_id not in organisers:
         return
@@ -161,6 +173,16 @@ def announce_after_ack(
             title="Attendance by session",
             initial_comment="Registrations per session (Slack user IDs only).",
         )
+    elif form == "feedback" and feedback is not None:
+        if any(summary.shared for summary in feedback.summaries()):
+            dm = client.conversations_open(users=user_id)["channel"]["id"]
+            client.files_upload_v2(
+                channel=dm,
+                content=feedback.shared_csv().encode("utf-8"),
+                filename="shared-reflections.csv",
+                title="Shared reflections by session",
+                initial_comment="What people learnt, as they chose to share it (no names).",
+            )
     elif form == "sessions":
         request = read_request(command, current, channel, clock())
         if isinstance(request, str):
