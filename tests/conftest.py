@@ -181,7 +181,12 @@ def served_bot(
     parts = build_test_bot(fake_slack, settings, open_store(settings.database_path), clock)
     try:
         with WsgiServer(
-            wsgi_app(parts.app, signing_secret=SIGNING_SECRET, health=parts.health)
+            wsgi_app(
+                parts.app,
+                signing_secret=SIGNING_SECRET,
+                health=parts.health,
+                calendar=parts.calendar.feed,
+            )
         ) as server:
             send = SignedRequests(
                 server.base_url + EVENTS_PATH, SIGNING_SECRET, response_url=fake_slack.response_url

@@ -129,9 +129,11 @@ def home_view(
     tz: ZoneInfo,
     *,
     notice: str | None = None,
+    yours: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The App Home tab: what is on next, then the person's agenda, with the same buttons.
-    `notice` (mrkdwn) confirms what the person just did."""
+    `notice` (mrkdwn) confirms what the person just did; `yours` (mrkdwn lines: their
+    calendar, reminders, CPD hours) closes it."""
     origin = Origin("home")
     blocks: list[Block] = [section(notice)] if notice else []
     blocks.append(header("What's on next"))
@@ -143,8 +145,10 @@ def home_view(
     else:
         blocks.append(section("Nothing more is coming up."))
     blocks.append(header("Your sessions"))
-    remaining = HOME_BLOCK_LIMIT - len(blocks) - 1
+    remaining = HOME_BLOCK_LIMIT - len(blocks) - 1 - (2 if yours else 0)
     blocks += agenda_blocks(agenda, tz, origin, limit=remaining)
+    if yours:
+        blocks += [header("Your week"), section("\n".join(yours))]
     blocks.append(context("Ask me anything about the week: `/sessions help`."))
     return {"type": "home", "blocks": blocks}
 

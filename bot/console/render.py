@@ -32,13 +32,23 @@ EMOJI = {
     ":bell:": "🔔",
     ":no_bell:": "🔕",
     ":wastebasket:": "🗑️",
+    ":calendar:": "📅",
+    ":mortar_board:": "🎓",
+    ":speech_balloon:": "💬",
 }
+LONG_LINK = 80  # characters: a longer link (Add to calendar) is shown by its label only
+
+
+def _link(match: re.Match[str]) -> str:
+    url, label = match[1], match[2]
+    return label if len(url) > LONG_LINK else f"{label} ({url})"
 
 
 def mrkdwn_to_text(mrkdwn: str, *, colour: bool = False) -> str:
-    """Slack mrkdwn as terminal text: dates shown by their fallback, links as `label (url)`."""
+    """Slack mrkdwn as terminal text: dates shown by their fallback, links as `label (url)`
+    (or the label alone, for a link too long to read)."""
     text = _DATE.sub(r"\1", mrkdwn)
-    text = _LINK.sub(r"\2 (\1)", text)
+    text = _LINK.sub(_link, text)
     text = _BARE_LINK.sub(r"\1", text)
     text = _MENTION.sub(lambda m: m[1] + (m[3] or m[2]), text)
     text = _SPECIAL.sub(r"@\1", text)

@@ -37,7 +37,14 @@ def register_listeners(
     calendar: Calendar,
 ) -> None:
     """Wire middleware, commands, events and actions into `app`."""
-    replies = Replies(current=current, registrations=registrations, clock=clock, calendar=calendar)
+    replies = Replies(
+        current=current,
+        registrations=registrations,
+        clock=clock,
+        calendar=calendar,
+        choices=choices,
+        feedback=feedback,
+    )
     middleware.register(app)
     commands.register(
         app,

@@ -11,11 +11,15 @@ from slack_sdk import WebClient
 from bot.answering import Answer
 from bot.blocks.answers import PAGE_SIZE, answer_message
 from bot.blocks.formatting import Message, from_slack_text
-from bot.blocks.registrations import agenda_message, home_view
+from bot.blocks.registrations import agenda_message, calendar_line, home_view
 from bot.blocks.values import Origin
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme
+from bot.feedback.cpd import hours_words
+from bot.feedback.service import FeedbackService
 from bot.registrations import Registrations
+from bot.reminders.choices import describe
+from bot.reminders.service import ReminderChoices
 
 MAX_QUESTION = 500
 UPCOMING = 3
@@ -31,11 +35,15 @@ class Replies:
         registrations: Registrations,
         clock: Callable[[], datetime],
         calendar: Calendar | None = None,
+        choices: ReminderChoices | None = None,
+        feedback: FeedbackService | None = None,
     ) -> None:
         self._current = current
         self._registrations = registrations
         self.clock = clock
         self._calendar = calendar
+        self._choices = choices
+        self._feedback = feedback
 
     def to_question(self, slack_text: str, *, user_id: str) -> Message:
         """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats."""
@@ -99,5 +107,28 @@ class Replies:
             self._registrations.seats(user_id=user_id),
             programme.tz,
             notice=notice,
+            yours=self._your_week(user_id),
         )
         client.views_publish(user_id=user_id, view=view)
+
+    def _your_week(self, user_id: str) -> list[str]:
+        """The Home tab's lines on the person's calendar, reminders and CPD hours."""
+        lines = []
+        if self._calendar is not None:
+            link = self._calendar.link(user_id)
+            lines.append(
+                calendar_line(link)
+                if link
+                else ":calendar: `/mysessions calendar` sends your sessions to your calendar."
+            )
+        if self._choices is not None:
+            choice = self._choices.of(user_id=user_id)
+            lines.append(
+                f":bell: {describe(choice, self._choices.planned)} `/reminders` to change."
+            )
+        if self._feedback is not None:
+            hours = self._feedback.hours(user_id=user_id)
+            lines.append(
+                f":mortar_board: {hours_words(hours)} of CPD so far: `/cpd` shows your record."
+            )
+        return lines
