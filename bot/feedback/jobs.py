@@ -95,7 +95,7 @@ class FeedbackJobs:
         session = self._current.programme.by_id.get(entry.subject)
         if session is None or entry.version != feedback_version(session.end):
             return None
-        at = self._store.registered_at(session_id=session.id).get(entry.recipient)
+        at = self._store.registered_since(user_id=entry.recipient, session_id=session.id)
         if at is None or at > session.start:
             return None
         answer = self._store.feedback_of(user_id=entry.recipient).get(session.id)

@@ -34,7 +34,7 @@ class FeedbackService:
 
     def was_registered(self, *, user_id: str, session: Session) -> bool:
         """Whether `user_id` had a place in `session` when it started (and still has it)."""
-        at = self._store.registered_at(session_id=session.id).get(user_id)
+        at = self._store.registered_since(user_id=user_id, session_id=session.id)
         return at is not None and at <= session.start
 
     def of(self, *, user_id: str, session_id: str) -> Feedback | None:
@@ -77,7 +77,7 @@ class FeedbackService:
         }
         when = {}
         for session_id in registered:
-            at = self._store.registered_at(session_id=session_id).get(user_id)
+            at = self._store.registered_since(user_id=user_id, session_id=session_id)
             if at is not None:
                 when[session_id] = at
         return cpd_rows(

@@ -258,6 +258,12 @@ class StateBackedStore(Store):
             times = self._state.registered_at(session_id)
         return {user: datetime.fromisoformat(at) for user, at in times.items()}
 
+    def registered_since(self, *, user_id: str, session_id: str) -> datetime | None:
+        with self._lock:
+            self._check_usable()
+            at = self._state.registered_since(user_id, session_id)
+        return None if at is None else datetime.fromisoformat(at)
+
     def waitlist(self, *, session_id: str) -> list[str]:
         with self._lock:
             self._check_usable()

@@ -240,6 +240,11 @@ class Store(ABC):
         """When each registrant got their place (aware, UTC), in registration order."""
 
     @abstractmethod
+    def registered_since(self, *, user_id: str, session_id: str) -> datetime | None:
+        """When `user_id` got their place in the session (aware, UTC), or None if they hold
+        none: `registered_at` for one person, without copying everyone's."""
+
+    @abstractmethod
     def waitlist(self, *, session_id: str) -> list[str]:
         """User ids waiting for the session, first in line first."""
 

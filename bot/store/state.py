@@ -419,6 +419,9 @@ class State:
     def registered_at(self, session: str) -> dict[str, str]:
         return dict(self._registered.get(session, {}))
 
+    def registered_since(self, user: str, session: str) -> str | None:
+        return self._registered.get(session, {}).get(user)
+
     def waitlist(self, session: str) -> list[str]:
         return list(self._waiting.get(session, ()))
 

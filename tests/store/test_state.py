@@ -214,6 +214,9 @@ def test_registration_times_given_are_kept_for_promotions_too(store: Store) -> N
     store.fill(session_id="t", capacity=2, at=later)
     assert store.registered_at(session_id="s") == {"U2": later}
     assert store.registered_at(session_id="t") == {"U3": then, "U4": later}
+    assert store.registered_since(user_id="U4", session_id="t") == later
+    assert store.registered_since(user_id="U1", session_id="s") is None  # left
+    assert store.registered_since(user_id="U2", session_id="t") is None  # never there
 
 
 def test_fill_moves_the_waitlist_up_in_order_when_capacity_grows(store: Store) -> None:
