@@ -25,7 +25,7 @@ from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_payloads import command_payload
-from tests.support.slack_requests import SignedRequests, get_json
+from tests.support.slack_requests import SignedRequests, get_json, get_text
 
 SETTINGS = (
     "SLACK_BOT_TOKEN",
@@ -467,3 +467,63 @@ def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
     repeats = len(delivered()) - len(people)
     assert repeats <= 4, f"{repeats} people got it twice: more than the messages in flight"
     assert "Sent to 150 of 150" in finished[-1]
+
+
+def test_an_attendees_choices_and_calendar_survive_a_kill(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    """The real process, killed with SIGKILL just after a reminder choice and a calendar link
+    were confirmed: after the restart the link still works, U1 gets only the reminder they
+    kept, U2 both, and each gets one feedback DM after the session; a second kill and restart
+    sends none of it again."""
+    start = datetime.now(UTC) + timedelta(seconds=10)
+    programme = {
+        "event": {"name": "SWW", "timezone": "Europe/London"},
+        "sessions": [{"id": "soon", "title": "Soon", "start": start.isoformat(),
+                      "end": (start + timedelta(seconds=2)).isoformat()}],
+    }  # fmt: skip
+    (tmp_path / "programme.json").write_text(json.dumps(programme))
+    port = free_port()
+    settings = http_settings(fake_slack, port) | {
+        "PROGRAMME_PATH": str(tmp_path / "programme.json"),
+        "REMINDER_OFFSETS": "6s,2s",  # moments 4 s and 8 s from now
+        "FEEDBACK_DELAY": "1s",  # 13 s from now
+        "PUBLIC_URL": "https://bot.example.org",
+    }
+    send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
+
+    def received(user: str, words: str) -> int:
+        calls = fake_slack.calls_to("chat.postMessage")
+        return sum(1 for c in calls if c.args["channel"] == user and not c.failed
+                   and words in c.args["text"])  # fmt: skip
+
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        for user in ("U1", "U2"):
+            assert "You're registered" in send.command("/register", "soon", user_id=user).body
+        assert (
+            "2 seconds before each of your sessions, no others"
+            in send.command("/reminders", "2s", user_id="U1").body
+        )
+        reply = json.loads(send.command("/mysessions", "calendar", user_id="U1").body)
+        (link,) = [w.strip("`") for w in reply["text"].split() if "https://bot.example" in w]
+        process.kill()  # no goodbye: SIGKILL, straight after the confirmations
+        process.wait(timeout=5)
+    path = link.removeprefix("https://bot.example.org")
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        status, body = get_text(f"http://127.0.0.1:{port}", path)
+        assert status == 200 and "SUMMARY:Soon" in body
+        deadline = time.monotonic() + 16
+        while received("U2", "How useful") + received("U1", "How useful") < 2:
+            assert time.monotonic() < deadline, fake_slack.calls_to("chat.postMessage")
+            time.sleep(0.1)
+        process.kill()
+        process.wait(timeout=5)
+    assert received("U1", "Soon starts") == 1  # only the 2-second one, as chosen
+    assert received("U2", "Soon starts") == 2
+    with bot_process(tmp_path, **settings) as process:
+        wait_for_port(port, process)
+        time.sleep(1.5)
+    assert received("U1", "How useful") == received("U2", "How useful") == 1
+    assert received("U1", "Soon starts") == 1 and received("U2", "Soon starts") == 2

@@ -184,12 +184,18 @@ class SignedRequests:
 def get_json(base_url: str, path: str, *, timeout: float = 5.0) -> tuple[int, Any]:
     """GET `path` from the server at `base_url` (e.g. http://127.0.0.1:3000, any path after
     it ignored): the status and the JSON body (the bot's health check)."""
+    status, body = get_text(base_url, path, timeout=timeout)
+    return status, json.loads(body)
+
+
+def get_text(base_url: str, path: str, *, timeout: float = 5.0) -> tuple[int, str]:
+    """GET `path` from the server at `base_url`: the status and the body as text."""
     url = urlsplit(base_url)
     connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=timeout)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
-        return response.status, json.loads(response.read())
+        return response.status, response.read().decode("utf-8")
     finally:
         connection.close()
 
