@@ -77,9 +77,12 @@ def kept_message(kept: Kept) -> Message:
     if kept.nothing:
         return Message(text=NOTHING_KEPT, blocks=[section(NOTHING_KEPT)])
     lines = kept_lines(kept)
-    after = "Deleting it frees your places for the next person on each waitlist."
+    consequences = []
+    if kept.registered or kept.waiting:
+        consequences.append("Deleting it frees your places for the next person on each waitlist.")
     if kept.calendar:
-        after += " Your calendar link stops working."
+        consequences.append("Your calendar link stops working.")
+    after = " ".join(consequences) or "Deleting it can't be undone."
     confirm = {
         "title": {"type": "plain_text", "text": "Delete everything?"},
         "text": {"type": "mrkdwn", "text": "This deletes all of it now. It can't be undone."},

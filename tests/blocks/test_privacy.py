@@ -48,3 +48,10 @@ def test_the_confirmation_says_what_went() -> None:
         "messages were sent (counts only)."
     )
     assert forget_cancelled().text == "Nothing was deleted. `/forgetme` whenever you want."
+
+
+def test_only_what_applies_is_said_of_deleting() -> None:
+    choice_only = str(kept_message(Kept(reminders=())).blocks)
+    assert "frees your places" not in choice_only and "can't be undone" in choice_only
+    places = str(kept_message(Kept(waiting=(Held("b", "B"),), calendar=True)).blocks)
+    assert "frees your places" in places and "calendar link stops working" in places

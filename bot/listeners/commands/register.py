@@ -89,9 +89,16 @@ FILE_COMMENT = (
 
 def mysessions_form(command: dict[str, Any]) -> str:
     """Which `/mysessions` this is: agenda, calendar, reset or help."""
-    words = " ".join((command.get("text") or "").lower().split())
-    forms = {"": "agenda", "calendar": "calendar", "calendar reset": "reset"}
-    return forms.get(words, "help")
+    words = (command.get("text") or "").lower().split()
+    if not words:
+        return "agenda"
+    # As people type it: "calendar", "calender", "cal", "ics", "ical"; never "reset" alone,
+    # which could as well mean their sessions.
+    asks = {"calendar" if word.startswith("cal") or word in ("ics", "ical") else word
+            for word in words}  # fmt: skip
+    if "calendar" in asks and asks <= {"calendar", "reset", "new", "link"}:
+        return "reset" if asks & {"reset", "new"} else "calendar"
+    return "help"
 
 
 def mysessions_command(

@@ -71,7 +71,7 @@ def test_the_agenda_has_no_calendar_link_without_a_public_url(bot: RunningBot) -
     assert bot.store.calendar_token(user_id="U1") is None
 
 
-@pytest.mark.parametrize("text", ["help", "calendar please", "reset", "tuesday"])
+@pytest.mark.parametrize("text", ["help", "calendar please", "reset", "tuesday", "new"])
 def test_anything_else_gets_a_short_help_line(bot: RunningBot, text: str) -> None:
     reply = mysessions(bot, text)
     assert reply["text"].startswith("`/mysessions` lists your sessions")
@@ -100,10 +100,14 @@ class TestWithPublicUrl:
         token = link.rsplit("/", 1)[1].removesuffix(".ics")
         assert bot.parts.calendar.feed(token) is not None
 
+    @pytest.mark.parametrize("text", ["calender", "cal", "ics", "calendar link"])
+    def test_calendar_as_people_type_it(self, bot: RunningBot, text: str) -> None:
+        assert LINK.findall(mysessions(bot, text)["text"]) == [bot.parts.calendar.link("U1")]
+
     def test_reset_gives_a_new_link_and_the_old_one_stops(self, bot: RunningBot) -> None:
         register(bot, "wed-stereotypes")
         (old,) = LINK.findall(mysessions(bot, "calendar")["text"])
-        reply = mysessions(bot, "calendar  reset")
+        reply = mysessions(bot, "Calender  reset")
         (new,) = LINK.findall(reply["text"])
         assert new != old and "stopped working" in reply["text"]
         calendar = bot.parts.calendar
