@@ -244,6 +244,7 @@ def test_socket_mode_answers_sessions_and_its_health(tmp_path: Path, fake_slack:
         "SLACK_APP_TOKEN": fake_slack.app_token,
         "SLACK_API_URL": fake_slack.api_url,
         "HEALTH_PORT": str(health_port),
+        "PUBLIC_URL": "https://bot.example.org",
     }
     with bot_process(tmp_path, **settings) as process:
         fake_slack.wait_socket_connected(timeout=20)
@@ -255,6 +256,17 @@ def test_socket_mode_answers_sessions_and_its_health(tmp_path: Path, fake_slack:
         status, health = get_json(f"http://127.0.0.1:{health_port}", "/healthz")
         assert status == 200 and health["ok"] is True
         assert health["programme"]["sessions"] > 0 and health["scheduler"] == "running"
+        # People's calendar feeds are served on the same port.
+        payload = command_payload("/mysessions", "calendar")
+        ack = fake_slack.socket_send("slash_commands", payload)
+        assert ack is not None
+        (link,) = [w.strip("`") for w in ack["text"].split() if "https://bot.example" in w]
+        path = link.removeprefix("https://bot.example.org")
+        status, feed = get_text(f"http://127.0.0.1:{health_port}", path)
+        assert status == 200 and feed.startswith("BEGIN:VCALENDAR")
+        assert (
+            get_text(f"http://127.0.0.1:{health_port}", "/calendar/" + "x" * 43 + ".ics")[0] == 404
+        )
     assert fake_slack.calls_to("apps.connections.open")
 
 
