@@ -9,13 +9,14 @@ feed, marked cancelled, so their calendar drops it rather than keeping a stale c
 
 from __future__ import annotations
 
-import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vDuration
+from pydantic import ValidationError
 
 from bot.programme import Session
 
@@ -43,17 +44,28 @@ def uid(session: Session) -> str:
 
 def fingerprint(session: Session, *, cancelled: bool = False) -> str:
     """What a calendar app shows of the session (title, times, place, link, whether it is
-    cancelled), as a short digest: when it changes, the event's SEQUENCE must go up."""
-    shown = [
-        session.title,
-        session.start.astimezone(UTC).isoformat(),
-        session.end.astimezone(UTC).isoformat(),
-        session.location or "",
-        session.join_url or "",
-    ]
-    if cancelled:
-        shown.append("cancelled")
-    return hashlib.sha256("\x1f".join(shown).encode("utf-8")).hexdigest()[:32]
+    cancelled), as compact JSON: when it changes, the event's SEQUENCE must go up. The store
+    keeps the last one, so a session cancelled before a restart can still be shown as it was
+    (see `last_seen`)."""
+    shown = {
+        "title": session.title,
+        "start": session.start.astimezone(UTC).isoformat(),
+        "end": session.end.astimezone(UTC).isoformat(),
+        "location": session.location,
+        "join_url": session.join_url,
+        "cancelled": cancelled,
+    }
+    return json.dumps(shown, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def last_seen(session_id: str, fingerprint: str) -> Session | None:
+    """The session as a feed last showed it, from its `fingerprint`; None if unreadable."""
+    try:
+        shown = json.loads(fingerprint)
+        fields = {name: shown[name] for name in ("title", "start", "end", "location", "join_url")}
+        return Session.model_validate({"id": session_id, **fields})
+    except (ValueError, KeyError, TypeError, ValidationError):
+        return None
 
 
 def calendar_file(

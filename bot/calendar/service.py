@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.calendar.feed import FeedEntry, calendar_file, fingerprint
+from bot.calendar.feed import FeedEntry, calendar_file, fingerprint, last_seen
 from bot.current import CurrentProgramme
 from bot.programme import Session
 from bot.store import Store
@@ -85,15 +85,19 @@ class Calendar:
         with whether it has been cancelled (removed from the programme) since."""
         programme = self._current.programme
         found: list[tuple[Session, bool]] = []
+        unknown = []
         for session_id, seat in self._store.seats_of(user_id=user_id).items():
             if seat.state != "registered":
                 continue
-            session = programme.by_id.get(session_id)
+            session = programme.by_id.get(session_id) or self._current.removed(session_id)
             if session is not None:
-                found.append((session, False))
-                continue
-            gone = self._current.removed(session_id)
-            if gone is not None:  # one cancelled before a restart is no longer known
+                found.append((session, session_id not in programme.by_id))
+            else:
+                unknown.append(session_id)
+        # Cancelled before a restart: as a feed last showed it, if one ever did.
+        for session_id, shown in self._store.fingerprints(session_ids=unknown).items():
+            gone = last_seen(session_id, shown)
+            if gone is not None:
                 found.append((gone, True))
         return sorted(found, key=lambda pair: (pair[0].start, pair[0].id))
 

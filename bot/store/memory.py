@@ -165,6 +165,12 @@ class StateBackedStore(Store):
             self._check_usable()
             return self._state.revisions(list(fingerprints))
 
+    def fingerprints(self, *, session_ids: Sequence[str]) -> dict[str, str]:
+        with self._lock:
+            self._check_usable()
+            known = ((s, self._state.fingerprint(s)) for s in session_ids)
+            return {s: fingerprint for s, fingerprint in known if fingerprint is not None}
+
     def forget(
         self,
         *,

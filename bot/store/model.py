@@ -368,6 +368,10 @@ class Store(ABC):
         time the fingerprint given differs from the last. Returns them by session id."""
 
     @abstractmethod
+    def fingerprints(self, *, session_ids: Sequence[str]) -> dict[str, str]:
+        """The last fingerprint given to `revise` for each of these sessions that has one."""
+
+    @abstractmethod
     def forget(
         self,
         *,

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bot.calendar.feed import FeedEntry, calendar_file, fingerprint
+from bot.calendar.feed import FeedEntry, calendar_file, fingerprint, last_seen
 from bot.programme import Session, Speaker
 
 LONDON = ZoneInfo("Europe/London")
@@ -110,3 +110,12 @@ def test_the_fingerprint_changes_with_what_a_calendar_shows_only() -> None:
     changed = {fingerprint(s) for s in (later, moved, renamed, relinked)}
     assert len(changed | {base, fingerprint(WEDNESDAY, cancelled=True)}) == 6
     assert fingerprint(reworded) == base
+
+
+def test_a_session_can_be_drawn_again_from_its_fingerprint() -> None:
+    seen = last_seen(WEDNESDAY.id, fingerprint(WEDNESDAY, cancelled=True))
+    assert seen is not None
+    assert (seen.title, seen.start, seen.end) == (WEDNESDAY.title, WEDNESDAY.start, WEDNESDAY.end)
+    assert (seen.location, seen.join_url) == (WEDNESDAY.location, WEDNESDAY.join_url)
+    for unreadable in ("", "{}", "0" * 32, '{"title": 1}'):
+        assert last_seen("x", unreadable) is None

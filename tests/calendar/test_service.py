@@ -138,6 +138,26 @@ def test_a_cancelled_session_stays_in_the_feed_marked_cancelled(
     assert str(court["STATUS"]) == "CONFIRMED" and court["SEQUENCE"] == 2
 
 
+def test_a_session_cancelled_while_the_bot_was_down_is_marked_cancelled(
+    served_bot: RunningBot, programme_path: Path
+) -> None:
+    register(served_bot, "wed-court")
+    assert feed(served_bot)[1]["wed-court"]["SEQUENCE"] == 0  # what the calendar app saw
+    served_bot.parts.close()  # the bot stops...
+    write(programme_path, SESSIONS[1:])  # ...the session is removed meanwhile...
+    restarted = served_bot.restart()  # ...and it starts again
+    try:
+        ics = restarted.calendar.feed(token_of(restarted.calendar.link("U1")))
+        assert ics is not None
+        (court,) = Calendar.from_ical(ics).events
+        assert str(court["UID"]) == "wed-court@socialworkweek-bot"
+        assert str(court["STATUS"]) == "CANCELLED" and court["SEQUENCE"] == 1
+        assert b"DTSTART;TZID=Europe/London:20230322T093000" in ics  # the times it had
+        assert str(court["LOCATION"]) == "Leeds"
+    finally:
+        restarted.close()
+
+
 def test_one_private_link_per_person_until_it_is_reset(bot: RunningBot) -> None:
     calendar = bot.parts.calendar
     register(bot, "wed-court")

@@ -186,3 +186,9 @@ def test_forgetting_leaves_no_trace_of_the_person_in_the_files(tmp_path: Path) -
         assert reopened.feedback_of(user_id="U0SECRET") == {}
     finally:
         reopened.close()
+
+
+def test_the_last_fingerprints_are_kept(store: Store) -> None:
+    store.revise(fingerprints={"s1": "a", "s2": "b"})
+    store.revise(fingerprints={"s1": "c"})
+    assert store.fingerprints(session_ids=["s1", "s2", "s3"]) == {"s1": "c", "s2": "b"}
