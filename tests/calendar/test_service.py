@@ -5,7 +5,6 @@ one per person, and a reset stops the old one."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from bot.calendar import Calendar as Calendars
 from bot.store import MemoryStore
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body
+from tests.support.live_programme import write_programme
 
 PUBLIC_URL = "https://bot.example.org"
 SESSIONS: list[dict[str, Any]] = [
@@ -30,15 +30,10 @@ SESSIONS: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 
-def write(path: Path, sessions: list[dict[str, Any]]) -> None:
-    event = {"name": "Social Work Week", "timezone": "Europe/London"}
-    path.write_text(json.dumps({"event": event, "sessions": sessions}))
-
-
 @pytest.fixture
 def programme_path(tmp_path: Path) -> Path:
     path = tmp_path / "programme.json"
-    write(path, SESSIONS)
+    write_programme(path, SESSIONS)
     return path
 
 
@@ -105,7 +100,7 @@ def test_a_moved_session_has_its_new_times_and_a_higher_sequence(
     assert feed(bot)[1]["wed-court"]["SEQUENCE"] == 0  # read again: nothing changed
     moved = [{**SESSIONS[0], "start": "2023-03-22T12:30:00", "end": "2023-03-22T14:00:00"},
              *SESSIONS[1:]]  # fmt: skip
-    write(programme_path, moved)
+    write_programme(programme_path, moved)
     assert bot.parts.reloader.reload()
     ics, events = feed(bot)
     assert b"DTSTART;TZID=Europe/London:20230322T123000" in ics
@@ -114,7 +109,7 @@ def test_a_moved_session_has_its_new_times_and_a_higher_sequence(
     assert events["wed-racism"]["SEQUENCE"] == 0  # untouched
     assert feed(bot)[1]["wed-court"]["SEQUENCE"] == 1  # and it stays there
     relocated = [{**moved[0], "location": "Bristol"}, *SESSIONS[1:]]
-    write(programme_path, relocated)
+    write_programme(programme_path, relocated)
     assert bot.parts.reloader.reload()
     court = feed(bot)[1]["wed-court"]
     assert court["SEQUENCE"] == 2 and str(court["LOCATION"]) == "Bristol"
@@ -126,13 +121,13 @@ def test_a_cancelled_session_stays_in_the_feed_marked_cancelled(
     register(bot, "wed-court")
     register(bot, "wed-racism")
     assert feed(bot)[1]["wed-court"]["SEQUENCE"] == 0
-    write(programme_path, SESSIONS[1:])  # wed-court is removed from the programme
+    write_programme(programme_path, SESSIONS[1:])  # wed-court is removed from the programme
     assert bot.parts.reloader.reload()
     _, events = feed(bot)
     court = events["wed-court"]
     assert str(court["STATUS"]) == "CANCELLED" and court["SEQUENCE"] == 1
     assert str(events["wed-racism"]["STATUS"]) == "CONFIRMED"
-    write(programme_path, SESSIONS)  # and it comes back
+    write_programme(programme_path, SESSIONS)  # and it comes back
     assert bot.parts.reloader.reload()
     court = feed(bot)[1]["wed-court"]
     assert str(court["STATUS"]) == "CONFIRMED" and court["SEQUENCE"] == 2
@@ -144,7 +139,7 @@ def test_a_session_cancelled_while_the_bot_was_down_is_marked_cancelled(
     register(served_bot, "wed-court")
     assert feed(served_bot)[1]["wed-court"]["SEQUENCE"] == 0  # what the calendar app saw
     served_bot.parts.close()  # the bot stops...
-    write(programme_path, SESSIONS[1:])  # ...the session is removed meanwhile...
+    write_programme(programme_path, SESSIONS[1:])  # ...the session is removed meanwhile...
     restarted = served_bot.restart()  # ...and it starts again
     try:
         ics = restarted.calendar.feed(token_of(restarted.calendar.link("U1")))

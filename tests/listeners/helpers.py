@@ -30,6 +30,15 @@ def session_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def button_in(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The button (or other element) with `action_id` in `message`'s action blocks."""
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return dict(element)
+    raise AssertionError(f"no {action_id} button in {message}")
+
+
 def pressed(button: dict[str, Any]) -> dict[str, Any]:
     """The `actions` entry Slack sends when `button` is pressed."""
     return {**button, "block_id": "b", "action_ts": "1.0"}

@@ -11,7 +11,7 @@ from bot.blocks import ids
 from bot.reminders.jobs import REMINDER
 from bot.store import Card, Feedback, Store
 from tests.conftest import ANNOUNCEMENTS, RunningBot
-from tests.listeners.helpers import ack_body, first_text, pressed
+from tests.listeners.helpers import ack_body, button_in, first_text, pressed
 from tests.support.own_week import (
     DAY,
     LUNCH,
@@ -51,8 +51,7 @@ def forget_u1(bot: RunningBot) -> dict[str, Any]:
     """/forgetme, then the red button: the message it was replaced with."""
     listing = ack_body(bot.send.command("/forgetme", user_id="U1"))
     assert "1 message waiting to be sent to you" in str(listing["blocks"])
-    (confirm,) = [e for b in listing["blocks"] for e in b.get("elements", [])
-                  if e.get("action_id") == ids.FORGET_CONFIRM]  # fmt: skip
+    confirm = button_in(listing, ids.FORGET_CONFIRM)
     url = bot.slack.response_url("forget")
     assert bot.send.action([pressed(confirm)], user_id="U1", response_url=url).status == 200
     payload: dict[str, Any] = bot.slack.wait_for_response()[-1].payload

@@ -4,9 +4,6 @@ before the Wednesday 12:30 session. A test module imports the fixtures it uses."
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.conftest import Clock, RunningBot
+from tests.support.live_programme import wait_until as wait_until  # for these tests too
+from tests.support.live_programme import write_programme
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1230 = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)
@@ -41,8 +40,7 @@ def programme_path(tmp_path: Path) -> Path:
         _session(OTHER, "Peer support", wednesday.replace(hour=10) + DAY, capacity=1,
                  join_url="https://example.org/peer"),
     ]  # fmt: skip
-    event = {"name": "SWW", "timezone": "Europe/London"}
-    path.write_text(json.dumps({"event": event, "sessions": sessions}))
+    write_programme(path, sessions)
     return path
 
 
@@ -60,12 +58,3 @@ def dms(bot: RunningBot, user: str) -> list[dict[str, Any]]:
     """The messages (chat.postMessage arguments) Slack accepted for `user`'s DM so far."""
     calls = bot.slack.calls_to("chat.postMessage")
     return [c.args for c in calls if c.args["channel"] == user and not c.failed]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 6.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out")

@@ -8,7 +8,7 @@ from typing import Any
 from bot.blocks import ids
 from bot.reminders.jobs import REMINDER
 from tests.conftest import RunningBot
-from tests.listeners.helpers import ack_body, first_text, pressed
+from tests.listeners.helpers import ack_body, button_in, first_text, pressed
 from tests.support.own_week import (
     DAY,
     LUNCH,
@@ -23,20 +23,12 @@ from tests.support.own_week import (
 __all__ = ["clock", "programme_path", "settings_overrides"]
 
 
-def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    for block in message["blocks"]:
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return dict(element)
-    raise AssertionError(f"no {action_id} button in {message}")
-
-
 def press(bot: RunningBot, message: dict[str, Any], action_id: str, count: int) -> dict[str, Any]:
     """Press a button of `message` as U1 would; the payload it was redrawn with."""
     url = bot.slack.response_url(f"r{count}")
     sent_back = {"type": "message", "ts": "1.0", "text": message["text"],
                  "blocks": message["blocks"]}  # fmt: skip
-    result = bot.send.action([pressed(button(message, action_id))], user_id="U1",
+    result = bot.send.action([pressed(button_in(message, action_id))], user_id="U1",
                              channel_id="D0U1", message=sent_back, response_url=url)  # fmt: skip
     assert result.status == 200
     payload: dict[str, Any] = bot.slack.wait_for_response(count=count)[-1].payload
@@ -52,7 +44,7 @@ def test_toggles_and_on_off_redraw_the_settings_in_place(bot: RunningBot) -> Non
     assert first_text(redrawn) == (
         ":white_check_mark: You get reminders *15 minutes* before each of your sessions, no others."
     )
-    assert button(redrawn, day_toggle)["text"]["text"] == "1 day before"
+    assert button_in(redrawn, day_toggle)["text"]["text"] == "1 day before"
 
     redrawn = press(bot, redrawn, ids.numbered(ids.REMINDERS_OFFSET, 2), 2)
     assert bot.store.reminders_of(user_id="U1") == ()  # the last one off: all off

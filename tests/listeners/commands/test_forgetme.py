@@ -8,7 +8,7 @@ from typing import Any
 from bot.blocks import ids
 from bot.store import Feedback
 from tests.conftest import RunningBot
-from tests.listeners.helpers import ack_body, first_text, pressed
+from tests.listeners.helpers import ack_body, button_in, first_text, pressed
 from tests.support.own_week import (
     LUNCH,
     OTHER,
@@ -26,8 +26,7 @@ __all__ = ["clock", "programme_path", "settings_overrides"]
 
 def press(bot: RunningBot, message: dict[str, Any], action_id: str, count: int) -> dict[str, Any]:
     """Press `message`'s button `action_id` as U1; the payload the message was replaced with."""
-    (element,) = [e for b in message["blocks"] for e in b.get("elements", [])
-                  if e.get("action_id") == action_id]  # fmt: skip
+    element = button_in(message, action_id)
     url = bot.slack.response_url(f"f{count}")
     result = bot.send.action([pressed(element)], user_id="U1", response_url=url)
     assert result.status == 200
