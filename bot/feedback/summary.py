@@ -89,8 +89,3 @@ def shared_reflections_csv(programme: Programme, feedback: Mapping[str, Sequence
                 )
             )
     return out.getvalue()
-
-
-def shared_count(summaries: Sequence[SessionSummary]) -> int:
-    """How many reflections were shared, over all sessions."""
-    return sum(s.shared for s in summaries)

@@ -45,7 +45,9 @@ def acknowledge(ack: Ack) -> None:
 
 
 def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
-    """`listener`, run after the acknowledgement, with its errors logged and reported."""
+    """`listener`, run after the acknowledgement, with its errors logged and reported. The
+    person is told through `respond` or `say`, so `listener` must take one of them (Bolt
+    passes only the arguments a listener names)."""
 
     @functools.wraps(listener)  # Bolt reads the wrapped function's argument names
     def run(**kwargs: Any) -> None:

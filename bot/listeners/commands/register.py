@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.answering import Answer
@@ -119,9 +119,12 @@ def mysessions_command(
         ack(response_type="ephemeral", text=words.replace("*", ""), blocks=[section(words)])
 
 
-def mysessions_after_ack(command: dict[str, Any], client: WebClient, *, calendar: Calendar) -> None:
+def mysessions_after_ack(
+    command: dict[str, Any], client: WebClient, respond: Respond, *, calendar: Calendar
+) -> None:
     """After the acknowledgement: `/mysessions calendar` without a feed sends the person an
-    .ics file of their sessions, in their DM with the bot."""
+    .ics file of their sessions, in their DM with the bot. (`respond` is there so that a
+    failed upload is apologised for: see `bot.listeners.errors.after_ack`.)"""
     user_id = command.get("user_id")
     if not user_id or calendar.url is not None:
         return

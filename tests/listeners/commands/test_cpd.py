@@ -99,6 +99,22 @@ def test_send_me_this_as_files_sends_a_csv_and_a_markdown_document(bot: RunningB
     assert told.payload["text"] == SENT_FILES
 
 
+def test_files_slack_refuses_are_apologised_for_and_the_record_is_kept(bot: RunningBot) -> None:
+    week_of_u1(bot)
+    reply = ack_body(bot.send.command("/cpd", user_id="U1"))
+    refused = {"ok": False, "error": "not_allowed_token_type"}  # not one that a retry mends
+    bot.slack.fail_next("files.getUploadURLExternal", status=200, body=refused)
+    url = bot.slack.response_url("cpd")
+    assert bot.send.action([pressed(reply["blocks"][-1]["elements"][0])], user_id="U1",
+                           response_url=url).status == 200  # fmt: skip
+    (apology,) = bot.slack.wait_for_response()
+    assert apology.payload["text"].startswith("Sorry, something went wrong on my side.")
+    assert bot.slack.uploads == {}
+    assert bot.store.feedback_of(user_id="U1")[ASYE].learnt == "=SUM(A1) & <b>"
+    again = ack_body(bot.send.command("/cpd", user_id="U1"))
+    assert again["text"] == "Your CPD record: 2 sessions, 2.5 hours."
+
+
 def test_no_sessions_attended_yet_is_said_kindly(bot: RunningBot) -> None:
     attend(bot, "tue-racism")  # registered, but it has not ended
     reply = ack_body(bot.send.command("/cpd", user_id="U1"))

@@ -48,6 +48,18 @@ def test_without_a_public_url_the_calendar_is_sent_as_a_file(bot: RunningBot) ->
     assert str(calendar["X-WR-CALNAME"]) == bot.parts.current.programme.event.name
 
 
+def test_an_upload_slack_refuses_is_apologised_for(bot: RunningBot) -> None:
+    register(bot, "wed-stereotypes")
+    refused = {"ok": False, "error": "not_allowed_token_type"}
+    bot.slack.fail_next("files.getUploadURLExternal", status=200, body=refused)
+    reply = mysessions(bot, "calendar")
+    assert reply["text"].startswith("I've sent your calendar to our DM")
+    (apology,) = bot.slack.wait_for_response()
+    assert apology.payload["text"].startswith("Sorry, something went wrong on my side.")
+    assert bot.slack.uploads == {}
+    assert bot.store.seats_of(user_id="U1")  # nothing lost
+
+
 def test_reset_without_a_public_url_sends_the_file_too(bot: RunningBot) -> None:
     register(bot, "wed-stereotypes")
     assert mysessions(bot, "calendar reset")["text"].startswith("I've sent your calendar")
