@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.store import TinyDBStore  # noqa: E402
-from bot.store.files import write_snapshot  # noqa: E402
-from bot.store.ops import utc_now  # noqa: E402
-from bot.store.state import StateData  # noqa: E402
+from bot.store.legacy.files import write_snapshot  # noqa: E402
+from bot.store.legacy.ops import utc_now  # noqa: E402
+from bot.store.legacy.state import StateData  # noqa: E402
 
 SESSIONS = 100
 

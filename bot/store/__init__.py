@@ -1,12 +1,12 @@
-"""Everything the bot remembers, behind the `Store` interface (see `bot.store.model`)."""
+"""Everything the bot remembers, behind the `Store` interface (see `bot.store.legacy.model`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.store.durable import TinyDBStore
-from bot.store.memory import MemoryStore
-from bot.store.model import (
+from bot.store.legacy.durable import TinyDBStore
+from bot.store.legacy.memory import MemoryStore
+from bot.store.legacy.model import (
     BROADCAST_KIND,
     NO_SEAT,
     SETTLED,

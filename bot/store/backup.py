@@ -1,8 +1,9 @@
 """`python -m bot backup PATH`: a consistent copy of the database, taken while the bot runs
 in another process, written as one snapshot file that `open_store(PATH)` opens.
 
-How the store writes (`bot.store.files`, `bot.store.durable`): the snapshot is only ever
-replaced whole, by a rename; the journal is appended to, each change fsynced before it is
+How the store writes (`bot.store.legacy.files`, `bot.store.legacy.durable`): the snapshot
+is only ever replaced whole, by a rename; the journal is appended to, each change fsynced
+before it is
 confirmed, and replaced whole (by a rename) once a newer snapshot is written, then holding
 only the lines after that snapshot. So the copy reads the journal first and the snapshot
 second. A snapshot never gets older, and a journal only ever starts just after a snapshot
@@ -32,9 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.settings import SettingsError, load_settings
-from bot.store.durable import TinyDBStore
-from bot.store.files import FILE_MODE, fsync_directory, read_snapshot
-from bot.store.model import StoreError
+from bot.store.legacy.durable import TinyDBStore
+from bot.store.legacy.files import FILE_MODE, fsync_directory, read_snapshot
+from bot.store.legacy.model import StoreError
 
 ATTEMPTS = 5
 

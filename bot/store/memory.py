@@ -1,315 +1,149 @@
-"""The store in memory: the `Store` methods mapped onto one `State` behind a lock, operations
-for changes and locked reads for lookups (`StateBackedStore`), and `MemoryStore`, which
-keeps it in memory only, for the offline console and tests.
+"""The engine in memory: `Tables` behind one lock, one transaction at a time.
 
-Backends differ only in how an operation is applied (`_apply`) and what makes the store
-unusable (`_check_usable`): `TinyDBStore` (`bot.store.durable`) journals each one.
+`MemoryEngine` keeps everything in memory only (the offline console and tests). The TinyDB
+engine (`bot.store.tinydb`) is this one plus a journal: it overrides `_commit` to make each
+transaction's writes durable before the caller hears of them.
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from abc import abstractmethod
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
 
-from bot.store.model import (
-    Broadcast,
-    BroadcastStatus,
-    Card,
-    Counts,
-    Entry,
-    EntryStatus,
-    Feedback,
-    Forgotten,
-    Notice,
-    Registered,
-    Seat,
-    Store,
-    Unregistered,
-)
-from bot.store.ops import (
-    Op,
-    broadcast_change_op,
-    broadcast_op,
-    calendar_op,
-    cancel_entries_op,
-    card_op,
-    enqueue_op,
-    feedback_op,
-    fill_op,
-    forget_op,
-    register_op,
-    reminders_op,
-    revise_op,
-    settle_op,
-    unregister_op,
-)
-from bot.store.state import Outcome, State
+from bot.store.engine import Doc, Engine, Scalar, StoreError, T, Tx
+from bot.store.tables import Tables, Write, due_of
 
 
-class StateBackedStore(Store):
-    """A store whose data is a `State` guarded by `self._lock`."""
+class LocalTx(Tx):
+    """A transaction on `Tables`, applied as it goes and undone on failure."""
 
-    def __init__(self, state: State | None = None) -> None:
-        self._lock = threading.Lock()
-        self._state = state if state is not None else State()
-        # Outbox entries up to this position are durable, and may be sent.
-        self._visible = self._state.entry_count()
-        self._added = threading.Condition(self._lock)
+    def __init__(self, tables: Tables, *, writable: bool) -> None:
+        self._tables = tables
+        self._writable = writable
+        self.writes: list[Write] = []
+        self._undo: list[tuple[str, str, Doc | None, int | None]] = []
 
-    def _publish(self, upto: int) -> None:
-        """Entries up to position `upto` are durable now; wake `wait_entries`. Under the lock."""
-        if upto > self._visible:
-            self._visible = upto
-            self._added.notify_all()
+    def get(self, table: str, key: str) -> Doc | None:
+        return self._tables.get(table, key)
 
-    @abstractmethod
-    def _apply(self, op: Op) -> Outcome:
-        """Apply `op` to the state and return once it is durable."""
+    def find(self, table: str, **equal: Scalar) -> list[tuple[str, Doc]]:
+        return self._tables.find(table, equal)
 
-    def _check_usable(self) -> None:
-        """Raise StoreError if the store can no longer be used; called under the lock."""
+    def count(self, table: str, **equal: Scalar) -> int:
+        return self._tables.count(table, equal)
 
-    def register(
-        self, *, user_id: str, session_id: str, capacity: int | None, at: datetime | None = None
-    ) -> Registered:
-        op = register_op(user=user_id, session=session_id, capacity=capacity, at=_iso(at))
-        outcome = self._apply(op)
-        assert isinstance(outcome, Registered)
-        return outcome
+    def put(self, table: str, key: str, doc: Doc) -> None:
+        self._write(table, key, check_doc(doc))
 
-    def unregister(
-        self,
-        *,
-        user_id: str,
-        session_id: str,
-        capacity: int | None,
-        notice: Notice | None = None,
-        at: datetime | None = None,
-    ) -> Unregistered:
-        op = unregister_op(
-            user=user_id, session=session_id, capacity=capacity, notice=notice, at=_iso(at)
-        )
-        outcome = self._apply(op)
-        assert isinstance(outcome, Unregistered)
-        return outcome
+    def add(self, table: str, key: str, doc: Doc) -> bool:
+        if self._tables.get(table, key) is not None:
+            return False
+        self._write(table, key, check_doc(doc))
+        return True
 
-    def fill(
-        self,
-        *,
-        session_id: str,
-        capacity: int | None,
-        notice: Notice | None = None,
-        at: datetime | None = None,
-    ) -> list[str]:
-        op = fill_op(session=session_id, capacity=capacity, notice=notice, at=_iso(at))
-        outcome = self._apply(op)
-        assert isinstance(outcome, list)
-        return outcome  # type: ignore[return-value]
+    def delete(self, table: str, key: str) -> bool:
+        if self._tables.get(table, key) is None:
+            return False
+        self._write(table, key, None)
+        return True
 
-    def save_card(self, *, card: Card) -> None:
-        self._apply(card_op(session=card.session_id, channel=card.channel_id, ts=card.message_ts))
+    def lock(self, name: str) -> None:
+        """One transaction runs at a time: nothing to do."""
 
-    def save_broadcast(self, *, broadcast: Broadcast) -> None:
-        self._apply(broadcast_op(broadcast))
+    def _write(self, table: str, key: str, doc: Doc | None) -> None:
+        if not self._writable:
+            raise RuntimeError("a read cannot write")
+        if not table or not isinstance(key, str) or not key:
+            raise ValueError("a table name and a key are non-empty strings")
+        order = self._tables.order_of(table, key)
+        old = self._tables.write(table, key, doc)
+        self._undo.append((table, key, old, order))
+        self.writes.append((table, key, doc))
 
-    def change_broadcast(
-        self,
-        *,
-        broadcast_id: str,
-        when: tuple[BroadcastStatus, ...],
-        changes: dict[str, Any],
-        entries: Sequence[Entry] = (),
-    ) -> Broadcast | None:
-        op = broadcast_change_op(
-            broadcast_id=broadcast_id,
-            when=when,
-            changes=changes,
-            entries=list(entries),
-            at=datetime.now(UTC),
-        )
-        outcome = self._apply(op)
-        return outcome if isinstance(outcome, Broadcast) else None
+    def rollback(self) -> None:
+        """Undo every write of this transaction, last first."""
+        for table, key, old, order in reversed(self._undo):
+            self._tables.restore(table, key, old, order)
+        self._undo.clear()
+        self.writes.clear()
 
-    def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
-        if not entries:
-            return []
-        outcome = self._apply(enqueue_op(list(entries)))
-        return outcome if isinstance(outcome, list) else []  # type: ignore[return-value]
 
-    def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
-        return self._apply(settle_op(key=key, status=status, at=at, detail=detail)) is True
+def check_doc(doc: Doc) -> Doc:
+    """`doc` if it is a JSON object with a well-formed `due`, else ValueError."""
+    if not isinstance(doc, dict):
+        raise ValueError(f"a document is a JSON object, not {type(doc).__name__}")
+    try:
+        json.dumps(doc, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"a document must be plain JSON: {err}") from err
+    due_of(doc)
+    return doc
 
-    def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
-        outcome = self._apply(cancel_entries_op(kind=kind, subject=subject, at=at))
-        return outcome if isinstance(outcome, int) else 0
 
-    def set_reminders(self, *, user_id: str, offsets: tuple[int, ...] | None) -> None:
-        self._apply(reminders_op(user=user_id, offsets=offsets))
+class MemoryEngine(Engine):
+    """Tables in memory behind one lock; a change is as durable as it gets on return."""
 
-    def set_calendar_token(self, *, user_id: str, token: str | None) -> None:
-        self._apply(calendar_op(user=user_id, token=token))
+    def __init__(self, tables: Tables | None = None) -> None:
+        self._lock = threading.RLock()
+        self._tables = tables if tables is not None else Tables()
+        self._woken = threading.Condition(self._lock)
+        self._signalled: set[str] = set()
+        self._closed = False
 
-    def save_feedback(self, *, feedback: Feedback) -> None:
-        self._apply(feedback_op(feedback))
-
-    def revise(self, *, fingerprints: Mapping[str, str]) -> dict[str, int]:
+    def transaction(self, work: Callable[[Tx], T]) -> T:
         with self._lock:
             self._check_usable()
-            new = any(self._state.fingerprint(s) != f for s, f in fingerprints.items())
-        if new:  # journal only what changed: a feed read again and again writes nothing
-            self._apply(revise_op(dict(fingerprints)))
+            tx = LocalTx(self._tables, writable=True)
+            try:
+                result = work(tx)
+            except BaseException:
+                tx.rollback()
+                raise
+            self._commit(tx)
+            self._signal(tx.writes)
+            return result
+
+    def read(self, work: Callable[[Tx], T]) -> T:
         with self._lock:
             self._check_usable()
-            return self._state.revisions(list(fingerprints))
+            return work(LocalTx(self._tables, writable=False))
 
-    def fingerprints(self, *, session_ids: Sequence[str]) -> dict[str, str]:
+    def claim(
+        self, table: str, *, owner: str, now: datetime, lease: float, limit: int
+    ) -> list[tuple[str, Doc]]:
         with self._lock:
             self._check_usable()
-            known = ((s, self._state.fingerprint(s)) for s in session_ids)
-            return {s: fingerprint for s, fingerprint in known if fingerprint is not None}
+            return self._tables.claim(table, owner, now, lease, limit)
 
-    def forget(
-        self,
-        *,
-        user_id: str,
-        capacities: Mapping[str, int | None],
-        notices: Mapping[str, Notice],
-        at: datetime,
-    ) -> Forgotten:
-        op = forget_op(user=user_id, capacities=dict(capacities), notices=dict(notices), at=at)
-        outcome = self._apply(op)
-        assert isinstance(outcome, Forgotten)
-        return outcome
-
-    def pending_to(self, *, recipient: str) -> int:
+    def wait(self, table: str, timeout: float) -> None:
         with self._lock:
-            self._check_usable()
-            return self._state.pending_to(recipient)
+            if table not in self._signalled and not self._closed:
+                self._woken.wait(timeout)
+            self._signalled.discard(table)
 
-    def reminders_of(self, *, user_id: str) -> tuple[int, ...] | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.reminders_of(user_id)
-
-    def calendar_token(self, *, user_id: str) -> str | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.calendar_token(user_id)
-
-    def calendar_owner(self, *, token: str) -> str | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.calendar_owner(token)
-
-    def feedback_of(self, *, user_id: str) -> dict[str, Feedback]:
-        with self._lock:
-            self._check_usable()
-            return self._state.feedback_of(user_id)
-
-    def feedback_for(self, *, session_id: str) -> list[Feedback]:
-        with self._lock:
-            self._check_usable()
-            return self._state.feedback_for(session_id)
-
-    def entry(self, *, key: str) -> Entry | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.entry(key)
-
-    def counts(self, *, kind: str, subject: str) -> Counts:
-        with self._lock:
-            self._check_usable()
-            return self._state.counts(kind, subject)
-
-    def problems(self, *, since: datetime) -> list[Entry]:
-        with self._lock:
-            self._check_usable()
-            return self._state.problems(since)
-
-    def backlog(self) -> int:
-        with self._lock:
-            self._check_usable()
-            return self._state.backlog()
-
-    def wait_entries(self, *, after: int, timeout: float) -> tuple[list[Entry], int]:
-        with self._lock:
-            self._check_usable()
-            if self._visible <= after:
-                self._added.wait(timeout)
-                self._check_usable()
-            upto = self._visible
-            return self._state.pending_between(after, upto), max(after, upto)
-
-    def seat(self, *, user_id: str, session_id: str) -> Seat:
-        with self._lock:
-            self._check_usable()
-            return self._state.seat(user_id, session_id)
-
-    def seats_of(self, *, user_id: str) -> dict[str, Seat]:
-        with self._lock:
-            self._check_usable()
-            return self._state.seats_of(user_id)
-
-    def registrants(self, *, session_id: str) -> list[str]:
-        with self._lock:
-            self._check_usable()
-            return self._state.registrants(session_id)
-
-    def registered_at(self, *, session_id: str) -> dict[str, datetime]:
-        with self._lock:
-            self._check_usable()
-            times = self._state.registered_at(session_id)
-        return {user: datetime.fromisoformat(at) for user, at in times.items()}
-
-    def registered_since(self, *, user_id: str, session_id: str) -> datetime | None:
-        with self._lock:
-            self._check_usable()
-            at = self._state.registered_since(user_id, session_id)
-        return None if at is None else datetime.fromisoformat(at)
-
-    def waitlist(self, *, session_id: str) -> list[str]:
-        with self._lock:
-            self._check_usable()
-            return self._state.waitlist(session_id)
-
-    def card_at(self, *, channel_id: str, message_ts: str) -> Card | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.card_at(channel_id, message_ts)
-
-    def cards_for(self, *, session_id: str) -> list[Card]:
-        with self._lock:
-            self._check_usable()
-            return self._state.cards_for(session_id)
-
-    def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
-        with self._lock:
-            self._check_usable()
-            return self._state.broadcast(broadcast_id)
-
-    def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
-        with self._lock:
-            self._check_usable()
-            return self._state.broadcasts(limit)
-
-
-class MemoryStore(StateBackedStore):
-    """The shared `State` behind one lock; a change is as durable as it gets on return.
-    Nothing touches disk."""
-
-    def _apply(self, op: Op) -> Outcome:
-        with self._lock:
-            outcome = self._state.apply(op)
-            self._publish(self._state.entry_count())
-            return outcome
+    def problem(self) -> str | None:
+        return "the store is closed" if self._closed else None
 
     def close(self) -> None:
-        """Nothing to release."""
+        with self._lock:
+            self._closed = True
+            self._woken.notify_all()
 
+    # --- for the durable engine -----------------------------------------------------------
 
-def _iso(at: datetime | None) -> str | None:
-    """A moment as the journal keeps it (UTC, ISO 8601), or None for "now"."""
-    return None if at is None else at.astimezone(UTC).isoformat()
+    def _check_usable(self) -> None:
+        """Raise StoreError if the engine can no longer be used; under the lock."""
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    def _commit(self, tx: LocalTx) -> None:
+        """Make `tx.writes` durable, under the lock; on failure undo them and raise
+        StoreError. In memory: nothing to do."""
+
+    def _signal(self, writes: list[Write]) -> None:
+        tables = {table for table, _, doc in writes if doc is not None and "due" in doc}
+        if tables:
+            self._signalled |= tables
+            self._woken.notify_all()

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import MemoryStore, Store, TinyDBStore
+from bot.store.engine import Engine
+from bot.store.memory import MemoryEngine
 
 
 @pytest.fixture(params=["memory", "tinydb"])
@@ -18,5 +20,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         if request.param == "memory"
         else TinyDBStore(tmp_path / "data" / "bot.json", compact_after=3)
     )
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(params=["memory"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """Each engine in turn, empty."""
+    opened: Engine = MemoryEngine()
     yield opened
     opened.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bot.store.files import encode
-from bot.store.ops import register_op
+from bot.store.legacy.files import encode
+from bot.store.legacy.ops import register_op
 
 # The tables every snapshot the store writes has, even empty: a test's snapshot adds them.
 EMPTY_TABLES: dict[str, dict[str, object]] = {

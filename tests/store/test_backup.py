@@ -19,7 +19,7 @@ import pytest
 from bot.store import Seat, TinyDBStore, open_store
 from bot.store import backup as backup_module
 from bot.store.backup import BackupError, back_up
-from bot.store.files import read_snapshot
+from bot.store.legacy.files import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
 

@@ -11,9 +11,9 @@ import pytest
 from tinydb import TinyDB
 
 from bot.store import Broadcast, Store, StoreError, TinyDBStore
-from bot.store.files import encode
-from bot.store.ops import broadcast_op, register_op
-from bot.store.state import State
+from bot.store.legacy.files import encode
+from bot.store.legacy.ops import broadcast_op, register_op
+from bot.store.legacy.state import State
 from tests.store.helpers import EMPTY_TABLES, crash_image, journal_of
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)

@@ -120,7 +120,7 @@ def test_changes_waiting_behind_a_failed_write_are_refused_too(
 def test_a_new_journal_that_cannot_be_started_after_a_snapshot_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.store import files
+    from bot.store.legacy import files
 
     def no_room(cls: type, path: Path, lines: list[bytes]) -> files.JournalFile:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -27,8 +27,8 @@ from bot.store import (
     StoreError,
     TinyDBStore,
 )
-from bot.store.files import encode
-from bot.store.ops import entry_record, fill_op, register_op, unregister_op
+from bot.store.legacy.files import encode
+from bot.store.legacy.ops import entry_record, fill_op, register_op, unregister_op
 from tests.store.helpers import EMPTY_TABLES, crash_image, journal_of
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Entry, Feedback, MemoryStore, Notice, Store, TinyDBStore
-from bot.store.state import State
+from bot.store.legacy.state import State
 
 AT = datetime(2023, 3, 21, 12, 0, tzinfo=UTC)
 LATER = AT + timedelta(days=1)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.store import NO_SEAT, Card, Registered, Seat, Store, Unregistered
-from bot.store.ops import card_op, claim_op, register_op, unregister_op
-from bot.store.state import State
+from bot.store.legacy.ops import card_op, claim_op, register_op, unregister_op
+from bot.store.legacy.state import State
 
 REGISTERED = Seat("registered")
 

@@ -7,7 +7,7 @@ those callers. When the journal passes `compact_after` lines a compactor thread 
 new snapshot from a copy of the state (taken under the lock, written outside it) and the
 writer then starts a new journal holding only the lines the snapshot does not include.
 On disk, at every moment: snapshot (up to seq S) + journal lines with seq > S = every
-confirmed change. See `bot.store.files` for how the files are read back.
+confirmed change. See `bot.store.legacy.files` for how the files are read back.
 
 A write that fails (a full disk, an I/O error) fails only the changes not yet on disk: the
 journal is cut back to its last whole line, the state in memory goes back to what is on disk
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.store.files import (
+from bot.store.legacy.files import (
     JournalDamaged,
     JournalFile,
     encode,
@@ -32,10 +32,10 @@ from bot.store.files import (
     replace_atomically,
     write_snapshot,
 )
-from bot.store.memory import StateBackedStore
-from bot.store.model import StoreError
-from bot.store.ops import Op
-from bot.store.state import Outcome, State, changed
+from bot.store.legacy.memory import StateBackedStore
+from bot.store.legacy.model import StoreError
+from bot.store.legacy.ops import Op
+from bot.store.legacy.state import Outcome, State, changed
 
 logger = logging.getLogger(__name__)
 

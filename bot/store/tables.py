@@ -1,0 +1,236 @@
+"""Tables of documents in memory, with the indexes `find` needs and the queue `claim` uses.
+
+Shared by the in-memory and TinyDB engines; not thread-safe (the engines hold a lock).
+Indexes are built the first time a table is searched by a set of fields, then kept up to
+date on every write, so a lookup costs the size of its answer.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.store.engine import Doc, Scalar
+
+Write = tuple[str, str, Doc | None]
+"""One write: (table, key, the document now, or None when deleted)."""
+
+
+@dataclass
+class _Index:
+    fields: tuple[str, ...]
+    buckets: dict[tuple[Scalar, ...], dict[str, None]] = field(default_factory=dict)
+    unsorted: set[tuple[Scalar, ...]] = field(default_factory=set)
+
+
+@dataclass
+class _Table:
+    docs: dict[str, Doc] = field(default_factory=dict)  # in first-write order
+    order: dict[str, int] = field(default_factory=dict)  # key -> when first written
+    indexes: dict[tuple[str, ...], _Index] = field(default_factory=dict)
+    later: list[tuple[datetime, int, str]] = field(default_factory=list)  # hints, by due
+    ready: list[tuple[str, int, str]] = field(default_factory=list)  # hints, by rank
+    leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+
+
+def _values(doc: Doc, fields: tuple[str, ...]) -> tuple[Scalar, ...] | None:
+    values = []
+    for name in fields:
+        value = doc.get(name)
+        if isinstance(value, list | dict):
+            return None  # only scalars are matched
+        values.append(value)
+    return tuple(values)
+
+
+def due_of(doc: Doc) -> datetime | None:
+    """When a document can be claimed, if it can; ValueError for a malformed `due`."""
+    due = doc.get("due")
+    if due is None:
+        return None
+    moment = datetime.fromisoformat(due) if isinstance(due, str) else None
+    if moment is None or moment.utcoffset() is None:
+        raise ValueError(f"due must be an ISO 8601 time with an offset, not {due!r}")
+    return moment
+
+
+def rank_of(doc: Doc) -> str:
+    rank = doc.get("rank")
+    return rank if isinstance(rank, str) else str(doc.get("due"))
+
+
+class Tables:
+    """Every table's documents."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, _Table] = {}
+        self._counter = itertools.count()
+
+    def _table(self, name: str) -> _Table:
+        table = self._tables.get(name)
+        if table is None:
+            table = self._tables[name] = _Table()
+        return table
+
+    # --- reads ----------------------------------------------------------------------------
+
+    def get(self, table: str, key: str) -> Doc | None:
+        found = self._tables.get(table)
+        return None if found is None else found.docs.get(key)
+
+    def find(self, table: str, equal: dict[str, Scalar]) -> list[tuple[str, Doc]]:
+        found = self._tables.get(table)
+        if found is None:
+            return []
+        if not equal:
+            return list(found.docs.items())
+        return [(key, found.docs[key]) for key in self._bucket(found, equal)]
+
+    def count(self, table: str, equal: dict[str, Scalar]) -> int:
+        found = self._tables.get(table)
+        if found is None:
+            return 0
+        if not equal:
+            return len(found.docs)
+        return len(self._bucket(found, equal, ordered=False))
+
+    def _bucket(
+        self, table: _Table, equal: dict[str, Scalar], *, ordered: bool = True
+    ) -> dict[str, None]:
+        names = tuple(sorted(equal))
+        index = table.indexes.get(names)
+        if index is None:
+            index = table.indexes[names] = _Index(names)
+            for key, doc in table.docs.items():
+                self._index_add(table, index, key, doc)
+        wanted = tuple(equal[name] for name in names)
+        bucket = index.buckets.get(wanted)
+        if bucket is None:
+            return {}
+        if ordered and wanted in index.unsorted:
+            index.buckets[wanted] = bucket = dict.fromkeys(
+                sorted(bucket, key=table.order.__getitem__)
+            )
+            index.unsorted.discard(wanted)
+        return bucket
+
+    def names(self) -> list[str]:
+        return [name for name, table in self._tables.items() if table.docs]
+
+    def rows(self, table: str) -> Iterator[tuple[str, Doc]]:
+        found = self._tables.get(table)
+        return iter(()) if found is None else iter(list(found.docs.items()))
+
+    def copy(self) -> dict[str, list[tuple[str, Doc]]]:
+        """Every table's rows in order, as they are now (documents are never changed in
+        place, so this shallow copy is safe to read while the tables change)."""
+        return {name: list(table.docs.items()) for name, table in self._tables.items()}
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def write(self, table: str, key: str, doc: Doc | None) -> Doc | None:
+        """Put (`doc`) or delete (None) and return the document there before."""
+        found = self._table(table)
+        old = found.docs.get(key)
+        if old is not None:
+            for index in found.indexes.values():
+                self._index_remove(index, key, old)
+        found.leases.pop(key, None)
+        if doc is None:
+            if old is not None:
+                del found.docs[key]
+                del found.order[key]
+            return old
+        if old is None:
+            found.order[key] = next(self._counter)
+        found.docs[key] = doc
+        for index in found.indexes.values():
+            self._index_add(found, index, key, doc)
+        due = due_of(doc)
+        if due is not None:
+            heapq.heappush(found.later, (due, found.order[key], key))
+        return old
+
+    def restore(self, table: str, key: str, doc: Doc | None, order: int | None) -> None:
+        """Undo a write: put back `doc` (None: nothing) at its old place in the order."""
+        self.write(table, key, None)
+        if doc is None:
+            return
+        found = self._table(table)
+        if order is None or (found.order and max(found.order.values()) < order):
+            self.write(table, key, doc)  # it was last: writing it again puts it last
+            if order is not None:
+                self._reorder(found, key, order, doc)
+            return
+        self.write(table, key, doc)
+        self._reorder(found, key, order, doc)
+        found.docs = dict(sorted(found.docs.items(), key=lambda kv: found.order[kv[0]]))
+
+    @staticmethod
+    def _reorder(found: _Table, key: str, order: int, doc: Doc) -> None:
+        found.order[key] = order
+        for index in found.indexes.values():
+            values = _values(doc, index.fields)
+            if values is not None:
+                index.unsorted.add(values)
+        due = due_of(doc)
+        if due is not None:
+            heapq.heappush(found.later, (due, order, key))
+
+    def order_of(self, table: str, key: str) -> int | None:
+        found = self._tables.get(table)
+        return None if found is None else found.order.get(key)
+
+    def _index_add(self, table: _Table, index: _Index, key: str, doc: Doc) -> None:
+        values = _values(doc, index.fields)
+        if values is None:
+            return
+        bucket = index.buckets.setdefault(values, {})
+        if bucket and table.order[next(reversed(bucket))] > table.order[key]:
+            index.unsorted.add(values)
+        bucket[key] = None
+
+    @staticmethod
+    def _index_remove(index: _Index, key: str, doc: Doc) -> None:
+        values = _values(doc, index.fields)
+        if values is None:
+            return
+        bucket = index.buckets[values]
+        del bucket[key]
+        if not bucket:
+            del index.buckets[values]
+            index.unsorted.discard(values)
+
+    # --- claims ---------------------------------------------------------------------------
+
+    def claim(
+        self, table: str, owner: str, now: datetime, lease: float, limit: int
+    ) -> list[tuple[str, Doc]]:
+        found = self._tables.get(table)
+        if found is None or limit < 1:
+            return []
+        while found.later and found.later[0][0] <= now:
+            _, order, key = heapq.heappop(found.later)
+            doc = found.docs.get(key)
+            if doc is not None and found.order[key] == order:
+                heapq.heappush(found.ready, (rank_of(doc), order, key))
+        claimed: list[tuple[str, Doc]] = []
+        until = now + timedelta(seconds=lease)
+        while found.ready and len(claimed) < limit:
+            rank, order, key = heapq.heappop(found.ready)
+            doc = found.docs.get(key)
+            if doc is None or found.order[key] != order or rank_of(doc) != rank:
+                continue  # deleted, or written again since (its new hint is elsewhere)
+            due = due_of(doc)
+            if due is None or due > now:
+                continue
+            held = found.leases.get(key)
+            if held is not None and held[1] > now:
+                continue  # claimed: a hint at its lease's end brings it back
+            found.leases[key] = (owner, until)
+            heapq.heappush(found.later, (until, order, key))
+            claimed.append((key, doc))
+        return claimed
