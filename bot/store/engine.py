@@ -87,6 +87,11 @@ class Tx(ABC):
         (the places of one session) are taken one at a time, whichever process takes them.
         Engines that run one transaction at a time need do nothing."""
 
+    def scrub(self) -> None:
+        """Ask that no earlier copy of what this transaction deletes or replaces stays on disk
+        for long (a person asked to be forgotten): the TinyDB engine then rewrites its files
+        soon after. Engines that keep no history need do nothing."""
+
 
 class Engine(ABC):
     """Tables of documents, changed in durable transactions. Safe to use from many threads."""

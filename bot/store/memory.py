@@ -23,6 +23,7 @@ class LocalTx(Tx):
         self._tables = tables
         self._writable = writable
         self.writes: list[Write] = []
+        self.scrubbed = False
         self._undo: list[tuple[str, str, Doc | None, int | None]] = []
 
     def get(self, table: str, key: str) -> Doc | None:
@@ -51,6 +52,9 @@ class LocalTx(Tx):
 
     def lock(self, name: str) -> None:
         """One transaction runs at a time: nothing to do."""
+
+    def scrub(self) -> None:
+        self.scrubbed = True
 
     def _write(self, table: str, key: str, doc: Doc | None) -> None:
         if not self._writable:
