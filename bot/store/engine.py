@@ -56,6 +56,10 @@ class Tx(ABC):
     """One transaction's view of the tables."""
 
     @abstractmethod
+    def tables(self) -> list[str]:
+        """The names of the tables that hold documents (for copying a whole store)."""
+
+    @abstractmethod
     def get(self, table: str, key: str) -> Doc | None:
         """The document under `key`, if any."""
 
@@ -91,6 +95,7 @@ class Tx(ABC):
         """Ask that no earlier copy of what this transaction deletes or replaces stays on disk
         for long (a person asked to be forgotten): the TinyDB engine then rewrites its files
         soon after. Engines that keep no history need do nothing."""
+        return None
 
 
 class Engine(ABC):

@@ -26,6 +26,9 @@ class LocalTx(Tx):
         self.scrubbed = False
         self._undo: list[tuple[str, str, Doc | None, int | None]] = []
 
+    def tables(self) -> list[str]:
+        return sorted(self._tables.names())
+
     def get(self, table: str, key: str) -> Doc | None:
         return self._tables.get(table, key)
 

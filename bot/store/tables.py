@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Iterator
+import operator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -129,6 +130,37 @@ class Tables:
         place, so this shallow copy is safe to read while the tables change)."""
         return {name: list(table.docs.items()) for name, table in self._tables.items()}
 
+    def copy_docs(self) -> dict[str, dict[str, Doc]]:
+        """Every non-empty table's documents by key, in order, as they are now: like `copy`,
+        but a dict copy is a block copy, some twenty times faster than a list of pairs, so
+        the TinyDB engine can take one of half a million documents under its lock."""
+        return {name: table.docs.copy() for name, table in self._tables.items() if table.docs}
+
+    # --- loading --------------------------------------------------------------------------
+
+    def load(self, table: str, keys: list[str], docs: list[Doc]) -> None:
+        """Fill the empty `table` with `docs` under `keys`, in that order: what opening a
+        snapshot needs, at a fraction of the cost of writing them one by one. ValueError for
+        a key given twice or a malformed `due`; nothing is loaded then."""
+        found = self._table(table)
+        if found.docs:
+            raise ValueError(f"table {table!r} is not empty")
+        loaded = dict(zip(keys, docs, strict=True))
+        if len(loaded) != len(keys):
+            raise ValueError(f"table {table!r} holds a key twice")
+        start = next(self._counter)
+        order = dict(zip(loaded, range(start, start + len(loaded)), strict=True))
+        # Only documents with a `due` field (the outbox's) need a hint; find them in C.
+        dated = itertools.compress(keys, map(operator.contains, docs, itertools.repeat("due")))
+        later: list[tuple[datetime, int, str]] = []
+        for key in dated:
+            due = due_of(loaded[key])
+            if due is not None:
+                later.append((due, order[key], key))
+        self._counter = itertools.count(start + len(loaded))
+        found.docs, found.order = loaded, order
+        found.later = sorted(later)  # a sorted list is a heap
+
     # --- writes ---------------------------------------------------------------------------
 
     def write(self, table: str, key: str, doc: Doc | None) -> Doc | None:
@@ -207,8 +239,16 @@ class Tables:
     # --- claims ---------------------------------------------------------------------------
 
     def claim(
-        self, table: str, owner: str, now: datetime, lease: float, limit: int
+        self,
+        table: str,
+        owner: str,
+        now: datetime,
+        lease: float,
+        limit: int,
+        hold: Container[str] = (),
     ) -> list[tuple[str, Doc]]:
+        """Claim due documents (see `Engine.claim`). Keys in `hold` are not handed out now
+        but keep their place: the TinyDB engine holds back what is not yet on disk."""
         found = self._tables.get(table)
         if found is None or limit < 1:
             return []
@@ -218,12 +258,16 @@ class Tables:
             if doc is not None and found.order[key] == order:
                 heapq.heappush(found.ready, (rank_of(doc), order, key))
         claimed: list[tuple[str, Doc]] = []
+        kept: list[tuple[str, int, str]] = []
         until = now + timedelta(seconds=lease)
         while found.ready and len(claimed) < limit:
             rank, order, key = heapq.heappop(found.ready)
             doc = found.docs.get(key)
             if doc is None or found.order[key] != order or rank_of(doc) != rank:
                 continue  # deleted, or written again since (its new hint is elsewhere)
+            if key in hold:
+                kept.append((rank, order, key))
+                continue
             due = due_of(doc)
             if due is None or due > now:
                 continue
@@ -233,4 +277,6 @@ class Tables:
             found.leases[key] = (owner, until)
             heapq.heappush(found.later, (until, order, key))
             claimed.append((key, doc))
+        for hint in kept:
+            heapq.heappush(found.ready, hint)
         return claimed

@@ -41,8 +41,10 @@ def test_add_refuses_a_taken_key_and_delete_frees_it(engine: Engine) -> None:
 
 
 def test_tables_are_separate(engine: Engine) -> None:
+    assert engine.read(lambda tx: tx.tables()) == []
     put(engine, "a", "k", {"v": "a"})
     put(engine, "b", "k", {"v": "b"})
+    assert engine.read(lambda tx: tx.tables()) == ["a", "b"]
     assert engine.read(lambda tx: (tx.get("a", "k"), tx.get("b", "k"))) == ({"v": "a"}, {"v": "b"})
     assert keys(engine, "a") == ["k"]
 
