@@ -1,1 +1,2 @@
-"""The store as it was before the engine: kept to read databases written by earlier versions."""
+"""The store as earlier versions of the bot kept it (one class, a journal of operations), kept
+only so that `bot.upgrade` can read their databases: nothing here writes."""

@@ -39,8 +39,8 @@ from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from bot.store.legacy.model import Broadcast, Card, Entry, StoreError
-from bot.store.legacy.ops import (
+from bot.legacy.model import Broadcast, Card, Entry, StoreError
+from bot.legacy.ops import (
     BROADCAST_FIELDS,
     Op,
     broadcast_of,
@@ -52,7 +52,7 @@ from bot.store.legacy.ops import (
     feedback_of,
     feedback_record,
 )
-from bot.store.legacy.state import State, StateData
+from bot.legacy.state import State, StateData
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, get_args
 
-from bot.store.legacy.model import (
+from bot.legacy.model import (
     SETTLED,
     Broadcast,
     BroadcastStatus,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot.store.legacy.model import (
+from bot.legacy.model import (
     BROADCAST_KIND,
     NO_SEAT,
     Broadcast,
@@ -24,7 +24,7 @@ from bot.store.legacy.model import (
     Seat,
     Unregistered,
 )
-from bot.store.legacy.ops import (
+from bot.legacy.ops import (
     Op,
     broadcast_of,
     broadcast_op,
@@ -108,7 +108,7 @@ class State:
     # --- changes ------------------------------------------------------------------------------
 
     def apply(self, op: Op) -> Outcome:
-        """Apply one operation (see `bot.store.legacy.ops`); ValueError if it is malformed."""
+        """Apply one operation (see `bot.legacy.ops`); ValueError if it is malformed."""
         check_op(op)
         kind = op["op"]
         if kind == "register":

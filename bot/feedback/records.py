@@ -1,0 +1,79 @@
+"""Feedback's records: one person's word on one session, in the `feedback` table under
+`<session>|<user>`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.outbox.records import aware
+from bot.store.engine import Doc, Tx
+
+TABLE = "feedback"
+MAX_REFLECTION = 3000  # characters in each part of a reflection (the modal allows as many)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One person's word on one session they were registered for: a `rating` (1 to 5, or
+    None), whether they `attended` ("Didn't attend" makes it False), and their reflection:
+    what they `learnt` and how it will `change` their practice; `share` lets organisers read
+    `learnt`, without their name. `at` (aware) is when it was last changed."""
+
+    user_id: str
+    session_id: str
+    at: datetime
+    rating: int | None = None
+    attended: bool = True
+    learnt: str = ""
+    change: str = ""
+    share: bool = False
+
+
+def to_doc(feedback: Feedback) -> Doc:
+    """Feedback as its document; ValueError if a field is malformed."""
+    for name in ("user_id", "session_id"):
+        if not isinstance(getattr(feedback, name), str) or not getattr(feedback, name):
+            raise ValueError(f"feedback: {name} must be a non-empty string")
+    rating = feedback.rating
+    if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+        raise ValueError("feedback: rating must be 1 to 5 or None")
+    for name in ("attended", "share"):
+        if type(getattr(feedback, name)) is not bool:
+            raise ValueError(f"feedback: {name} must be True or False")
+    for name in ("learnt", "change"):
+        text = getattr(feedback, name)
+        if not isinstance(text, str) or len(text) > MAX_REFLECTION:
+            raise ValueError(f"feedback: {name} must be a string of at most {MAX_REFLECTION}")
+    return {
+        "user": feedback.user_id, "session": feedback.session_id, "at": aware(feedback.at),
+        "rating": rating, "attended": feedback.attended, "learnt": feedback.learnt,
+        "change": feedback.change, "share": feedback.share,
+    }  # fmt: skip
+
+
+def of_doc(doc: Doc) -> Feedback:
+    return Feedback(
+        user_id=doc["user"], session_id=doc["session"], at=datetime.fromisoformat(doc["at"]),
+        rating=doc["rating"], attended=doc["attended"], learnt=doc["learnt"],
+        change=doc["change"], share=doc["share"],
+    )  # fmt: skip
+
+
+def save(tx: Tx, feedback: Feedback) -> None:
+    """Create or replace `feedback.user_id`'s feedback on `feedback.session_id`."""
+    tx.put(TABLE, f"{feedback.session_id}|{feedback.user_id}", to_doc(feedback))
+
+
+def of_user(tx: Tx, user: str) -> dict[str, Feedback]:
+    return {doc["session"]: of_doc(doc) for _, doc in tx.find(TABLE, user=user)}
+
+
+def for_session(tx: Tx, session: str) -> list[Feedback]:
+    """Everyone's feedback on one session, in the order first given."""
+    return [of_doc(doc) for _, doc in tx.find(TABLE, session=session)]
+
+
+def forget(tx: Tx, user: str) -> None:
+    for key, _ in tx.find(TABLE, user=user):
+        tx.delete(TABLE, key)

@@ -1,0 +1,234 @@
+"""The outbox's records: every message the bot sends unasked is an `Entry`, kept in the
+`outbox` table under its one-time key, so the same entry added twice (by two processes, or a
+job run twice) is kept once: the key is the table's key, and the engine refuses a second.
+
+An entry is written in the same transaction as the decision that caused it (a promotion, a
+broadcast's Send), and settled once sent or given up. A pending entry carries `due` (when it
+may be sent: now, a reminder's moment, or a retry's) and `rank` (its deadline: the soonest
+to expire go first), which the engine's `claim` uses to hand each to one sender at a time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from bot.store.engine import Doc, Engine, Tx
+
+TABLE = "outbox"
+
+EntryStatus = Literal["pending", "sent", "failed", "expired", "cancelled"]
+SETTLED: tuple[EntryStatus, ...] = ("sent", "failed", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message in the outbox, to `recipient` (a user id: their DM; or a channel id).
+
+    `kind` says which feature renders and sends it ("reminder", "broadcast", "promotion"…),
+    `subject` what it is about (a session or broadcast id), `version` which occurrence (a due
+    time, a promotion time…): together with `recipient` they make the one-time `key`. It is
+    worth sending from `not_before` (None: at once) until `deadline` (aware); after that it
+    expires. `message` holds chat.postMessage arguments when the message cannot be drawn
+    again at sending time (news of a change); otherwise the feature draws it then."""
+
+    kind: str
+    subject: str
+    recipient: str
+    version: str
+    deadline: datetime
+    created_at: datetime
+    message: dict[str, Any] | None = None
+    status: EntryStatus = "pending"
+    settled_at: datetime | None = None
+    detail: str = ""
+    not_before: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        return entry_key(self.kind, self.subject, self.recipient, self.version)
+
+
+def entry_key(kind: str, subject: str, recipient: str, version: str) -> str:
+    """The one-time key of an outbox entry."""
+    return f"{kind}|{subject}|{recipient}|{version}"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to add to the outbox for each person a change moves off a waitlist: an entry of
+    `kind` about `subject`, worth sending until `deadline`. The recipient and the version
+    (the moment of the move) are filled in for each person."""
+
+    kind: str
+    subject: str
+    deadline: datetime
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the outbox entries of one subject stand."""
+
+    pending: int = 0
+    sent: int = 0
+    failed: int = 0
+    expired: int = 0
+    cancelled: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.sent + self.failed + self.expired + self.cancelled
+
+    @property
+    def settled(self) -> int:
+        return self.total - self.pending
+
+
+_TIMES = ("deadline", "created_at", "settled_at", "not_before")
+_FIELDS = tuple(f.name for f in fields(Entry))
+
+
+def aware(moment: datetime) -> str:
+    """A moment as the records keep it: ISO 8601 in UTC. ValueError if it is naive."""
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValueError("times must be aware datetimes")
+    return moment.astimezone(UTC).isoformat()
+
+
+def to_doc(entry: Entry) -> Doc:
+    """An entry as its document; a pending one is claimable from `not_before`."""
+    for name in ("kind", "subject", "recipient", "version"):
+        if not isinstance(getattr(entry, name), str) or not getattr(entry, name):
+            raise ValueError(f"entry: {name} must be a non-empty string")
+    if entry.status not in ("pending", *SETTLED):
+        raise ValueError(f"entry: unknown status {entry.status!r}")
+    if (entry.status == "pending") != (entry.settled_at is None):
+        raise ValueError("entry: settled_at is set exactly when the entry is settled")
+    doc: Doc = {name: getattr(entry, name) for name in _FIELDS}
+    for name in _TIMES:
+        if doc[name] is not None:
+            doc[name] = aware(doc[name])
+    if entry.status == "pending":
+        doc["due"] = doc["not_before"] or doc["created_at"]
+        doc["rank"] = doc["deadline"]
+    return doc
+
+
+def of_doc(doc: Doc) -> Entry:
+    values: dict[str, Any] = {name: doc.get(name) for name in _FIELDS}
+    for name in _TIMES:
+        if values[name] is not None:
+            values[name] = datetime.fromisoformat(values[name])
+    values["detail"] = values["detail"] or ""
+    return Entry(**values)
+
+
+# --- changes (inside a transaction) ---------------------------------------------------------
+
+
+def enqueue(tx: Tx, entries: Iterable[Entry]) -> list[Entry]:
+    """Add entries; those whose key is already there are left out. Returns those added."""
+    return [entry for entry in entries if tx.add(TABLE, entry.key, to_doc(entry))]
+
+
+def notify(tx: Tx, notice: Notice | None, people: Sequence[str], at: datetime) -> None:
+    """Add `notice` for each person moved off a waitlist at `at`."""
+    if notice is None:
+        return
+    version = aware(at)
+    enqueue(
+        tx,
+        (Entry(notice.kind, notice.subject, person, version, notice.deadline, at)
+         for person in people),
+    )  # fmt: skip
+
+
+def settle(tx: Tx, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
+    """Mark a pending entry sent, failed, expired or cancelled; False if it was not pending.
+    A cancelled entry can still be marked sent: it was on its way when it was cancelled."""
+    if status not in SETTLED:
+        raise ValueError(f"settle: status must be one of {list(SETTLED)}")
+    doc = tx.get(TABLE, key)
+    if doc is None:
+        return False
+    went_anyway = doc["status"] == "cancelled" and status == "sent"
+    if doc["status"] != "pending" and not went_anyway:
+        return False
+    entry = replace(of_doc(doc), status=status, settled_at=at, detail=detail)
+    tx.put(TABLE, key, to_doc(entry))
+    return True
+
+
+def postpone(tx: Tx, key: str, until: datetime) -> bool:
+    """Try a pending entry again at `until` (a retry, a rate limit); False if not pending."""
+    doc = tx.get(TABLE, key)
+    if doc is None or doc["status"] != "pending":
+        return False
+    tx.put(TABLE, key, to_doc(replace(of_doc(doc), not_before=until)))
+    return True
+
+
+def cancel(tx: Tx, kind: str, subject: str, at: datetime, detail: str = "cancelled") -> int:
+    """Cancel every pending entry of `kind` about `subject`; returns how many."""
+    pending = tx.find(TABLE, kind=kind, subject=subject, status="pending")
+    for key, _ in pending:
+        settle(tx, key, "cancelled", at, detail)
+    return len(pending)
+
+
+def unaddress(tx: Tx, recipient: str, at: datetime) -> int:
+    """Cancel the entries pending to `recipient`, then make every entry to them anonymous:
+    each keeps its kind, subject and status (so counts stay), under a recipient that names
+    nobody, and without its message. Returns how many were cancelled."""
+    cancelled = 0
+    for key, doc in tx.find(TABLE, recipient=recipient):
+        entry = of_doc(doc)
+        if entry.status == "pending":
+            entry = replace(entry, status="cancelled", settled_at=at, detail="forgotten")
+            cancelled += 1
+        anonymous = replace(entry, recipient=f"forgotten-{uuid.uuid4().hex}", message=None)
+        tx.delete(TABLE, key)
+        tx.add(TABLE, anonymous.key, to_doc(anonymous))
+    return cancelled
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def entry(tx: Tx, key: str) -> Entry | None:
+    doc = tx.get(TABLE, key)
+    return None if doc is None else of_doc(doc)
+
+
+def counts(tx: Tx, kind: str, subject: str) -> Counts:
+    return Counts(**{
+        status: tx.count(TABLE, kind=kind, subject=subject, status=status)
+        for status in ("pending", *SETTLED)
+    })  # fmt: skip
+
+
+def problems(tx: Tx, since: datetime) -> list[Entry]:
+    """Entries that failed or expired since `since`, oldest first."""
+    found = [
+        of_doc(doc) for status in ("failed", "expired") for _, doc in tx.find(TABLE, status=status)
+    ]
+    recent = [e for e in found if e.settled_at is not None and e.settled_at >= since]
+    return sorted(recent, key=lambda e: e.settled_at or since)
+
+
+def backlog(tx: Tx) -> int:
+    return tx.count(TABLE, status="pending")
+
+
+def pending_to(tx: Tx, recipient: str) -> int:
+    return tx.count(TABLE, recipient=recipient, status="pending")
+
+
+def claim(engine: Engine, *, owner: str, now: datetime, lease: float, limit: int) -> list[Entry]:
+    """Pending entries due at `now`, soonest deadline first, each claimed by `owner` for
+    `lease` seconds (no other sender gets them meanwhile)."""
+    claimed = engine.claim(TABLE, owner=owner, now=now, lease=lease, limit=limit)
+    return [of_doc(doc) for _, doc in claimed if doc.get("status") == "pending"]

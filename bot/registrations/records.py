@@ -1,0 +1,216 @@
+"""Registrations' records: each person's place in a session, and the session cards.
+
+`places`: one document per person and session, under the key `<session>|<user>` (so the
+database itself keeps one place per person and session), holding `state` ("registered" or
+"waiting") and `at` (when they got it, UTC). Registration order and waitlist order are the
+order the places were first written. Every decision about one session's places is taken
+under the lock `places:<session>`, so capacity holds however many processes decide at once.
+
+`cards`: which session a channel message stands for, under `<channel>|<ts>`.
+
+`editions`: the programme version in force (a digest of its content) and when it first came
+into force, so that every process names one version of the programme the same way, and news
+of a change is told once however many processes reload the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.outbox.records import Notice, aware, notify
+from bot.store.engine import Tx
+
+PLACES = "places"
+CARDS = "cards"
+EDITIONS = "editions"
+
+SeatState = Literal["registered", "waitlisted", "none"]
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Where someone stands for one session. `position` is 1-based, for the waitlist only."""
+
+    state: SeatState
+    position: int | None = None
+
+
+NO_SEAT = Seat("none")
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The result of `register`: the seat held afterwards, and whether this call changed it
+    (False when the person already had it, e.g. the same request delivered twice)."""
+
+    seat: Seat
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Unregistered:
+    """The result of `unregister`: the seat held before (NO_SEAT if none), and who was moved
+    from the waitlist into the place freed, if anyone."""
+
+    previous: Seat
+    promoted: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A message in a channel that stands for one session (people react to it to register)."""
+
+    session_id: str
+    channel_id: str
+    message_ts: str
+
+
+def _key(session: str, user: str) -> str:
+    return f"{session}|{user}"
+
+
+def _check(session: str, user: str, capacity: int | None) -> None:
+    for name, value in (("session", session), ("user", user)):
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty string")
+    if capacity is not None and (type(capacity) is not int or capacity < 0):
+        raise ValueError("capacity must be a non-negative integer or None")
+
+
+# --- changes --------------------------------------------------------------------------------
+
+
+def register(tx: Tx, user: str, session: str, capacity: int | None, at: datetime) -> Registered:
+    """Give `user` a place, or a waitlist place when `capacity` places are taken.
+    Registering again changes nothing and says so."""
+    _check(session, user, capacity)
+    tx.lock(f"{PLACES}:{session}")
+    current = seat(tx, user, session)
+    if current != NO_SEAT:
+        return Registered(current, changed=False)
+    taken = tx.count(PLACES, session=session, state="registered")
+    state = "registered" if capacity is None or taken < capacity else "waiting"
+    place = {"session": session, "user": user, "state": state, "at": aware(at)}
+    tx.add(PLACES, _key(session, user), place)
+    if state == "registered":
+        return Registered(Seat("registered"), changed=True)
+    position = tx.count(PLACES, session=session, state="waiting")
+    return Registered(Seat("waitlisted", position), changed=True)
+
+
+def unregister(
+    tx: Tx, user: str, session: str, capacity: int | None, at: datetime, notice: Notice | None
+) -> Unregistered:
+    """Take `user` off the session (or its waitlist). When a place frees up and someone is
+    waiting, the first in line gets it (at `at`), with `notice` for them in the outbox."""
+    _check(session, user, capacity)
+    tx.lock(f"{PLACES}:{session}")
+    previous = seat(tx, user, session)
+    if previous == NO_SEAT:
+        return Unregistered(NO_SEAT)
+    tx.delete(PLACES, _key(session, user))
+    if previous.state == "waitlisted":
+        return Unregistered(previous)
+    # With no capacity nobody waits for a place to free up: only `fill` moves them.
+    promoted = [] if capacity is None else _fill(tx, session, capacity, at, most=1)
+    notify(tx, notice, promoted, at)
+    return Unregistered(previous, promoted=promoted[0] if promoted else None)
+
+
+def fill(
+    tx: Tx, session: str, capacity: int | None, at: datetime, notice: Notice | None
+) -> list[str]:
+    """After a session's capacity is raised: move people off its waitlist, first in line
+    first, while there is room, each with `notice` in the outbox. Returns those moved."""
+    _check(session, "-", capacity)
+    tx.lock(f"{PLACES}:{session}")
+    promoted = _fill(tx, session, capacity, at)
+    notify(tx, notice, promoted, at)
+    return promoted
+
+
+def _fill(
+    tx: Tx, session: str, capacity: int | None, at: datetime, most: int | None = None
+) -> list[str]:
+    waiting = waiting_of(tx, session)
+    taken = tx.count(PLACES, session=session, state="registered")
+    room = len(waiting) if capacity is None else capacity - taken
+    if most is not None:
+        room = min(room, most)
+    promoted = []
+    for user in waiting[: max(room, 0)]:
+        # The place is written again, so it now comes last in registration order.
+        tx.delete(PLACES, _key(session, user))
+        place = {"session": session, "user": user, "state": "registered", "at": aware(at)}
+        tx.add(PLACES, _key(session, user), place)
+        promoted.append(user)
+    return promoted
+
+
+def save_card(tx: Tx, card: Card) -> None:
+    doc = {"session": card.session_id, "channel": card.channel_id, "ts": card.message_ts}
+    tx.put(CARDS, f"{card.channel_id}|{card.message_ts}", doc)
+
+
+# --- lookups --------------------------------------------------------------------------------
+
+
+def seat(tx: Tx, user: str, session: str) -> Seat:
+    doc = tx.get(PLACES, _key(session, user))
+    if doc is None:
+        return NO_SEAT
+    if doc["state"] == "registered":
+        return Seat("registered")
+    return Seat("waitlisted", waiting_of(tx, session).index(user) + 1)
+
+
+def seats_of(tx: Tx, user: str) -> dict[str, Seat]:
+    return {doc["session"]: seat(tx, user, doc["session"]) for _, doc in tx.find(PLACES, user=user)}
+
+
+def registered_at(tx: Tx, session: str) -> dict[str, datetime]:
+    """When each registrant got their place, in registration order."""
+    found = tx.find(PLACES, session=session, state="registered")
+    return {doc["user"]: datetime.fromisoformat(doc["at"]) for _, doc in found}
+
+
+def registered_since(tx: Tx, user: str, session: str) -> datetime | None:
+    doc = tx.get(PLACES, _key(session, user))
+    if doc is None or doc["state"] != "registered":
+        return None
+    return datetime.fromisoformat(doc["at"])
+
+
+def registrants(tx: Tx, session: str) -> list[str]:
+    return [doc["user"] for _, doc in tx.find(PLACES, session=session, state="registered")]
+
+
+def waiting_of(tx: Tx, session: str) -> list[str]:
+    """Who waits for the session, first in line first."""
+    return [doc["user"] for _, doc in tx.find(PLACES, session=session, state="waiting")]
+
+
+def sessions_of(tx: Tx, user: str) -> list[str]:
+    return [doc["session"] for _, doc in tx.find(PLACES, user=user)]
+
+
+def card_at(tx: Tx, channel: str, ts: str) -> Card | None:
+    doc = tx.get(CARDS, f"{channel}|{ts}")
+    return None if doc is None else Card(doc["session"], doc["channel"], doc["ts"])
+
+
+def cards_for(tx: Tx, session: str) -> list[Card]:
+    return [Card(d["session"], d["channel"], d["ts"]) for _, d in tx.find(CARDS, session=session)]
+
+
+def edition(tx: Tx, digest: str, now: datetime) -> datetime:
+    """When the programme with this digest came into force: `now` for the first process to
+    see it (which records it), the recorded moment for every other."""
+    tx.lock(EDITIONS)
+    current = tx.get(EDITIONS, "current")
+    if current is not None and current["digest"] == digest:
+        return datetime.fromisoformat(current["at"])
+    tx.put(EDITIONS, "current", {"digest": digest, "at": aware(now)})
+    return now
