@@ -97,9 +97,9 @@ def serve(kind: str, api_url: str, programme: Path) -> None:
 
     from bot.app import build_bot, web_client
     from bot.programme import load_programme
+    from bot.records import MemoryStore
     from bot.server import http_server
     from bot.settings import load_settings
-    from bot.store import MemoryStore
 
     settings = load_settings(
         _env_file=None,

@@ -31,10 +31,10 @@ from tinydb import TinyDB
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.store import TinyDBStore  # noqa: E402
-from bot.store.legacy.files import write_snapshot  # noqa: E402
-from bot.store.legacy.ops import utc_now  # noqa: E402
-from bot.store.legacy.state import StateData  # noqa: E402
+from bot.legacy.files import write_snapshot  # noqa: E402
+from bot.legacy.ops import utc_now  # noqa: E402
+from bot.legacy.state import StateData  # noqa: E402
+from bot.records import TinyDBStore  # noqa: E402
 
 SESSIONS = 100
 

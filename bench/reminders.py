@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import build_bot  # noqa: E402
 from bot.programme import load_programme  # noqa: E402
+from bot.records import BROADCAST_KIND, Store, TinyDBStore  # noqa: E402
 from bot.reminders.jobs import REMINDER  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from bot.store import BROADCAST_KIND, Store, TinyDBStore  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 
 REMINDED, ANNOUNCED = "s-reminded", "s-announced"

@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot [run | console | check | import | backup]`."""
+"""Entry point: `python -m bot [run | console | check | import | backup | copy-store]`."""
 
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot, build_bot, web_client
+from bot.backup import add_backup_options, run_backup
 from bot.check import run_check
 from bot.console import ConsoleOptions, add_console_options, run_console
+from bot.copying import add_copy_options, run_copy
 from bot.importing import add_import_options, run_import
 from bot.logs import ContextExecutor, configure_logging, log_requests
 from bot.programme import Programme, ProgrammeError, load_programme
+from bot.records import open_store
 from bot.server import serve_http, serve_socket_mode
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import StoreError, open_store
-from bot.store.backup import add_backup_options, run_backup
+from bot.store import StoreError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_import(args)
     if command == "backup":
         return run_backup(args)
+    if command == "copy-store":
+        return run_copy(args)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -82,13 +86,12 @@ def _serve(settings: Settings, programme: Programme, *, connected: Callable[[], 
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    url = settings.database_url.get_secret_value() if settings.database_url else None
     try:
-        store = open_store(settings.database_path)
+        store = open_store(settings.database_path, url)
     except StoreError as error:
-        print(
-            f"{error}\nThe file was left exactly as it was, for a person to inspect.",
-            file=sys.stderr,
-        )
+        left = "" if url else "\nThe file was left exactly as it was, for a person to inspect."
+        print(f"{error}{left}", file=sys.stderr)
         return 1
     try:
         bot = build_bot(settings, programme, store, listener_executor=ContextExecutor(5))
@@ -197,7 +200,7 @@ class _QuietUntilConnected(logging.Filter):
 
 def _parser() -> argparse.ArgumentParser:
     """One subcommand each; each adds its own options (`bot.console`, `bot.importing`,
-    `bot.store.backup`)."""
+    `bot.backup`, `bot.copying`)."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Social Work Week bot")
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("run", help="connect to Slack (the default)")
@@ -210,6 +213,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_backup_options(
         commands.add_parser("backup", help="copy the database consistently, while the bot runs")
+    )
+    add_copy_options(
+        commands.add_parser("copy-store", help="copy an event between TinyDB and PostgreSQL")
     )
     return parser
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -20,12 +20,14 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.broadcasts import Broadcasts
+from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme, Reloader
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
 from bot.listeners import register_listeners
+from bot.listeners.deliveries import Deliveries
 from bot.outbox import Outbox
 from bot.privacy import Privacy
 from bot.programme import Programme
@@ -37,9 +39,14 @@ from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
 from bot.reminders.service import ReminderChoices
 from bot.scheduler import Scheduler
 from bot.settings import Settings
-from bot.store import BROADCAST_KIND, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
+
+SYNC_JOB = "sync:broadcasts"
+SYNC_SECONDS = 15.0
 
 
 def utc_now() -> datetime:
@@ -110,6 +117,9 @@ class Bot:
         self.reminders.schedule()
         self.feedback.schedule()
         self.broadcasts.resume()
+        # Another process may schedule, cancel or finish a broadcast: look again now and then
+        # (each process schedules every scheduled broadcast; the first to send it wins).
+        self.scheduler.every(SYNC_JOB, SYNC_SECONDS, self.broadcasts.resume)
         self.outbox.start()
         self.watcher.start()
 
@@ -197,7 +207,8 @@ def build_bot(
         delay=settings.feedback_delay,
         clock=clock,
     )
-    outbox = Outbox(store, outbox_client, clock=clock, **(outbox_options or {}))
+    shared = {"shared": settings.database_url is not None}
+    outbox = Outbox(store, outbox_client, clock=clock, **(shared | (outbox_options or {})))
     outbox.handle(FEEDBACK, render=feedback.render)
     outbox.handle(REMINDER, render=reminders.render)
     outbox.handle(STARTING_SOON, render=reminders.render_starting_soon)
@@ -228,6 +239,7 @@ def build_bot(
         channel=channel,
         emoji=settings.register_emoji,
         clock=clock,
+        first_delivery=Deliveries(store.engine, clock).first,
     )
     return Bot(
         app=app,

@@ -1,11 +1,13 @@
 """`python -m bot backup PATH`: a consistent copy of the database, taken while the bot runs
 in another process, written as one snapshot file that `open_store(PATH)` opens.
 
-How the store writes (`bot.store.legacy.files`, `bot.store.legacy.durable`): the snapshot
-is only ever replaced whole, by a rename; the journal is appended to, each change fsynced
-before it is
-confirmed, and replaced whole (by a rename) once a newer snapshot is written, then holding
-only the lines after that snapshot. So the copy reads the journal first and the snapshot
+On PostgreSQL (`DATABASE_URL`), the copy is every table read in one read-only transaction,
+written into a new TinyDB database at PATH (restore it with `copy-store`).
+
+How the TinyDB engine writes (`bot.store.tinydb`): the snapshot is only ever replaced whole,
+by a rename; the journal is appended to, each change fsynced before it is confirmed, and
+replaced whole (by a rename) once a newer snapshot is written, then holding only the lines
+after that snapshot. So the copy reads the journal first and the snapshot
 second. A snapshot never gets older, and a journal only ever starts just after a snapshot
 already written: the snapshot read second reaches at least to where the journal read first
 starts, and the loader skips the lines it already holds. Every change confirmed before the
@@ -32,10 +34,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.copying import copy_all
+from bot.records import TinyDBStore
+from bot.registrations.records import PLACES
 from bot.settings import SettingsError, load_settings
-from bot.store.legacy.durable import TinyDBStore
-from bot.store.legacy.files import FILE_MODE, fsync_directory, read_snapshot
-from bot.store.legacy.model import StoreError
+from bot.store.engine import StoreError
+from bot.store.journal import FILE_MODE, fsync_directory
 
 ATTEMPTS = 5
 
@@ -46,11 +50,10 @@ class BackupError(Exception):
 
 @dataclass(frozen=True)
 class Backup:
-    """A copy written: where, up to which change, what it holds, and how many times the
-    files were read to make it (1 unless they changed in a way not foreseen)."""
+    """A copy written: where, what it holds, and how many times the files were read to make
+    it (1 unless they changed in a way not foreseen)."""
 
     path: Path
-    seq: int
     registrations: int
     waitlisted: int
     attempts: int
@@ -69,20 +72,23 @@ def add_backup_options(parser: argparse.ArgumentParser) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     """Copy the database to `args.path`; 0 when done, 1 if it could not be, 2 for settings."""
     database: Path | None = args.database
+    url: str | None = None
     if database is None:
         try:
-            database = load_settings().database_path
+            settings = load_settings()
         except SettingsError as error:
             print(error, file=sys.stderr)
             return 2
+        database = settings.database_path
+        url = settings.database_url.get_secret_value() if settings.database_url else None
     try:
-        backup = back_up(database, args.path)
+        backup = back_up_postgres(url, args.path) if url else back_up(database, args.path)
     except BackupError as error:
         print(error, file=sys.stderr)
         return 1
     print(
-        f"Copied {database} to {backup.path}: {backup.registrations} registrations, "
-        f"{backup.waitlisted} on waitlists (up to change {backup.seq})."
+        f"Copied {'the PostgreSQL database' if url else database} to {backup.path}: "
+        f"{backup.registrations} registrations, {backup.waitlisted} on waitlists."
     )
     return 0
 
@@ -95,6 +101,19 @@ def back_up(database: Path, destination: Path) -> Backup:
         raise BackupError(f"{database}: there is no database there to copy")
     if _same_file(destination, database) or _same_file(destination, journal):
         raise BackupError(f"{destination} is the database itself: choose another path")
+    _check_destination(destination)
+    try:
+        with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
+            copy, attempts = _consistent_copy(database, Path(work))
+            registrations, waitlisted = _places(copy)
+            os.replace(copy, destination)
+            fsync_directory(destination.parent)
+    except OSError as error:
+        raise BackupError(f"{destination}: could not write the copy ({error})") from error
+    return Backup(destination, registrations, waitlisted, attempts)
+
+
+def _check_destination(destination: Path) -> None:
     if destination.is_dir():
         raise BackupError(f"{destination} is a directory: give the path of a file")
     if not destination.parent.is_dir():
@@ -103,21 +122,50 @@ def back_up(database: Path, destination: Path) -> Backup:
     if beside.exists() and beside.stat().st_size > 0:
         # Its lines would be replayed on top of the copy: a database, not a backup, lives there.
         raise BackupError(f"{beside} is not empty: {destination} is a database in use")
+
+
+def back_up_postgres(url: str, destination: Path) -> Backup:
+    """Write a consistent copy of the PostgreSQL database at `url` to `destination`, as a
+    TinyDB database."""
+    from bot.store.postgres import PostgresEngine
+
+    destination = Path(destination)
+    _check_destination(destination)
+    try:
+        source = PostgresEngine(url)
+    except StoreError as error:
+        raise BackupError(str(error)) from error
     try:
         with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
-            copy, attempts = _consistent_copy(database, Path(work))
-            data, seq = read_snapshot(copy)
+            copy = Path(work) / destination.name
+            target = TinyDBStore(copy)
+            try:
+                copy_all(source, target.engine)
+            finally:
+                target.close()
+            for leftover in Path(work).glob(f"{destination.name}.*"):
+                leftover.unlink()  # its empty journal and lock: the snapshot holds it all
+            registrations, waitlisted = _places(copy)
             os.replace(copy, destination)
             fsync_directory(destination.parent)
+    except StoreError as error:
+        raise BackupError(f"could not copy the database: {error}") from error
     except OSError as error:
         raise BackupError(f"{destination}: could not write the copy ({error})") from error
-    return Backup(
-        path=destination,
-        seq=seq,
-        registrations=sum(len(users) for users in data.registered.values()),
-        waitlisted=sum(len(users) for users in data.waiting.values()),
-        attempts=attempts,
-    )
+    finally:
+        source.close()
+    return Backup(destination, registrations, waitlisted, 1)
+
+
+def _places(path: Path) -> tuple[int, int]:
+    """How many registrations and waitlist places the database at `path` holds."""
+    store = TinyDBStore(path)
+    try:
+        return store.engine.read(
+            lambda tx: (tx.count(PLACES, state="registered"), tx.count(PLACES, state="waiting"))
+        )
+    finally:
+        store.close()
 
 
 def _consistent_copy(database: Path, work: Path) -> tuple[Path, int]:

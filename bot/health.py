@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.current import CurrentProgramme
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
-from bot.store import Store
+from bot.store import StoreError
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 HEALTH_PATH = "/healthz"
 
@@ -43,6 +46,12 @@ class Health:
         """(healthy, the report)."""
         problems = []
         store = self._store.problem()
+        backlog = None
+        if not store:
+            try:
+                backlog = self._store.backlog()
+            except StoreError as error:  # failed since the last look: a 503 saying why
+                store = str(error)
         if store:
             problems.append(store)
         if self._started() and not self._scheduler.running:
@@ -58,7 +67,7 @@ class Health:
             "store": "taking changes" if not store else "failed",
             "scheduler": "running" if self._scheduler.running else "stopped",
             "last_slack_message": _iso(last),
-            "outbox_backlog": None if store else self._store.backlog(),
+            "outbox_backlog": backlog,
         }
         return not problems, report
 

@@ -20,6 +20,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,21 @@ class Scheduler:
                 id=job_id,
                 name=job_id,
                 replace_existing=True,
+            )
+
+    def every(self, job_id: str, seconds: float, work: Callable[[], Any]) -> None:
+        """Run `work()` every `seconds`, replacing any job `job_id`; a run still going when the
+        next is due is not doubled."""
+        with self._lock:
+            if self._closed:
+                return
+            self._scheduler.add_job(
+                work,
+                IntervalTrigger(seconds=seconds),
+                id=job_id,
+                name=job_id,
+                replace_existing=True,
+                max_instances=1,
             )
 
     def cancel(self, job_id: str) -> None:

@@ -52,6 +52,18 @@ class Settings(BaseSettings):
 
     programme_path: Path = Path("programme.json")
     database_path: Path = Path("data/bot.json")
+    database_url: SecretStr | None = None
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url_shape(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip() or None
+            if value is not None and not re.match(r"^postgres(ql)?://[^\s/]+/[^\s/?]+", value):
+                raise ValueError(
+                    "must be a PostgreSQL URL such as postgresql://user:password@host:5432/dbname"
+                )
+        return value
 
     announcements_channel: str | None = None
     organiser_ids: Annotated[tuple[str, ...], NoDecode] = ()

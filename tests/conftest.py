@@ -14,10 +14,11 @@ from slack_bolt import App
 
 from bot.app import Bot, build_bot
 from bot.programme import load_programme
+from bot.records import MemoryStore, Store, open_store
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
-from bot.store import MemoryStore, Store, open_store
 from tests.support.fake_slack import FakeSlack
+from tests.support.postgres import PostgresCluster, PostgresMissing
 from tests.support.slack_requests import DispatchedRequests, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 
@@ -194,3 +195,26 @@ def served_bot(
             yield RunningBot(fake_slack, send, parts, clock, parts.app, settings)
     finally:
         parts.close()
+
+
+# --- A real PostgreSQL, for the PostgreSQL engine -----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A PostgreSQL server of this test process's own (one per xdist worker), started the
+    first time a test asks for it and thrown away at the end. Fails, never skips, when
+    PostgreSQL is not installed: the engine for several processes must be tested."""
+    try:
+        cluster = PostgresCluster()
+    except PostgresMissing as err:
+        pytest.fail(str(err), pytrace=False)
+    with cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """The URL of a new, empty database on the test process's PostgreSQL (a schema of its
+    own in a shared database: quicker to make than a database)."""
+    return postgres_cluster.fresh_url()

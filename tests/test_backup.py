@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Seat, TinyDBStore, open_store
-from bot.store import backup as backup_module
-from bot.store.backup import BackupError, back_up
-from bot.store.legacy.files import read_snapshot
+from bot import backup as backup_module
+from bot.backup import BackupError, back_up
+from bot.records import Seat, TinyDBStore, open_store
+from bot.store.snapshot import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
 

@@ -19,8 +19,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.__main__ import _slack_problem
+from bot.records import TinyDBStore
 from bot.settings import load_settings
-from bot.store import TinyDBStore
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack

@@ -15,7 +15,7 @@ from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.blocks.sessions import MAX_SLOTS, session_entry, speaker_list
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
-from bot.store import Seat
+from bot.registrations.records import Seat
 from bot.wording import short_day, time_range
 
 PAGE_SIZE = 10

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, slack_moment, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
-from bot.store import Broadcast, Entry
+from bot.broadcasts.records import Broadcast
+from bot.outbox.records import Entry
 
 OPTIONS_LIMIT = 100  # options in one answer to an external select
 OPTION_TEXT_LIMIT = 75

@@ -13,7 +13,7 @@ from bot.blocks.sessions import session_details, session_section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.registrations import Agenda, Change
-from bot.store import NO_SEAT, Seat
+from bot.registrations.records import NO_SEAT, Seat
 from bot.wording import day_name, time_range
 
 HOME_BLOCK_LIMIT = 100

@@ -14,8 +14,8 @@ from bot.blocks.sessions import session_section
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.programme.diff import SessionChange
+from bot.registrations.records import Seat
 from bot.reminders.choices import Choice, describe, help_lines, offset_token, wants
-from bot.store import Seat
 from bot.wording import offset_words, time_range
 
 

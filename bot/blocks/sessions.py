@@ -15,7 +15,7 @@ from bot.blocks.kit import SECTION_LIMIT, Block, actions, button, section
 from bot.blocks.values import Origin, button_value
 from bot.calendar.links import google_link, outlook_link
 from bot.programme import Session
-from bot.store import NO_SEAT, Seat
+from bot.registrations.records import NO_SEAT, Seat
 from bot.wording import short_moment
 
 MAX_SLOTS = 5  # times listed, and buttons, for a session held several times

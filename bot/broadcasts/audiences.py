@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from bot.broadcasts.records import Broadcast
 from bot.programme import Programme, Session
-from bot.store import Broadcast, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 CHANNEL = "channel"
 REGISTERED = "registered"

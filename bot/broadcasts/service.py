@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -28,9 +29,13 @@ from bot.broadcasts.audiences import (
     new_broadcast,
 )
 from bot.broadcasts.audiences import recipients as audience_recipients
+from bot.broadcasts.records import BROADCAST_KIND, Broadcast, BroadcastStatus
 from bot.current import CurrentProgramme
+from bot.outbox.records import Entry
 from bot.scheduler import Scheduler
-from bot.store import BROADCAST_KIND, Broadcast, BroadcastStatus, Entry, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
 

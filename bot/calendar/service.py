@@ -13,11 +13,14 @@ import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.calendar.feed import FeedEntry, calendar_file, fingerprint, last_seen
 from bot.current import CurrentProgramme
 from bot.programme import Session
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 TOKEN_BYTES = 32
 # What `secrets.token_urlsafe` makes; anything else is refused before the store is asked.

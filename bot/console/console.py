@@ -32,8 +32,8 @@ from bot.console.reminders import DueReminders
 from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
 from bot.console.respond import ConsoleRespond
 from bot.programme import Programme
+from bot.records import MemoryStore
 from bot.settings import Settings
-from bot.store import MemoryStore
 
 SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
 

@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.feedback.records import Feedback
 from bot.programme import Programme, Session
-from bot.store import Feedback
 from bot.wording import day_name, time_range
 
 CSV_HEADER = (

@@ -7,14 +7,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.blocks.feedback import feedback_message
 from bot.blocks.formatting import Message
 from bot.current import CurrentProgramme
 from bot.feedback.plan import JOB_PREFIX, WINDOW, due_time, job_id, plan_feedback
+from bot.outbox.records import Entry
 from bot.programme import Programme
 from bot.scheduler import Scheduler
-from bot.store import Entry, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
 

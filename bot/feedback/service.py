@@ -8,13 +8,16 @@ import dataclasses
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.current import CurrentProgramme
 from bot.feedback.cpd import TEXT_LIMIT, CpdRow, cpd_hours, cpd_rows
+from bot.feedback.records import Feedback
 from bot.feedback.summary import SessionSummary, shared_reflections_csv, summarise
 from bot.programme import Session
-from bot.store import Feedback, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 
 class FeedbackService:

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.feedback.cpd import defuse
+from bot.feedback.records import Feedback
 from bot.programme import Programme, Session
-from bot.store import Feedback
 
 SHARED_HEADER = ("session_id", "title", "date", "what_i_learnt")
 

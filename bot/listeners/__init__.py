@@ -35,6 +35,7 @@ def register_listeners(
     choices: ReminderChoices,
     privacy: Privacy,
     calendar: Calendar,
+    first_delivery: Callable[[str], bool] | None = None,
 ) -> None:
     """Wire middleware, commands, events and actions into `app`."""
     replies = Replies(
@@ -45,7 +46,7 @@ def register_listeners(
         choices=choices,
         feedback=feedback,
     )
-    middleware.register(app)
+    middleware.register(app, first=first_delivery)
     commands.register(
         app,
         feedback=feedback,

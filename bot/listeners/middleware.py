@@ -22,10 +22,11 @@ logger = logging.getLogger(__name__)
 NO_USER = "Sorry, I couldn't tell who asked. Please try again from Slack."
 
 
-def register(app: App) -> None:
-    """Install the middleware on `app`."""
+def register(app: App, *, first: Callable[[str], bool] | None = None) -> None:
+    """Install the middleware on `app`; `first(event_id)` says whether an event is new to
+    every process (see `bot.listeners.deliveries`)."""
     app.use(RequireUser())
-    app.use(EventDeduplicator())
+    app.use(EventDeduplicator(first=first))
 
 
 class RequireUser(Middleware):
@@ -56,11 +57,19 @@ class RequireUser(Middleware):
 
 class EventDeduplicator(Middleware):
     """Slack redelivers an event when an acknowledgement is slow, and Socket Mode reconnects can
-    repeat envelopes: each `event_id` is handled once (remembered for an hour)."""
+    repeat envelopes: each `event_id` is handled once. This process remembers the last hour's
+    (a repeat to the same process costs no store call); `first` asks the store, so that a
+    copy delivered to another process is known too."""
 
-    def __init__(self, ttl_seconds: float = 3600, size: int = 100_000) -> None:
+    def __init__(
+        self,
+        ttl_seconds: float = 3600,
+        size: int = 100_000,
+        first: Callable[[str], bool] | None = None,
+    ) -> None:
         self._seen: TTLCache[str, bool] = TTLCache(maxsize=size, ttl=ttl_seconds)
         self._lock = threading.Lock()
+        self._first = first
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -71,6 +80,8 @@ class EventDeduplicator(Middleware):
             with self._lock:
                 repeated = event_id in self._seen
                 self._seen[event_id] = True
+            if not repeated and self._first is not None:
+                repeated = not self._first(event_id)
             if repeated:
                 logger.info("Ignoring a repeated delivery of event %s", event_id)
                 return BoltResponse(status=200, body="")

@@ -25,27 +25,36 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import os
 import random
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.formatting import Message
 from bot.outbox.pacing import Pacer
-from bot.store import Entry, EntryStatus, Store, StoreError
+from bot.outbox.records import Entry, EntryStatus
+from bot.store import StoreError
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
 
 Renderer = Callable[[Entry, datetime], Message | None]
 """Draws an entry's message at sending time; None when it no longer applies."""
 Settled = Callable[[Entry], None]
+
+METHOD = "chat.postMessage"
 
 # Slack error codes that mean "try again later" rather than "this will never work".
 TRANSIENT = frozenset(
@@ -84,6 +93,8 @@ class Outbox:
         max_rate: float = 500.0,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        lease: float = 120.0,
+        shared: bool = False,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -96,7 +107,12 @@ class Outbox:
         self._handlers: dict[str, _Handler] = {}
         self._cond = threading.Condition()
         self._ready: list[_Item] = []
-        self._later: list[_Item] = []
+        # Entries this sender put back to try later, with the attempts made so far.
+        self._later: dict[str, int] = {}
+        # Who claims entries: unique to this sender, so that processes never share a claim.
+        self._owner = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self._lease = lease
+        self._shared = shared  # other processes send from the same store: share one pace
         self._numbers = itertools.count()
         self._busy = 0
         self._stopping = False
@@ -122,7 +138,8 @@ class Outbox:
             thread.start()
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop: messages being sent finish, the rest stay pending for the next start."""
+        """Stop: messages being sent finish; the rest stay pending, their claims given up so
+        that another process (or the next start) sends them at once."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
@@ -131,30 +148,62 @@ class Outbox:
         end = time.monotonic() + timeout
         for thread in self._threads:
             thread.join(max(0.0, end - time.monotonic()))
+        with self._cond:
+            unsent, self._ready = self._ready, []
+        now = datetime.now(UTC)
+        for item in unsent:
+            try:
+                self._store.postpone(key=item.entry.key, until=now)
+            except StoreError:
+                logger.warning("Could not give back %s; it is sent after its lease", item.entry.key)
 
     def idle(self) -> bool:
         """Nothing waiting, being retried or in flight (entries not yet picked up aside); for
         tests and benchmarks that wait for the outbox to settle."""
+        with self._cond:
+            if self._ready or self._busy:
+                return False
+            later = list(self._later)
+        for key in later:
+            entry = self._store.entry(key=key)
+            if entry is None or entry.status != "pending":
+                with self._cond:
+                    self._later.pop(key, None)
         with self._cond:
             return not (self._ready or self._later or self._busy)
 
     # --- threads --------------------------------------------------------------------------
 
     def _feed(self) -> None:
-        position = 0
+        """Claim due entries, a few more than the workers can take at once, so that other
+        processes' senders share the rest; wait for more when there are none."""
         while not self._stopping:
+            with self._cond:
+                room = 2 * self._workers - len(self._ready) - self._busy
+                if room <= 0:
+                    self._cond.wait(0.5)
+                    continue
             try:
-                entries, position = self._store.wait_entries(after=position, timeout=0.5)
+                entries = self._store.claim_entries(
+                    owner=self._owner, now=datetime.now(UTC), lease=self._lease, limit=room
+                )
+                if not entries:
+                    self._store.wait_entries(timeout=0.25)
+                    continue
             except StoreError:
-                if not self._stopping:
-                    logger.exception("The outbox cannot read the store; sending stops")
-                return
-            if entries:
-                with self._cond:
-                    for entry in entries:
-                        deadline = entry.deadline.timestamp()
-                        heapq.heappush(self._ready, _Item(deadline, next(self._numbers), entry))
-                    self._cond.notify_all()
+                if self._stopping:
+                    return
+                logger.exception("The outbox cannot read the store; trying again shortly")
+                time.sleep(1.0)
+                continue
+            with self._cond:
+                for entry in entries:
+                    attempts = self._later.pop(entry.key, 0)
+                    number = next(self._numbers)
+                    heapq.heappush(
+                        self._ready, _Item(entry.deadline.timestamp(), number, entry, attempts)
+                    )
+                self._cond.notify_all()
 
     def _work(self) -> None:
         while True:
@@ -177,14 +226,9 @@ class Outbox:
     def _next(self) -> _Item | None:
         """The next entry to try, waiting for one; None when stopping. Under the lock."""
         while not self._stopping:
-            now = time.monotonic()
-            while self._later and self._later[0].due <= now:
-                later = heapq.heappop(self._later)
-                heapq.heappush(self._ready, _Item(later.entry.deadline.timestamp(), later.number,
-                                                  later.entry, later.attempts))  # fmt: skip
             if self._ready:
                 return heapq.heappop(self._ready)
-            self._cond.wait(self._later[0].due - now if self._later else None)
+            self._cond.wait()
         return None
 
     # --- one attempt ----------------------------------------------------------------------
@@ -209,7 +253,7 @@ class Outbox:
             self._settle(entry, "cancelled", "no longer applies")
             return
         sent_at = self._pacer.wait_turn()
-        if sent_at is None:
+        if sent_at is None or not self._shared_turn():
             return  # closing: it stays pending for the next start
         if self._clock() >= entry.deadline:
             self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
@@ -219,7 +263,9 @@ class Outbox:
         except SlackApiError as error:
             status, code = error.response.status_code, _error_code(error)
             if status == 429:
-                self._pacer.limited(_retry_after(error.response.headers), sent_at)
+                retry_after = _retry_after(error.response.headers)
+                self._pacer.limited(retry_after, sent_at)
+                self._share_pause(retry_after)
                 self._requeue(item, attempts=item.attempts)  # not an attempt: Slack said when
             elif status >= 500 or code in TRANSIENT:
                 self._retry(item, f"HTTP {status} {code}")
@@ -237,6 +283,34 @@ class Outbox:
                 logger.info("Slack accepts messages again")
             self._settle(entry, "sent", "")
 
+    def _shared_turn(self) -> bool:
+        """With other processes sending too: wait for this call's turn on the pace they all
+        share. False if closing meanwhile."""
+        if not self._shared:
+            return True
+        try:
+            turn = self._store.take_turn(
+                method=METHOD, now=datetime.now(UTC), interval=1 / self._pacer.rate
+            )
+        except StoreError:
+            logger.warning("Could not take a turn on the shared pace; going on at our own")
+            return True
+        while not self._stopping:
+            left = (turn - datetime.now(UTC)).total_seconds()
+            if left <= 0:
+                return True
+            time.sleep(min(left, 0.25))
+        return False
+
+    def _share_pause(self, retry_after: float) -> None:
+        if not self._shared:
+            return
+        until = datetime.now(UTC) + timedelta(seconds=retry_after)
+        try:
+            self._store.pause_calls(method=METHOD, until=until)
+        except StoreError:
+            logger.warning("Could not share Slack's pause with the other processes")
+
     def _retry(self, item: _Item, problem: str) -> None:
         with self._cond:
             first, self._failing = not self._failing, True
@@ -250,10 +324,16 @@ class Outbox:
         self._requeue(item, attempts=attempts, delay=max(0.0, min(delay, left)))
 
     def _requeue(self, item: _Item, *, attempts: int, delay: float = 0.0) -> None:
+        """Try the entry again after `delay` seconds: it goes back to the store, due then, for
+        whichever process's sender claims it first (its attempts are counted here only)."""
+        until = datetime.now(UTC) + timedelta(seconds=delay)
+        key = item.entry.key
         with self._cond:
-            due = time.monotonic() + delay
-            heapq.heappush(self._later, _Item(due, item.number, item.entry, attempts))
-            self._cond.notify_all()
+            self._later[key] = attempts
+        try:
+            self._store.postpone(key=key, until=until)
+        except StoreError:
+            logger.exception("Could not postpone %s; it is tried again after its lease", key)
 
     def _settle(self, entry: Entry, status: EntryStatus, detail: str) -> None:
         try:

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.current import CurrentProgramme
+from bot.privacy.records import Forgotten
 from bot.programme import Session
 from bot.registrations.service import promotion_notice
-from bot.store import Forgotten, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 
 @dataclass(frozen=True)

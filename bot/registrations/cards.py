@@ -6,14 +6,17 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
 from bot.blocks.registrations import cancelled_card, session_card
 from bot.current import CurrentProgramme
 from bot.programme import Session
-from bot.store import Card, Store
+from bot.registrations.records import Card
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
 

@@ -7,15 +7,19 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.blocks.formatting import Message
 from bot.blocks.registrations import promoted_message
 from bot.blocks.reminders import change_news, restored_news
 from bot.current import CurrentProgramme
+from bot.outbox.records import Entry
 from bot.programme import Programme, Session
 from bot.programme.diff import SessionChange, programme_changes
 from bot.registrations.service import Registrations
-from bot.store import Entry, Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +72,10 @@ class News:
     def programme_changed(self, old: Programme, new: Programme) -> None:
         """After a reload: tell the holders of each changed or cancelled session once, refresh
         its cards, and let a session given more places take people off its waitlist."""
-        edition = self._clock()
+        # Every process that reloads the file calls this: the same version of the programme
+        # must give the same news versions, so that the outbox keeps each message once.
+        digest = hashlib.sha256(new.model_dump_json().encode()).hexdigest()
+        edition = self._store.programme_edition(digest=digest, now=self._clock())
         for change in programme_changes(old, new):
             self._tell(change, new, edition)
         for session in new.sessions:

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.current import CurrentProgramme
+from bot.outbox.records import Notice
 from bot.programme import Programme, Session
-from bot.store import NO_SEAT, Notice, Seat, Store
+from bot.registrations.records import NO_SEAT, Seat
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 PROMOTION = "promotion"
 """The outbox kind of "a place came free: you're registered"."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bot.reminders.choices import Choice, normalise, seconds_of, toggle
-from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.records import Store
 
 
 class ReminderChoices:

@@ -24,7 +24,7 @@ from bot.blocks.sessions import (
 )
 from bot.blocks.values import Origin, read_button_value
 from bot.programme import Event, Programme, Session, Speaker
-from bot.store import NO_SEAT, Seat
+from bot.records import NO_SEAT, Seat
 from tests.blocks.test_sessions import assert_valid_message, make_programme, make_session
 from tests.support.block_rules import MAX_MESSAGE_BLOCKS, block_problems
 

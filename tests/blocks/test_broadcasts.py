@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import Option
 
 from bot.blocks import ids
 from bot.blocks.broadcasts import OPTIONS_LIMIT, audience_options, preview_message
-from bot.store import Broadcast
+from bot.records import Broadcast
 from tests.support.block_rules import block_problems
 
 LONDON = ZoneInfo("Europe/London")

@@ -24,7 +24,7 @@ from bot.blocks.feedback import (
 from bot.feedback.cpd import CpdRow
 from bot.feedback.summary import SessionSummary
 from bot.programme import Session
-from bot.store import Feedback
+from bot.records import Feedback
 from tests.blocks.test_sessions import assert_valid_message
 from tests.support.block_rules import block_problems, view_problems
 

@@ -7,7 +7,7 @@ import json
 import threading
 import time
 
-from bot.store import BROADCAST_KIND
+from bot.records import BROADCAST_KIND
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
 
 

@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar, Event
 
 from bot.calendar import Calendar as Calendars
-from bot.store import MemoryStore
+from bot.records import MemoryStore
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body
 from tests.support.live_programme import write_programme

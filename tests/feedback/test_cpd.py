@@ -21,7 +21,7 @@ from bot.feedback.cpd import (
     provider,
 )
 from bot.programme import Event, Programme, Session, Speaker
-from bot.store import Feedback
+from bot.records import Feedback
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2023, 3, 22, 12, 0, tzinfo=LONDON)

@@ -14,8 +14,8 @@ from bot.current import CurrentProgramme
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs, feedback_version
 from bot.feedback.plan import job_id
 from bot.programme import Programme, load_programme
+from bot.records import Entry, MemoryStore
 from bot.scheduler import Scheduler
-from bot.store import Entry, MemoryStore
 from tests.conftest import LONDON, ROOT, Clock, RunningBot
 from tests.support.live_programme import wait_until
 

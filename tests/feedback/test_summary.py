@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.feedback.summary import SHARED_HEADER, shared_reflections_csv, summarise
 from bot.programme import Event, Programme, Session
-from bot.store import Feedback
+from bot.records import Feedback
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)

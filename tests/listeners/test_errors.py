@@ -12,7 +12,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.listeners.errors import NOT_SAVED, SORRY
-from bot.store import TinyDBStore
+from bot.records import TinyDBStore
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, titles
 from tests.support.slack_requests import get_json
@@ -70,7 +70,7 @@ def test_a_full_disk_refuses_a_change_plainly_and_the_bot_keeps_answering(
     real_write, full = os.write, [True]
 
     def write(fd: int, data: bytes | memoryview) -> int:
-        if full[0] and fd == store._journal._fd:
+        if full[0] and fd == store.engine._journal.fd:  # type: ignore[attr-defined]
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
 

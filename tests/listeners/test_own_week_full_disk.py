@@ -13,7 +13,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.listeners.errors import NOT_SAVED
-from bot.store import TinyDBStore
+from bot.records import TinyDBStore
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, button_in, pressed
 from tests.support.slack_requests import get_text
@@ -34,7 +34,7 @@ def disk(served_bot: RunningBot, monkeypatch: pytest.MonkeyPatch) -> Callable[[b
     real_write, full = os.write, [False]
 
     def write(fd: int, data: bytes | memoryview) -> int:
-        if full[0] and fd == store._journal._fd:
+        if full[0] and fd == store.engine._journal.fd:  # type: ignore[attr-defined]
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
 

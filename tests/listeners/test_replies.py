@@ -11,8 +11,8 @@ import pytest
 from bot.current import CurrentProgramme
 from bot.listeners.replies import Replies
 from bot.programme import Event, Programme, Session
+from bot.records import MemoryStore
 from bot.registrations import Registrations
-from bot.store import MemoryStore
 
 MONDAY = datetime(2027, 3, 15, 8, 0, tzinfo=UTC)
 

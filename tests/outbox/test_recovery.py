@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from bot.records import BROADCAST_KIND
 from bot.reminders.jobs import REMINDER
-from bot.store import BROADCAST_KIND
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
 from tests.support.live_programme import session, wait_until, write_programme

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.formatting import Message
 from bot.outbox.sender import Outbox, Renderer, Settled
-from bot.store import Counts, Entry, EntryStatus, MemoryStore, Store, TinyDBStore
+from bot.records import Counts, Entry, EntryStatus, MemoryStore, Store, TinyDBStore
 from tests.support.fake_slack import FakeSlack
 from tests.support.records import CONNECTION_DROPPED
 from tests.support.slack_answers import JsonDict

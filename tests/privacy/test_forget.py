@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks import ids
+from bot.records import Card, Feedback, Store
 from bot.reminders.jobs import REMINDER
-from bot.store import Card, Feedback, Store
 from tests.conftest import ANNOUNCEMENTS, RunningBot
 from tests.listeners.helpers import ack_body, button_in, first_text, pressed
 from tests.support.own_week import (

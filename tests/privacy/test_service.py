@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.current import CurrentProgramme
 from bot.privacy import Held, Kept, Privacy
 from bot.programme import Programme, Session, load_programme
-from bot.store import Feedback, MemoryStore
+from bot.records import Feedback, MemoryStore
 from tests.support.own_week import LUNCH, OTHER, SMALL, TUESDAY_1230, programme_path
 
 __all__ = ["programme_path"]

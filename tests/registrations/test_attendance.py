@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.current import CurrentProgramme
 from bot.programme import Event, Programme, Session
+from bot.records import MemoryStore
 from bot.registrations import Registrations
 from bot.registrations.attendance import HEADER, attendance_csv
-from bot.store import MemoryStore
 
 START = datetime(2026, 3, 16, 12, 30, tzinfo=UTC)  # 12:30 in London in March (GMT)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Bot
-from bot.store import Card
+from bot.records import Card
 from tests.conftest import ANNOUNCEMENTS, RunningBot
 from tests.listeners.helpers import ack_body
 from tests.support.live_programme import dms, session, wait_until, write_programme

@@ -20,7 +20,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.store import Notice, TinyDBStore
+from bot.records import Notice, TinyDBStore
 
 SESSIONS = 7
 CAPACITY = 40  # small enough that waitlists build up too

@@ -1,33 +1,23 @@
-"""Helpers for the durable store's tests."""
+"""Helpers for the store's tests."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from bot.store.legacy.files import encode
-from bot.store.legacy.ops import register_op
+from bot.outbox import records as outbox_records
+from bot.records import Entry, Store
 
-# The tables every snapshot the store writes has, even empty: a test's snapshot adds them.
-EMPTY_TABLES: dict[str, dict[str, object]] = {
-    "registrations": {}, "waitlist": {}, "cards": {}, "claims": {},
-}  # fmt: skip
+
+def pending(store: Store) -> list[Entry]:
+    """Every pending entry, in the order added (without claiming any)."""
+    return store.engine.read(
+        lambda tx: [outbox_records.of_doc(doc) for _, doc in tx.find("outbox", status="pending")]
+    )
 
 
 def journal_of(db: Path) -> Path:
     return db.with_name(db.name + ".journal")
-
-
-def write_journal(db: Path, count: int) -> list[bytes]:
-    lines = [
-        encode(
-            n,
-            register_op(user=f"U{n}", session="s1", capacity=None, at="2026-11-23T09:00:00+00:00"),
-        )
-        for n in range(1, count + 1)
-    ]
-    journal_of(db).write_bytes(b"".join(lines))
-    return lines
 
 
 def crash_image(db: Path, to: Path) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,9 +13,10 @@ import threading
 import time
 from pathlib import Path
 
-from bot.store import Counts, Seat, TinyDBStore
+from bot.records import Counts, Seat, TinyDBStore
 from tests.conftest import ROOT
 from tests.store.child import DEADLINE, PROMOTION
+from tests.store.helpers import crash_image, pending
 
 ROUNDS = 8
 PROMOTION_ROUNDS = 4
@@ -58,7 +58,7 @@ def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
         confirmed += lines
         # Odd rounds check a copy, so the next child itself opens the files as the kill
         # left them; even rounds open (and close: a final snapshot) the files themselves.
-        checked = db if round_ % 2 == 0 else copy_files(db, tmp_path / f"copy{round_}")
+        checked = db if round_ % 2 == 0 else crash_image(db, tmp_path / f"copy{round_}")
         store = TinyDBStore(checked)  # raises if the files cannot be read
         try:
             for line in confirmed:
@@ -80,14 +80,16 @@ def test_every_confirmed_promotion_keeps_its_outbox_entry_through_kill_9(tmp_pat
         lines = run_until_killed(db, round_, delay, "--promote")
         assert lines, f"round {round_}: nothing confirmed in {delay:.3f} s (seed {seed})"
         confirmed += lines
-        checked = db if round_ % 2 == 0 else copy_files(db, tmp_path / f"copy{round_}")
+        checked = db if round_ % 2 == 0 else crash_image(db, tmp_path / f"copy{round_}")
         store = TinyDBStore(checked)
         try:
-            entries, _ = store.wait_entries(after=0, timeout=0)
             notified: dict[str, list[str]] = {}
-            for entry in entries:
+            for entry in pending(store):
                 assert entry.kind == PROMOTION and entry.deadline == DEADLINE
                 notified.setdefault(entry.subject, []).append(entry.recipient)
+                # Confirmed or not, an entry is never there without its promotion.
+                seat = store.seat(user_id=entry.recipient, session_id=entry.subject)
+                assert seat == Seat("registered"), f"{entry} (seed {seed}, round {round_})"
             for line in confirmed:
                 user, session = line.split()
                 where = f"{line} (seed {seed}, round {round_})"
@@ -96,11 +98,3 @@ def test_every_confirmed_promotion_keeps_its_outbox_entry_through_kill_9(tmp_pat
                 assert store.counts(kind=PROMOTION, subject=session) == Counts(pending=1), where
         finally:
             store.close()
-
-
-def copy_files(db: Path, to: Path) -> Path:
-    to.mkdir()
-    for name in (db.name, db.name + ".journal"):
-        if (db.parent / name).exists():
-            shutil.copyfile(db.parent / name, to / name)
-    return to / db.name

@@ -1,19 +1,205 @@
-"""Each person's own data in the store: reminder choices, calendar tokens, feedback, session
-revisions, and forgetting a person. Through every backend, and read back after a reopen."""
+"""People in the store: their places (registrations, waitlists) and the session cards,
+their reminder choices, calendar tokens and feedback, session revisions, and forgetting a
+person. Through every engine, and read back after a reopen."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.store import Entry, Feedback, MemoryStore, Notice, Store, TinyDBStore
-from bot.store.legacy.state import State
+from bot.records import (
+    NO_SEAT,
+    Card,
+    Entry,
+    Feedback,
+    Notice,
+    Registered,
+    Seat,
+    Store,
+    TinyDBStore,
+    Unregistered,
+)
 
 AT = datetime(2023, 3, 21, 12, 0, tzinfo=UTC)
 LATER = AT + timedelta(days=1)
+
+
+# --- Places: registrations, waitlists and cards -----------------------------------------------
+
+REGISTERED = Seat("registered")
+
+
+def waitlisted(position: int) -> Seat:
+    return Seat("waitlisted", position)
+
+
+def fill(store: Store, session: str, users: list[str], capacity: int | None) -> None:
+    for user in users:
+        store.register(user_id=user, session_id=session, capacity=capacity)
+
+
+def test_registers_while_places_are_free_then_waitlists_in_order(store: Store) -> None:
+    results = [store.register(user_id=u, session_id="s1", capacity=2) for u in "ABCDE"]
+    assert results == [
+        Registered(REGISTERED, True),
+        Registered(REGISTERED, True),
+        Registered(waitlisted(1), True),
+        Registered(waitlisted(2), True),
+        Registered(waitlisted(3), True),
+    ]
+    assert store.registrants(session_id="s1") == ["A", "B"]
+    assert store.waitlist(session_id="s1") == ["C", "D", "E"]
+    assert store.seat(user_id="D", session_id="s1") == waitlisted(2)
+
+
+def test_no_capacity_means_everyone_registers(store: Store) -> None:
+    fill(store, "s1", [f"U{n}" for n in range(50)], None)
+    assert len(store.registrants(session_id="s1")) == 50
+    assert store.waitlist(session_id="s1") == []
+
+
+def test_zero_capacity_waitlists_everyone(store: Store) -> None:
+    assert store.register(user_id="A", session_id="s1", capacity=0).seat == waitlisted(1)
+
+
+def test_registering_again_changes_nothing(store: Store) -> None:
+    fill(store, "s1", ["A", "B"], 1)
+    assert store.register(user_id="A", session_id="s1", capacity=1) == Registered(REGISTERED, False)
+    again = store.register(user_id="B", session_id="s1", capacity=1)
+    assert again == Registered(waitlisted(1), False)
+    # Even with room now (capacity raised), someone waiting keeps their place in the line.
+    assert store.register(user_id="B", session_id="s1", capacity=5) == again
+    assert store.registrants(session_id="s1") == ["A"]
+    assert store.waitlist(session_id="s1") == ["B"]
+
+
+def test_unregistering_frees_a_place_for_the_first_waiting(store: Store) -> None:
+    fill(store, "s1", ["A", "B", "C", "D"], 2)
+    result = store.unregister(user_id="A", session_id="s1", capacity=2)
+    assert result == Unregistered(previous=REGISTERED, promoted="C")
+    assert store.registrants(session_id="s1") == ["B", "C"]
+    assert store.waitlist(session_id="s1") == ["D"]
+    assert store.seat(user_id="C", session_id="s1") == REGISTERED
+    assert store.seat(user_id="D", session_id="s1") == waitlisted(1)
+    assert store.seat(user_id="A", session_id="s1") == NO_SEAT
+
+
+def test_no_promotion_without_a_free_place_or_a_capacity(store: Store) -> None:
+    fill(store, "s1", ["A", "B", "C", "D"], 2)
+    # Capacity lowered to 1: with A gone there is still no free place.
+    assert store.unregister(user_id="A", session_id="s1", capacity=1) == Unregistered(REGISTERED)
+    assert store.waitlist(session_id="s1") == ["C", "D"]
+    assert store.unregister(user_id="B", session_id="s1", capacity=None) == Unregistered(REGISTERED)
+    assert store.waitlist(session_id="s1") == ["C", "D"]
+    assert store.registrants(session_id="s1") == []
+
+
+def test_leaving_the_waitlist_moves_those_behind_up(store: Store) -> None:
+    fill(store, "s1", ["A", "B", "C", "D"], 1)
+    assert store.unregister(user_id="B", session_id="s1", capacity=1) == Unregistered(waitlisted(1))
+    assert store.waitlist(session_id="s1") == ["C", "D"]
+    assert store.seat(user_id="C", session_id="s1") == waitlisted(1)
+    assert store.seat(user_id="D", session_id="s1") == waitlisted(2)
+    assert store.registrants(session_id="s1") == ["A"]
+
+
+def test_unregistering_without_a_seat_changes_nothing(store: Store) -> None:
+    fill(store, "s1", ["A"], 1)
+    assert store.unregister(user_id="Z", session_id="s1", capacity=1) == Unregistered(NO_SEAT)
+    assert store.unregister(user_id="A", session_id="nope", capacity=1) == Unregistered(NO_SEAT)
+    assert store.registrants(session_id="s1") == ["A"]
+
+
+def test_registering_after_leaving_goes_to_the_back(store: Store) -> None:
+    fill(store, "s1", ["A", "B", "C"], 1)
+    store.unregister(user_id="B", session_id="s1", capacity=1)
+    assert store.register(user_id="B", session_id="s1", capacity=1).seat == waitlisted(2)
+
+
+def test_seats_of_lists_every_session_with_a_seat(store: Store) -> None:
+    fill(store, "s1", ["A"], None)
+    fill(store, "s2", ["B", "A"], 1)
+    fill(store, "s3", ["A"], None)
+    assert store.seats_of(user_id="A") == {"s1": REGISTERED, "s2": waitlisted(1), "s3": REGISTERED}
+    store.unregister(user_id="A", session_id="s3", capacity=None)
+    assert store.seats_of(user_id="A") == {"s1": REGISTERED, "s2": waitlisted(1)}
+    assert store.seats_of(user_id="nobody") == {}
+    assert store.registrants(session_id="unknown") == []
+    assert store.waitlist(session_id="unknown") == []
+
+
+def test_cards(store: Store) -> None:
+    first, second = Card("s1", "C1", "1.1"), Card("s1", "C2", "2.2")
+    store.save_card(card=first)
+    store.save_card(card=second)
+    store.save_card(card=first)  # harmless
+    assert store.card_at(channel_id="C1", message_ts="1.1") == first
+    assert store.card_at(channel_id="C1", message_ts="9.9") is None
+    assert store.cards_for(session_id="s1") == [first, second]
+    assert store.cards_for(session_id="s2") == []
+    # The same message re-used for another session belongs to that session only.
+    moved = Card("s2", "C1", "1.1")
+    store.save_card(card=moved)
+    assert store.card_at(channel_id="C1", message_ts="1.1") == moved
+    assert store.cards_for(session_id="s1") == [second]
+    assert store.cards_for(session_id="s2") == [moved]
+
+
+def test_malformed_arguments_are_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="capacity"):
+        store.register(user_id="A", session_id="s1", capacity=-1)
+    with pytest.raises(ValueError, match="user"):
+        store.register(user_id="", session_id="s1", capacity=None)
+    assert store.registrants(session_id="s1") == []
+
+
+def test_registration_times(store: Store) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=1)  # stored to the second
+    store.register(user_id="U1", session_id="s", capacity=None)
+    store.register(user_id="U2", session_id="s", capacity=None)
+    times = store.registered_at(session_id="s")
+    assert list(times) == ["U1", "U2"]
+    assert all(before <= at <= datetime.now(UTC) for at in times.values())
+    assert all(at.utcoffset() == timedelta(0) for at in times.values())  # kept in UTC
+    assert store.registered_at(session_id="other") == {}
+
+
+def test_registration_times_given_are_kept_for_promotions_too(store: Store) -> None:
+    """The bot's clock decides when a registration was made (the console's may be in 2023)."""
+    then = datetime(2023, 3, 21, 10, 30, tzinfo=UTC)
+    store.register(user_id="U1", session_id="s", capacity=1, at=then)
+    store.register(user_id="U2", session_id="s", capacity=1, at=then)  # waits
+    store.register(user_id="U3", session_id="t", capacity=1, at=then)
+    store.register(user_id="U4", session_id="t", capacity=1, at=then)  # waits
+    later = then + timedelta(minutes=5)
+    store.unregister(user_id="U1", session_id="s", capacity=1, at=later)
+    store.fill(session_id="t", capacity=2, at=later)
+    assert store.registered_at(session_id="s") == {"U2": later}
+    assert store.registered_at(session_id="t") == {"U3": then, "U4": later}
+    assert store.registered_since(user_id="U4", session_id="t") == later
+    assert store.registered_since(user_id="U1", session_id="s") is None  # left
+    assert store.registered_since(user_id="U2", session_id="t") is None  # never there
+
+
+def test_fill_moves_the_waitlist_up_in_order_when_capacity_grows(store: Store) -> None:
+    for user in ("U1", "U2", "U3", "U4"):
+        store.register(user_id=user, session_id="s", capacity=1)
+    assert store.waitlist(session_id="s") == ["U2", "U3", "U4"]
+    assert store.fill(session_id="s", capacity=3) == ["U2", "U3"]
+    assert store.registrants(session_id="s") == ["U1", "U2", "U3"]
+    assert store.seat(user_id="U4", session_id="s") == Seat("waitlisted", 1)
+    assert store.fill(session_id="s", capacity=3) == []
+    assert store.fill(session_id="s", capacity=None) == ["U4"]
+    assert store.waitlist(session_id="s") == []
+    assert store.fill(session_id="empty", capacity=None) == []
+    assert store.registrants(session_id="empty") == []
+
+
+# --- Each person's own choices, calendar link and feedback ------------------------------------
 
 
 def test_reminder_choices(store: Store) -> None:
@@ -115,8 +301,8 @@ def test_forget_removes_everything_and_moves_the_waitlist_up(store: Store) -> No
 def test_forget_then_the_outbox_still_serves_the_others(store: Store) -> None:
     store.enqueue(entries=[_entry("U1"), _entry("U2")])
     store.forget(user_id="U1", capacities={}, notices={}, at=AT)
-    pending, _ = store.wait_entries(after=0, timeout=0)
-    assert [entry.recipient for entry in pending] == ["U2"]
+    claimed = store.claim_entries(owner="w1", now=AT, lease=60, limit=10)
+    assert [entry.recipient for entry in claimed] == ["U2"]
 
 
 def test_everything_survives_a_reopen_and_a_snapshot(tmp_path: Path) -> None:
@@ -145,45 +331,42 @@ def test_everything_survives_a_reopen_and_a_snapshot(tmp_path: Path) -> None:
         second.close()
 
 
-def test_a_state_copy_round_trips_the_new_data() -> None:
-    store = MemoryStore()
-    store.set_reminders(user_id="U1", offsets=(900,))
-    store.set_calendar_token(user_id="U1", token="z" * 32)
-    store.save_feedback(feedback=Feedback("U1", "s1", AT, rating=1))
-    store.revise(fingerprints={"s1": "a"})
-    copy = State.from_data(store._state.copy_data())
-    assert copy.reminders_of("U1") == (900,)
-    assert copy.calendar_owner("z" * 32) == "U1"
-    assert copy.feedback_of("U1")["s1"].rating == 1
-    assert copy.revisions(["s1"]) == {"s1": 0}
+def on_disk(directory: Path) -> bytes:
+    """Every file in `directory`, one after the other (a file may go as it is read)."""
+    found = b""
+    for file in sorted(directory.iterdir()):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            found += file.read_bytes()
+    return found
 
 
 def test_forgetting_leaves_no_trace_of_the_person_in_the_files(tmp_path: Path) -> None:
     path = tmp_path / "bot.json"
-    journal = path.with_name("bot.json.journal")
     store = TinyDBStore(path)  # compacts only after 20,000 lines, unless someone is forgotten
     try:
         store.register(user_id="U0SECRET", session_id="s1", capacity=None, at=AT)
         store.save_feedback(feedback=Feedback("U0SECRET", "s1", AT, learnt="my private words"))
         store.set_calendar_token(user_id="U0SECRET", token="c" * 32)
         store.register(user_id="U2", session_id="s1", capacity=None, at=AT)
-        assert b"my private words" in journal.read_bytes()
+        store.enqueue(entries=[_entry("U0SECRET")])
+        assert b"my private words" in on_disk(tmp_path)
         store.forget(user_id="U0SECRET", capacities={"s1": None}, notices={}, at=AT)
         deadline = time.monotonic() + 10
-        while b"U0SECRET" in journal.read_bytes() or not path.exists():
-            assert time.monotonic() < deadline, "the journal still names the person"
+        while b"U0SECRET" in on_disk(tmp_path) or not path.exists():
+            assert time.monotonic() < deadline, "the files still name the person"
             time.sleep(0.02)
-        on_disk = journal.read_bytes() + path.read_bytes()
         for trace in (b"U0SECRET", b"my private words", b"c" * 32):
-            assert trace not in on_disk
+            assert trace not in on_disk(tmp_path)
         store.register(user_id="U3", session_id="s1", capacity=None, at=AT)
         assert store.registrants(session_id="s1") == ["U2", "U3"]
     finally:
         store.close()
+    assert b"U0SECRET" not in on_disk(tmp_path)
     reopened = TinyDBStore(path)
     try:
         assert reopened.registrants(session_id="s1") == ["U2", "U3"]
         assert reopened.feedback_of(user_id="U0SECRET") == {}
+        assert reopened.counts(kind="reminder", subject="s1").cancelled == 1
     finally:
         reopened.close()
 

@@ -11,7 +11,7 @@ from typing import Any
 from bot.blocks import ids
 from bot.blocks.feedback import SHARE_OPTION
 from bot.listeners.actions.feedback import EMPTY, NOT_REGISTERED, NOTHING_TO_SHARE
-from bot.store import Feedback
+from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, pressed
 from tests.support.live_programme import wait_until

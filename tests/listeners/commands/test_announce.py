@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.store import Broadcast
+from bot.records import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.feedback.summary import SHARED_HEADER
 from bot.listeners.commands.announce import NOT_ORGANISER
-from bot.store import Feedback
+from bot.records import Feedback
 from tests.conftest import LONDON, ORGANISER, RunningBot
 from tests.listeners.helpers import ack_body
 

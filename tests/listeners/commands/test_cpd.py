@@ -13,7 +13,7 @@ from bot.blocks import ids
 from bot.blocks.feedback import NO_RECORD
 from bot.feedback.cpd import CSV_HEADER
 from bot.listeners.actions.feedback import SENT_FILES
-from bot.store import Feedback
+from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, pressed
 

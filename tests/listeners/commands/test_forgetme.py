@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks import ids
-from bot.store import Feedback
+from bot.records import Feedback
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, button_in, first_text, pressed
 from tests.support.own_week import (

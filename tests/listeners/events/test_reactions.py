@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.store import open_store
+from bot.records import open_store
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
 from tests.listeners.helpers import ack_body
 
