@@ -33,11 +33,16 @@ from bot.broadcasts.records import BROADCAST_KIND, Broadcast, BroadcastStatus
 from bot.current import CurrentProgramme
 from bot.outbox.records import Entry
 from bot.scheduler import Scheduler
+from bot.store.engine import StoreError
 
 if TYPE_CHECKING:
     from bot.records import Store
 
 logger = logging.getLogger(__name__)
+
+FANOUT_CHUNK = 2_000
+"""Messages queued per durable step: a broadcast to 104,000 people is queued in chunks, each
+its own short transaction, so no other request waits behind one huge write."""
 
 EVERY_STATUS: tuple[BroadcastStatus, ...] = ("draft", "scheduled", "sending", "sent", "cancelled")
 JOB_PREFIX = "broadcast:"
@@ -74,6 +79,8 @@ class Broadcasts:
         self._shown: dict[str, float] = {}
         self._lock = threading.Lock()
         self._drawing = threading.Lock()  # one redraw of a preview at a time
+        self._queued: dict[str, int] = {}  # messages queued per broadcast, at the last look
+        self._resumed = False
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -173,25 +180,18 @@ class Broadcasts:
         if not self.sendable(current):
             self._back_to_draft(current)
             return False
-        now = self._clock()
-        if current.audience == CHANNEL:
-            people = [self._channel] if self._channel else []
-        else:
-            people = self._recipients(current.audience)
-        entries = [
-            Entry(BROADCAST_KIND, broadcast_id, person, "1", now + self._expiry, now)
-            for person in people
-        ]
+        entries = self._entries(current)
         sending = self._store.change_broadcast(
             broadcast_id=broadcast_id,
             when=("draft", "scheduled"),
             changes={"status": "sending", "recipients": len(entries), "delivered": 0,
                      "failed": 0},
-            entries=entries,
+            entries=entries[:FANOUT_CHUNK],
         )  # fmt: skip
         if sending is None:
             return False
         self._scheduler.cancel(job_id(broadcast_id))
+        self._queue(broadcast_id, entries[FANOUT_CHUNK:])
         logger.info("Broadcast %s by %s to %s: %d messages queued", broadcast_id,
                     current.organiser_id, current.audience, len(entries))  # fmt: skip
         if entries:
@@ -199,6 +199,32 @@ class Broadcasts:
         else:
             self._finish(broadcast_id)
         return True
+
+    def _entries(self, broadcast: Broadcast) -> list[Entry]:
+        """One outbox entry per person (or the channel) the broadcast goes to."""
+        now = self._clock()
+        if broadcast.audience == CHANNEL:
+            people = [self._channel] if self._channel else []
+        else:
+            people = self._recipients(broadcast.audience)
+        return [
+            Entry(BROADCAST_KIND, broadcast.id, person, "1", now + self._expiry, now)
+            for person in people
+        ]
+
+    def _queue(self, broadcast_id: str, entries: list[Entry]) -> None:
+        """Queue the rest of a fan-out, a chunk per durable step, while it is still sending.
+        A chunk that cannot be saved is logged: `resume` queues what is missing later."""
+        for start in range(0, len(entries), FANOUT_CHUNK):
+            current = self._store.broadcast(broadcast_id=broadcast_id)
+            if current is None or current.status != "sending":
+                return  # cancelled meanwhile
+            try:
+                self._store.enqueue(entries=entries[start : start + FANOUT_CHUNK])
+            except StoreError:
+                logger.exception("Broadcast %s: could not queue messages %d on; they are "
+                                 "queued later", broadcast_id, start)  # fmt: skip
+                return
 
     def schedule(self, *, broadcast_id: str, when: datetime) -> Broadcast | None:
         """Send a draft at `when`; kept in the store, so a restart keeps it. None if it is no
@@ -229,14 +255,26 @@ class Broadcasts:
         return cancelled
 
     def resume(self) -> None:
-        """At start-up: schedule again what is scheduled, and finish a broadcast whose every
-        message was settled before the restart (the outbox resumes the rest)."""
+        """At start-up, and now and then after: schedule again what is scheduled, queue what
+        a fan-out cut short (a crash, a full disk, another process stopped) left unqueued,
+        and finish a broadcast whose every message was settled."""
         for broadcast in self._store.broadcasts():
-            pending = self._store.counts(kind=BROADCAST_KIND, subject=broadcast.id).pending
+            counts = self._store.counts(kind=BROADCAST_KIND, subject=broadcast.id)
             if broadcast.status == "scheduled":
                 self._at(broadcast)
-            elif broadcast.status == "sending" and not pending:
+            elif broadcast.status == "sending" and counts.total < broadcast.recipients:
+                with self._lock:
+                    stalled = self._queued.get(broadcast.id) == counts.total
+                    self._queued[broadcast.id] = counts.total
+                if stalled or not self._resumed:
+                    self._queue(broadcast.id, self._entries(broadcast))
+                after = self._store.counts(kind=BROADCAST_KIND, subject=broadcast.id)
+                if stalled and after.total == counts.total and not after.pending:
+                    # Nothing more to queue (the audience shrank since): it is done.
+                    self._finish(broadcast.id, complete=True)
+            elif broadcast.status == "sending" and not counts.pending:
                 self._finish(broadcast.id)
+        self._resumed = True
 
     # --- the outbox's side ------------------------------------------------------------------
 
@@ -289,11 +327,15 @@ class Broadcasts:
 
     # --- inside -----------------------------------------------------------------------------
 
-    def _finish(self, broadcast_id: str) -> bool:
-        """Mark a sending broadcast sent, with its counts; False if it was not sending."""
+    def _finish(self, broadcast_id: str, *, complete: bool = False) -> bool:
+        """Mark a sending broadcast sent, with its counts; False if it was not sending, or its
+        messages are still being queued (unless `complete`: nothing more will be)."""
         counts = self._store.counts(kind=BROADCAST_KIND, subject=broadcast_id)
         failed, total = counts.failed + counts.expired, counts.total
         current = self._store.broadcast(broadcast_id=broadcast_id)
+        queueing = current is not None and total < current.recipients and not complete
+        if queueing and current is not None and current.status == "sending":
+            return False  # the fan-out is still being queued
         if current is not None and current.audience == CHANNEL and not total:
             failed, total = 1, 1  # nowhere to post it: ANNOUNCEMENTS_CHANNEL is not set
         sent = self._store.change_broadcast(

@@ -6,9 +6,16 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
+from datetime import timedelta
 
-from bot.records import BROADCAST_KIND
+import pytest
+
+from bot.broadcasts import service
+from bot.records import BROADCAST_KIND, Entry
+from bot.store import StoreError
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
+from tests.support.live_programme import wait_until
 
 
 def test_a_late_save_of_the_preview_never_undoes_a_send(bot: RunningBot) -> None:
@@ -86,3 +93,69 @@ def test_a_progress_count_held_up_on_its_way_never_covers_the_final_one(bot: Run
     progress.join()
     updates = bot.slack.wait_for("chat.update", count=2)
     assert "(sent)" in updates[-1].args["text"]  # the last to arrive is the final count
+
+
+def dm_draft(bot: RunningBot, people: int) -> str:
+    for n in range(people):
+        bot.store.register(user_id=f"U{n:03}", session_id="tue-racism", capacity=None)
+    broadcasts = bot.parts.broadcasts
+    draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B")
+    broadcasts.choose_audience(broadcast_id=draft.id, audience="session:tue-racism")
+    return draft.id
+
+
+def dms(bot: RunningBot) -> list[str]:
+    posts = bot.slack.calls_to("chat.postMessage")
+    return [c.args["channel"] for c in posts if c.args.get("text") == "Hall B"]
+
+
+def test_a_large_fan_out_is_queued_in_chunks_and_finished_after_the_last(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "FANOUT_CHUNK", 3)
+    writes: list[int] = []
+    enqueue = bot.store.enqueue
+
+    def counted(*, entries: Sequence[Entry]) -> list[Entry]:
+        writes.append(len(entries))
+        return enqueue(entries=entries)
+
+    monkeypatch.setattr(bot.store, "enqueue", counted)
+    broadcast_id = dm_draft(bot, 10)
+    assert bot.parts.broadcasts.send(broadcast_id=broadcast_id)
+    assert writes == [3, 3, 1]  # after the first 3, queued with the change to "sending"
+    wait_until(lambda: len(dms(bot)) == 10, 10)
+    wait_until(
+        lambda: getattr(bot.store.broadcast(broadcast_id=broadcast_id), "status", "") == "sent", 5
+    )
+    assert sorted(dms(bot)) == [f"U{n:03}" for n in range(10)]
+    final = bot.store.broadcast(broadcast_id=broadcast_id)
+    assert final is not None and (final.recipients, final.delivered) == (10, 10)
+
+
+def test_a_fan_out_cut_short_is_queued_after_a_restart_each_once(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "FANOUT_CHUNK", 4)
+    enqueue = bot.store.enqueue
+
+    def full_disk(*, entries: Sequence[Entry]) -> list[Entry]:
+        raise StoreError("bot.json.journal: could not write (No space left on device)")
+
+    monkeypatch.setattr(bot.store, "enqueue", full_disk)
+    broadcast_id = dm_draft(bot, 10)
+    assert bot.parts.broadcasts.send(broadcast_id=broadcast_id)
+    wait_until(lambda: len(dms(bot)) == 4, 10)
+    time.sleep(0.3)
+    current = bot.store.broadcast(broadcast_id=broadcast_id)
+    assert current is not None and current.status == "sending"  # not finished: 6 not queued
+    monkeypatch.setattr(bot.store, "enqueue", enqueue)  # room again; as at a restart:
+    fresh = service.Broadcasts(
+        store=bot.store, current=bot.parts.current, scheduler=bot.parts.scheduler,
+        client=bot.app.client, channel=ANNOUNCEMENTS, expiry=timedelta(hours=1),
+        clock=bot.clock,
+    )  # fmt: skip
+    fresh.resume()
+    wait_until(lambda: len(dms(bot)) == 10, 10)
+    time.sleep(0.3)
+    assert sorted(dms(bot)) == [f"U{n:03}" for n in range(10)]  # each once
