@@ -21,8 +21,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+import yaml
 
 from bot.settings import Settings
 from tests.conftest import ROOT, SIGNING_SECRET
@@ -261,3 +263,54 @@ def test_the_readme_documents_every_setting() -> None:
     table = readme_section("## Settings")
     for name in Settings.model_fields:
         assert f"| `{name.upper()}` |" in table, name
+
+
+# --- Scale out: deploy/compose.yaml and its load balancer ------------------------------------
+
+COMPOSE = ROOT / "deploy" / "compose.yaml"
+NGINX = ROOT / "deploy" / "nginx.conf"
+
+
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load(COMPOSE.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_compose_runs_two_replicas_on_one_postgres_behind_the_balancer() -> None:
+    services = compose()["services"]
+    replicas = sorted(name for name in services if name.startswith("bot-"))
+    assert replicas == ["bot-1", "bot-2"]
+    for name in replicas:
+        bot = services[name]
+        assert bot["build"]["context"] == ".."  # the Dockerfile at the top
+        url = bot["environment"]["DATABASE_URL"]
+        assert re.fullmatch(r"postgresql://bot:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432/bot",
+                            url), url  # fmt: skip
+        given = re.sub(r"\$\{[^}]+\}", "secret", url)  # as compose fills it in
+        assert Settings(database_url=given).database_url is not None
+        assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert bot["environment"]["PORT"] == "3000"
+    postgres = services["postgres"]
+    assert postgres["image"].startswith("postgres:")
+    assert "pg_isready" in postgres["healthcheck"]["test"]
+    assert postgres["volumes"] == ["postgres-data:/var/lib/postgresql/data"]  # kept
+    balancer = services["balancer"]
+    assert balancer["ports"] == ["3000:80"]
+    assert "./nginx.conf:/etc/nginx/nginx.conf:ro" in balancer["volumes"]
+    assert (COMPOSE.parent / "nginx.conf").exists()
+
+
+def test_the_balancer_sends_every_path_to_each_replica_in_turn() -> None:
+    text = NGINX.read_text()
+    assert text.count("{") == text.count("}")
+    upstream = re.search(r"upstream bot \{(.*?)\}", text, re.S)
+    assert upstream is not None
+    servers = re.findall(r"server (\S+):(\d+)", upstream.group(1))
+    assert servers == [("bot-1", "3000"), ("bot-2", "3000")]  # round robin: nginx's default
+    assert "least_conn" not in text and "ip_hash" not in text
+    assert re.search(r"location / \{[^}]*proxy_pass http://bot;", text, re.S)
+    # Slack's 3-second acknowledgement: a dead replica must be skipped fast.
+    assert re.search(r"proxy_connect_timeout 1s;", text)
+    # A POST is never sent twice (nginx retries non-idempotent requests only if asked).
+    assert "non_idempotent" not in text
