@@ -371,6 +371,30 @@ def test_forgetting_leaves_no_trace_of_the_person_in_the_files(tmp_path: Path) -
         reopened.close()
 
 
+def test_forgetting_leaves_no_row_naming_the_person_in_postgres(postgres_url: str) -> None:
+    import psycopg
+
+    from bot.store.postgres import PostgresEngine
+
+    store = Store(PostgresEngine(postgres_url))
+    try:
+        store.register(user_id="U0SECRET", session_id="s1", capacity=1, at=AT)
+        store.register(user_id="U2", session_id="s1", capacity=1, at=AT)
+        store.save_feedback(feedback=Feedback("U0SECRET", "s1", AT, learnt="my private words"))
+        store.set_calendar_token(user_id="U0SECRET", token="c" * 32)
+        store.set_reminders(user_id="U0SECRET", offsets=(900,))
+        store.enqueue(entries=[_entry("U0SECRET")])
+        store.forget(user_id="U0SECRET", capacities={"s1": 1}, notices={}, at=AT)
+        assert store.registrants(session_id="s1") == ["U2"]
+    finally:
+        store.close()
+    with psycopg.connect(postgres_url) as conn:
+        rows = conn.execute("SELECT tbl, key, doc::text FROM bot_documents").fetchall()
+    assert rows, "the others' rows are still there"
+    for trace in ("U0SECRET", "my private words", "c" * 32):
+        assert not [row for row in rows if trace in row[1] or trace in row[2]], trace
+
+
 def test_the_last_fingerprints_are_kept(store: Store) -> None:
     store.revise(fingerprints={"s1": "a", "s2": "b"})
     store.revise(fingerprints={"s1": "c"})
