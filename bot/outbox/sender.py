@@ -2,15 +2,17 @@
 
 Every message the bot sends unasked goes through here: reminders, "starting soon" posts,
 broadcasts, waitlist promotions, news of changed sessions. The decision that caused a message
-and its outbox entry were written in one durable step; this relay finds pending entries
-(at start-up: every one left by the last run), draws each message with its feature's
-renderer, posts it, and settles the entry:
+and its outbox entry were written in one durable step; this relay claims due entries from the
+store (each for a lease, so that the senders of several processes never share one, and an
+entry claimed by a process that died goes to another after its lease), draws each message
+with its feature's renderer, posts it, and settles the entry:
 
 - sent: Slack accepted it. Send-then-record: a crash between the two repeats that one
   message after the restart (at most one per worker); nothing is ever lost.
-- retried: HTTP 429 (after `Retry-After`, for everyone: one shared pace), 5xx, timeouts,
-  connection errors and Slack's transient error codes, with exponential backoff and
-  jitter, for as long as the entry is worth sending (its `deadline`);
+- retried: HTTP 429 (after `Retry-After`, for everyone: one shared pace, shared by every
+  process when several run), 5xx, timeouts, connection errors and Slack's transient error
+  codes, with exponential backoff and jitter, for as long as the entry is worth sending (its
+  `deadline`): the entry goes back to the store, due again after the backoff;
 - expired: its deadline passed first. Logged once, and kept for organisers to see;
 - failed: a permanent error (`user_not_found`, `channel_not_found`, `invalid_blocks`…),
   at once, logged with the reason;
@@ -55,6 +57,7 @@ Renderer = Callable[[Entry, datetime], Message | None]
 Settled = Callable[[Entry], None]
 
 METHOD = "chat.postMessage"
+LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
 
 # Slack error codes that mean "try again later" rather than "this will never work".
 TRANSIENT = frozenset(
@@ -64,10 +67,11 @@ TRANSIENT = frozenset(
 
 @dataclass(order=True)
 class _Item:
-    due: float  # the heap's order: a deadline (ready) or a monotonic retry time (later)
+    due: float  # the heap's order: the entry's deadline
     number: int
     entry: Entry = field(compare=False)
     attempts: int = field(default=0, compare=False)
+    claimed: float = field(default_factory=time.monotonic, compare=False)
 
 
 @dataclass
@@ -257,6 +261,11 @@ class Outbox:
             return  # closing: it stays pending for the next start
         if self._clock() >= entry.deadline:
             self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
+            return
+        if time.monotonic() - item.claimed > self._lease * LEASE_MARGIN:
+            # Its claim is running out (a long pause for Slack's limit): another process may
+            # claim it any moment. Give it back rather than risk sending it twice.
+            self._requeue(item, attempts=item.attempts)
             return
         try:
             self._client.chat_postMessage(channel=entry.recipient, **message)

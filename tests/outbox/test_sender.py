@@ -594,3 +594,37 @@ def test_a_renderer_that_fails_is_logged_and_tried_again(
     assert wait_settled(store, 1) == Counts(sent=1)
     assert delivered(fake_slack) == Counter({"U1": 1})
     assert "could not be handled" in caplog.text
+
+
+# --- several processes on one store ----------------------------------------------------------
+
+
+def test_two_senders_on_one_store_send_each_entry_once(
+    fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
+) -> None:
+    """As two replicas would: each claims its own entries, none is sent by both."""
+    for _ in range(2):
+        make_outbox(workers=2).start()
+    batch = notes(60)
+    store.enqueue(entries=batch)
+    assert wait_settled(store, 60, timeout=10.0) == Counts(sent=60)
+    time.sleep(0.2)
+    assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
+
+
+def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_twice(
+    fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
+) -> None:
+    """A 429 asks for a pause longer than the claim's lease: the waiting senders give their
+    entries back instead of sending what another sender may have claimed meanwhile."""
+    first = make_outbox(workers=2, lease=1.0)
+    first.start()
+    fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "2"})
+    batch = notes(4)
+    store.enqueue(entries=batch)
+    wait_until(lambda: fake_slack.rate_limited_count("chat.postMessage") == 1)
+    second = make_outbox(workers=2, lease=1.0)  # another process, not paused by that 429
+    second.start()
+    assert wait_settled(store, 4, timeout=10.0) == Counts(sent=4)
+    time.sleep(2.5)  # until the first sender's pause is over
+    assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
