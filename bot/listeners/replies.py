@@ -3,7 +3,8 @@ and from a pressed button back to the view it was pressed in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
@@ -17,9 +18,14 @@ from bot.calendar import Calendar
 from bot.current import CurrentProgramme
 from bot.feedback.cpd import hours_words
 from bot.feedback.service import FeedbackService
+from bot.programme import Session
 from bot.registrations import Registrations
+from bot.registrations.records import Seat
 from bot.reminders.choices import describe
 from bot.reminders.service import ReminderChoices
+from bot.store.engine import StoreError
+
+logger = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
 UPCOMING = 3
@@ -79,17 +85,30 @@ class Replies:
         page = min(max(page, 0), max(0, (len(answer.sessions) - 1) // PAGE_SIZE))
         page_of = answer.sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         shown = [slot for s in page_of for slot in answer.slots.get(s.id, (s,)) if slot.capacity]
-        registrations = self._registrations
+        seats, counts = self._standing(user_id, answer.sessions, shown)
         return answer_message(
             answer,
             self._current.programme.tz,
-            seats=registrations.seats(user_id=user_id) if answer.sessions else {},
-            counts={s.id: registrations.counts(session_id=s.id) for s in shown},
+            seats=seats,
+            counts=counts,
             page=page,
             asked_at=asked_at,
             now=self.clock().timestamp(),
             notice=notice,
         )
+
+    def _standing(
+        self, user_id: str, sessions: Sequence[Session], shown: Sequence[Session]
+    ) -> tuple[dict[str, Seat], dict[str, tuple[int, int]]]:
+        """The person's seats and how full the sessions shown are; when the store cannot be
+        read (its database away), none: the answer about the programme still goes out."""
+        registrations = self._registrations
+        try:
+            seats = registrations.seats(user_id=user_id) if sessions else {}
+            return seats, {s.id: registrations.counts(session_id=s.id) for s in shown}
+        except StoreError as error:
+            logger.warning("Answering without places: the store cannot be read (%s)", error)
+            return {}, {}
 
     def agenda(self, *, user_id: str, notice: str | None = None) -> Message:
         """`/mysessions`: the person's sessions by day (and their calendar link, if served)."""

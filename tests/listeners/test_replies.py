@@ -13,6 +13,9 @@ from bot.listeners.replies import Replies
 from bot.programme import Event, Programme, Session
 from bot.records import MemoryStore
 from bot.registrations import Registrations
+from bot.store import StoreError
+from tests.conftest import RunningBot
+from tests.listeners.helpers import ack_body
 
 MONDAY = datetime(2027, 3, 15, 8, 0, tzinfo=UTC)
 
@@ -51,3 +54,21 @@ def test_places_are_counted_for_the_page_shown_only(monkeypatch: pytest.MonkeyPa
     counted.clear()
     beyond = replies.answer(answer, user_id="U2", asked_at=MONDAY.timestamp(), page=999)
     assert len(counted) == 10 and "places left" in json.dumps(beyond.blocks)  # the last page
+
+
+def test_answers_go_on_when_the_store_cannot_be_read(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database away (PostgreSQL restarting): the programme is still answered, without
+    places; a registration is refused plainly."""
+    bot.store.register(user_id="U1", session_id="tue-racism", capacity=None)
+
+    def away(*args: object, **kwargs: object) -> object:
+        raise StoreError("PostgreSQL at 127.0.0.1:5432/bot does not answer (connection refused)")
+
+    monkeypatch.setattr(bot.store.engine, "read", away)
+    monkeypatch.setattr(bot.store.engine, "transaction", away)
+    answered = ack_body(bot.send.command("/sessions", "racism", user_id="U1"))
+    assert "Racism in the workplace" in json.dumps(answered)
+    refused = ack_body(bot.send.command("/register", "racism", user_id="U2"))
+    assert refused["text"].startswith("Sorry, I couldn't save that just now")
