@@ -54,6 +54,11 @@ __all__ = [
 ]
 
 
+ENQUEUE_CHUNK = 500
+"""Outbox entries added per transaction by `Store.enqueue`: each one short (a few
+milliseconds), so requests are not held up behind thousands of inserts."""
+
+
 def _now(at: datetime | None) -> datetime:
     return datetime.now(UTC) if at is None else at
 
@@ -161,9 +166,14 @@ class Store:
     # --- the outbox -----------------------------------------------------------------------
 
     def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
-        if not entries:
-            return []
-        return self.engine.transaction(lambda tx: outbox.enqueue(tx, entries))
+        """Add entries (those already there are left out), `ENQUEUE_CHUNK` per transaction:
+        a batch of thousands (a session's reminders) neither holds everyone else up nor
+        waits whole before the first can be sent. Returns those added."""
+        added: list[Entry] = []
+        for start in range(0, len(entries), ENQUEUE_CHUNK):
+            part = entries[start : start + ENQUEUE_CHUNK]
+            added += self.engine.transaction(lambda tx, part=part: outbox.enqueue(tx, part))  # type: ignore[misc]
+        return added
 
     def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
         return self.engine.transaction(lambda tx: outbox.settle(tx, key, status, at, detail))
@@ -205,6 +215,14 @@ class Store:
     def pause_calls(self, *, method: str, until: datetime) -> None:
         """Hold every process's calls to `method` back until `until` (a 429)."""
         self.engine.transaction(lambda tx: pace.pause(tx, method, until))
+
+    def call_succeeded(self, *, method: str, now: datetime) -> None:
+        """Count a call that went through, for the rate every process measures."""
+        self.engine.transaction(lambda tx: pace.succeeded(tx, method, now))
+
+    def recent_calls(self, *, method: str, now: datetime) -> int:
+        """How many calls to `method` went through in the last second, in every process."""
+        return self.engine.read(lambda tx: pace.recent(tx, method, now))
 
     # --- each person's own choices, calendar link and feedback ----------------------------
 

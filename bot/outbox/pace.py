@@ -1,9 +1,10 @@
 """One pace for every process: Slack's rate limits are per app and workspace, not per process.
 
-The `pace` table holds, per Web API method, the next moment a call may be made and the end of
-any pause Slack asked for with `Retry-After`. Each sender takes its turn from there (one
-short transaction per call), so several processes together keep to one rate, and a 429 seen
-by one holds every one back.
+The `pace` table holds, per Web API method, the next moment a call may be made, the end of
+any pause Slack asked for with `Retry-After`, and when the calls of the last second went
+through. Each sender takes its turn from there (one short transaction per call), so several
+processes together keep to one rate, a 429 seen by one holds every one back, and the rate
+that met Slack's limit is measured over all of them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def take_turn(tx: Tx, method: str, now: datetime, interval: float) -> datetime:
     doc = tx.get(TABLE, method) or {}
     turn = max(now, _moment(doc.get("next"), now), _moment(doc.get("pause_until"), now))
     after = aware(turn + timedelta(seconds=interval))
-    tx.put(TABLE, method, {"next": after, "pause_until": doc.get("pause_until")})
+    tx.put(TABLE, method, doc | {"next": after})
     return turn
 
 
@@ -36,4 +37,21 @@ def pause(tx: Tx, method: str, until: datetime) -> None:
     tx.lock(f"{TABLE}:{method}")
     doc = tx.get(TABLE, method) or {}
     later = max(until, _moment(doc.get("pause_until"), until))
-    tx.put(TABLE, method, {"next": doc.get("next"), "pause_until": aware(later)})
+    tx.put(TABLE, method, doc | {"pause_until": aware(later)})
+
+
+def succeeded(tx: Tx, method: str, now: datetime) -> int:
+    """A call to `method` went through at `now`; returns how many did in the last second,
+    in every process."""
+    tx.lock(f"{TABLE}:{method}")
+    doc = tx.get(TABLE, method) or {}
+    moment = now.timestamp()
+    recent = [t for t in doc.get("ok", []) if t > moment - 1.0] + [moment]
+    tx.put(TABLE, method, doc | {"ok": recent})
+    return len(recent)
+
+
+def recent(tx: Tx, method: str, now: datetime) -> int:
+    """How many calls to `method` went through in the second before `now`, in every process."""
+    doc = tx.get(TABLE, method) or {}
+    return sum(1 for t in doc.get("ok", []) if t > now.timestamp() - 1.0)

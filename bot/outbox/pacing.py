@@ -83,6 +83,12 @@ class Pacer:
                     self._done.discard(self._serving)
                     self._serving += 1
 
+    def waited(self) -> None:
+        """A caller waited for its turn elsewhere (on the pace other processes share too):
+        count it as waiting here, so the rate may climb."""
+        with self._lock:
+            self._waited = True
+
     def close(self) -> None:
         """Let every waiter go (with None) and refuse turns from now on."""
         with self._lock:
@@ -103,9 +109,10 @@ class Pacer:
                 self._rate = self._ceiling * (1 + (1 - BACKOFF) * ahead**3)
             self._rate = min(self._max_rate, max(MIN_RATE, self._rate))
 
-    def limited(self, retry_after: float, sent_at: float) -> None:
+    def limited(self, retry_after: float, sent_at: float, *, seen: int | None = None) -> None:
         """Slack answered 429 to a call made at `sent_at` (from `wait_turn`): pause everyone
-        for `retry_after` seconds and slow down."""
+        for `retry_after` seconds and slow down. `seen`: the calls that went through in the
+        last second in every process sharing the pace (this one's are only part of them)."""
         with self._lock:
             now = self._trim()
             self._pause_until = max(self._pause_until, now + retry_after)
@@ -115,7 +122,11 @@ class Pacer:
             # Only a second of steady sending measures the limit. A 429 just after starting
             # or after a pause (a quota someone else used up) says nothing about our pace:
             # the pause alone answers it.
-            if self._recent and now - self._recent[0] >= WINDOW / 2:
+            if seen:
+                self._ceiling = float(seen)
+                self._rate = max(MIN_RATE, self._ceiling * BACKOFF)
+                self._climbed = 0
+            elif seen is None and self._recent and now - self._recent[0] >= WINDOW / 2:
                 self._ceiling = float(len(self._recent))
                 self._rate = max(MIN_RATE, self._ceiling * BACKOFF)
                 self._climbed = 0

@@ -226,6 +226,7 @@ class Outbox:
             finally:
                 with self._cond:
                     self._busy -= 1
+                    self._cond.notify_all()  # room for the feeder to claim more
 
     def _next(self) -> _Item | None:
         """The next entry to try, waiting for one; None when stopping. Under the lock."""
@@ -273,8 +274,7 @@ class Outbox:
             status, code = error.response.status_code, _error_code(error)
             if status == 429:
                 retry_after = _retry_after(error.response.headers)
-                self._pacer.limited(retry_after, sent_at)
-                self._share_pause(retry_after)
+                self._pacer.limited(retry_after, sent_at, seen=self._share_pause(retry_after))
                 self._requeue(item, attempts=item.attempts)  # not an attempt: Slack said when
             elif status >= 500 or code in TRANSIENT:
                 self._retry(item, f"HTTP {status} {code}")
@@ -285,6 +285,7 @@ class Outbox:
             self._retry(item, f"{type(error).__name__}: {error}")
         else:
             self._pacer.succeeded()
+            self._share_success()
             self.last_sent = self._clock()
             with self._cond:
                 recovered, self._failing = self._failing, False
@@ -304,6 +305,8 @@ class Outbox:
         except StoreError:
             logger.warning("Could not take a turn on the shared pace; going on at our own")
             return True
+        if turn > datetime.now(UTC):
+            self._pacer.waited()  # held back by the shared pace: room to go faster
         while not self._stopping:
             left = (turn - datetime.now(UTC)).total_seconds()
             if left <= 0:
@@ -311,14 +314,26 @@ class Outbox:
             time.sleep(min(left, 0.25))
         return False
 
-    def _share_pause(self, retry_after: float) -> None:
+    def _share_pause(self, retry_after: float) -> int | None:
+        """Hold the other processes back too; how many calls went through in the last
+        second in all of them (None when not shared, or not known)."""
         if not self._shared:
-            return
-        until = datetime.now(UTC) + timedelta(seconds=retry_after)
+            return None
+        now = datetime.now(UTC)
         try:
-            self._store.pause_calls(method=METHOD, until=until)
+            self._store.pause_calls(method=METHOD, until=now + timedelta(seconds=retry_after))
+            return self._store.recent_calls(method=METHOD, now=now)
         except StoreError:
             logger.warning("Could not share Slack's pause with the other processes")
+            return None
+
+    def _share_success(self) -> None:
+        if not self._shared:
+            return
+        try:
+            self._store.call_succeeded(method=METHOD, now=datetime.now(UTC))
+        except StoreError:
+            logger.warning("Could not count a call on the shared pace")
 
     def _retry(self, item: _Item, problem: str) -> None:
         with self._cond:

@@ -90,8 +90,10 @@ def register(tx: Tx, user: str, session: str, capacity: int | None, at: datetime
     current = seat(tx, user, session)
     if current != NO_SEAT:
         return Registered(current, changed=False)
-    taken = tx.count(PLACES, session=session, state="registered")
-    state = "registered" if capacity is None or taken < capacity else "waiting"
+    full = (
+        capacity is not None and tx.count(PLACES, session=session, state="registered") >= capacity
+    )
+    state = "waiting" if full else "registered"
     place = {"session": session, "user": user, "state": state, "at": aware(at)}
     tx.add(PLACES, _key(session, user), place)
     if state == "registered":

@@ -628,3 +628,35 @@ def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_tw
     assert wait_settled(store, 4, timeout=10.0) == Counts(sent=4)
     time.sleep(2.5)  # until the first sender's pause is over
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
+
+
+def test_the_sender_keeps_up_with_a_fast_limit(
+    fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
+) -> None:
+    """Workers that finish make room at once: the feeder claims more without waiting."""
+    fake_slack.limit_rate("chat.postMessage", per_second=50, retry_after=1)
+    make_outbox(rate=50.0).start()
+    batch = notes(200, deadline_in=60.0)
+    started = time.monotonic()
+    store.enqueue(entries=batch)
+    assert wait_settled(store, 200, timeout=30.0) == Counts(sent=200)
+    assert time.monotonic() - started < 200 / 50 * 1.6  # at least ~30 a second
+    assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
+
+
+def test_senders_sharing_a_pace_climb_to_the_limit_together_not_beyond(
+    fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
+) -> None:
+    """Two processes' senders on one pace start slow, speed up together, and meet Slack's
+    limit as one: a few 429s, not twice the limit."""
+    fake_slack.limit_rate("chat.postMessage", per_second=30, retry_after=1)
+    for _ in range(2):
+        make_outbox(rate=5.0, shared=True).start()
+    batch = notes(240, deadline_in=60.0)
+    started = time.monotonic()
+    store.enqueue(entries=batch)
+    assert wait_settled(store, 240, timeout=40.0) == Counts(sent=240)
+    elapsed = time.monotonic() - started
+    assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
+    assert elapsed < 240 / 30 * 2  # climbed well above the 5 a second they started at
+    assert fake_slack.rate_limited_count("chat.postMessage") <= 240 // 4
