@@ -94,6 +94,12 @@ def _serve(settings: Settings, programme: Programme, *, connected: Callable[[], 
         print(f"{error}{left}", file=sys.stderr)
         return 1
     try:
+        store.warm()
+    except StoreError as error:  # a database that went away just after answering
+        store.close()
+        print(error, file=sys.stderr)
+        return 1
+    try:
         bot = build_bot(settings, programme, store, listener_executor=ContextExecutor(5))
     except (BoltError, SlackApiError, OSError) as error:  # Slack failed since the check
         store.close()

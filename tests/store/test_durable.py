@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -208,3 +209,24 @@ def test_the_database_cannot_be_opened_twice_at_once(tmp_path: Path) -> None:
     again = TinyDBStore(tmp_path / "bot.json")
     assert again.registrants(session_id="s1") == ["A"]
     again.close()
+
+
+def test_warming_builds_what_the_first_requests_would_wait_for(tmp_path: Path) -> None:
+    """The first lookup of each kind builds an index over its table; `warm` does it before
+    the bot serves, so that nobody waits for it."""
+    store = TinyDBStore(tmp_path / "bot.json")
+    rows = [
+        (f"s{n % 50}|U{n}", {"session": f"s{n % 50}", "user": f"U{n}", "state": "registered",
+                             "at": "2026-03-16T09:00:00+00:00"})
+        for n in range(20_000)
+    ]  # fmt: skip
+    store.engine.transaction(lambda tx: [tx.add("places", key, doc) for key, doc in rows])
+    started = time.perf_counter()
+    store.warm()
+    warming = time.perf_counter() - started
+    started = time.perf_counter()
+    assert store.seats_of(user_id="U7") == {"s7": Seat("registered")}
+    assert len(store.registrants(session_id="s7")) == 400
+    asked = time.perf_counter() - started
+    store.close()
+    assert asked < warming / 5  # the lookups no longer build anything
