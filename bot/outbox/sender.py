@@ -57,6 +57,10 @@ Renderer = Callable[[Entry, datetime], Message | None]
 Settled = Callable[[Entry], None]
 
 METHOD = "chat.postMessage"
+LEASE = 10.0
+"""Seconds an entry stays claimed: what a process that dies holds back from the others. A
+sender claims only what its workers will take within a second or two, and gives back what
+waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well."""
 LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
 
 # Slack error codes that mean "try again later" rather than "this will never work".
@@ -97,7 +101,7 @@ class Outbox:
         max_rate: float = 500.0,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
-        lease: float = 120.0,
+        lease: float = LEASE,
         shared: bool = False,
     ) -> None:
         if workers < 1:
