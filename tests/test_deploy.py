@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import SecretStr
 
 from bot.settings import Settings
 from tests.conftest import ROOT, SIGNING_SECRET
@@ -288,7 +289,7 @@ def test_compose_runs_two_replicas_on_one_postgres_behind_the_balancer() -> None
         assert re.fullmatch(r"postgresql://bot:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432/bot",
                             url), url  # fmt: skip
         given = re.sub(r"\$\{[^}]+\}", "secret", url)  # as compose fills it in
-        assert Settings(database_url=given).database_url is not None
+        assert Settings(database_url=SecretStr(given)).database_url is not None
         assert bot["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert bot["environment"]["PORT"] == "3000"
     postgres = services["postgres"]
