@@ -26,6 +26,8 @@ from bot.registrations import records as places
 from bot.registrations.records import Card
 from bot.reminders import records as reminders
 from bot.store.engine import StoreError, Tx
+from bot.store.journal import DIRECTORY_MODE, fsync_directory, replace_atomically
+from bot.store.opening import FileLock
 from bot.store.tinydb import TinyDBEngine
 
 logger = logging.getLogger(__name__)
@@ -41,28 +43,52 @@ def upgrade_if_old(path: Path, *, old_snapshot: bool = False) -> bool:
     cannot be read; the files are then left as they were."""
     journal = _aside(path, ".journal")
     marker = _aside(path, ".upgrading")
-    copies = [(path, _aside(path, ".v1")), (journal, _aside(journal, ".v1"))]
+    if not (marker.exists() or old_snapshot or _is_old(path, journal)):
+        return False
+    try:
+        lock = FileLock(_aside(path, ".lock"), path)  # no bot may be using the files
+    except OSError as err:
+        raise StoreError(f"{path.parent}: cannot create a file there ({err.strerror})") from err
+    try:
+        copies = _copy_aside(path, journal, marker)
+        data = legacy.read_database(path, journal)
+        _replace(path, journal, data)
+        marker.unlink()
+        fsync_directory(path.parent)
+    finally:
+        lock.release()
+    logger.warning(
+        "%s: converted from an earlier version's format; the earlier files are kept as %s",
+        path,
+        ", ".join(copy.name for copy in copies),
+    )
+    return True
+
+
+def _copy_aside(path: Path, journal: Path, marker: Path) -> list[Path]:
+    """Keep the earlier files as `.v1` copies, then mark the upgrade begun; or, after an
+    upgrade cut short (the marker is there), put the copies back. The copies kept."""
+    pairs = [(path, _aside(path, ".v1")), (journal, _aside(journal, ".v1"))]
     if marker.exists():
         logger.warning("%s: an upgrade was cut short; starting it again from the copies", path)
-        for original, copy in copies:
+        for original, copy in pairs:
             if copy.exists():
-                legacy.replace_atomically(original, copy.read_bytes())
+                replace_atomically(original, copy.read_bytes())
             else:
                 original.unlink(missing_ok=True)
-    elif not old_snapshot and not _is_old(path, journal):
-        return False
     else:
-        for original, copy in copies:
+        for original, copy in pairs:
             if original.exists():
-                shutil.copyfile(original, copy)
-                os.chmod(copy, legacy.FILE_MODE)
-                with open(copy, "rb+") as written:
-                    os.fsync(written.fileno())
-        legacy.replace_atomically(marker, b"upgrading from version 1\n")
-    data = _read_old(path, journal)
+                replace_atomically(copy, original.read_bytes())
+        replace_atomically(marker, b"upgrading from version 1\n")
+    return [copy for _, copy in pairs if copy.exists()]
+
+
+def _replace(path: Path, journal: Path, data: StateData) -> None:
+    """Write `data` as the current engine's files, built beside them and moved into place."""
     building = _aside(path, ".upgrade")
     shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(mode=legacy.DIRECTORY_MODE)
+    building.mkdir(mode=DIRECTORY_MODE)
     engine = TinyDBEngine(building / path.name)
     try:
         engine.transaction(lambda tx: write_all(tx, data))
@@ -74,16 +100,8 @@ def upgrade_if_old(path: Path, *, old_snapshot: bool = False) -> bool:
         os.replace(new_journal, journal)
     else:
         journal.unlink(missing_ok=True)
-    legacy.fsync_directory(path.parent)
-    marker.unlink()
-    legacy.fsync_directory(path.parent)
+    fsync_directory(path.parent)
     shutil.rmtree(building, ignore_errors=True)
-    logger.warning(
-        "%s: converted from an earlier version's format; the earlier files are kept as %s",
-        path,
-        ", ".join(copy.name for _, copy in copies if copy.exists()),
-    )
-    return True
 
 
 def _is_old(path: Path, journal: Path) -> bool:
@@ -101,18 +119,6 @@ def _is_old(path: Path, journal: Path) -> bool:
     except ValueError:
         return False
     return isinstance(line, dict) and "op" in line
-
-
-def _read_old(path: Path, journal: Path) -> StateData:
-    try:
-        opened = legacy.open_files(path, journal)
-    except legacy.StoreError as error:
-        raise StoreError(str(error)) from error
-    try:
-        return opened.state.copy_data()
-    finally:
-        opened.journal.close()
-        opened.lock.release()
 
 
 def write_all(tx: Tx, data: StateData) -> None:

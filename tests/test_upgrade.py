@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.legacy.files import encode, write_snapshot
 from bot.legacy.model import Broadcast, Entry, Feedback
 from bot.legacy.ops import (
     Op,
@@ -26,6 +25,9 @@ from bot.legacy.ops import (
 from bot.legacy.state import State
 from bot.records import Store, TinyDBStore
 from bot.registrations.records import Card
+from bot.store import StoreError
+from bot.store.opening import FileLock
+from tests.support.legacy_files import encode, write_snapshot
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 AT = T0.isoformat()
@@ -115,3 +117,18 @@ def test_a_damaged_earlier_database_is_an_error_and_left_alone(tmp_path: Path) -
     with pytest.raises(Exception, match="line 2"):
         TinyDBStore(db)
     assert journal_path.read_bytes() == b"".join(lines)
+
+
+def test_an_earlier_database_still_in_use_is_left_alone(tmp_path: Path) -> None:
+    """An earlier bot still running holds the lock: nothing is copied, marked or converted."""
+    db = tmp_path / "bot.json"
+    journal(db, old_ops())
+    before = db.with_name("bot.json.journal").read_bytes()
+    running = FileLock(db.with_name("bot.json.lock"), db)
+    try:
+        with pytest.raises(StoreError, match="already open"):
+            TinyDBStore(db)
+    finally:
+        running.release()
+    assert db.with_name("bot.json.journal").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bot.json.journal", "bot.json.lock"]

@@ -25,17 +25,13 @@ cannot be read is left exactly as it was, for someone to look at.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 from tinydb.table import Document
 
@@ -44,20 +40,15 @@ from bot.legacy.ops import (
     BROADCAST_FIELDS,
     Op,
     broadcast_of,
-    broadcast_op,
     check_entry,
     check_op,
     entry_of,
-    entry_record,
     feedback_of,
-    feedback_record,
 )
 from bot.legacy.state import State, StateData
 
 logger = logging.getLogger(__name__)
 
-FILE_MODE = 0o600  # the database, its journal and lock: readable by the bot's user only
-DIRECTORY_MODE = 0o700  # a directory the store creates for them
 
 # --- the snapshot ---------------------------------------------------------------------------
 
@@ -74,46 +65,13 @@ class SnapshotError(ValueError):
     """The snapshot is not valid JSON or not the expected shape."""
 
 
-def fsync_directory(directory: Path) -> None:
-    """Make a rename or a new file in `directory` durable (the entry lives in the directory)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+class ReadOnlyJSONStorage(Storage):
+    """A TinyDB storage that reads one JSON file, checked, and never writes it."""
 
-
-def replace_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to a temporary file beside `path`, fsync it, rename it over `path`
-    and fsync the directory: afterwards `path` holds `content`, and before, the old bytes."""
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        # The bot's data is for the bot alone: owner-only, whatever the umask.
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    fsync_directory(path.parent)
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage for one JSON file, replaced atomically on every write.
-
-    With `fresh=True` it starts empty rather than reading the file (for writing a new
-    snapshot over an old one without parsing it first)."""
-
-    def __init__(self, path: str, fresh: bool = False) -> None:
+    def __init__(self, path: str) -> None:
         self._path = Path(path)
-        self._fresh = fresh
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        if self._fresh:
-            return None
         try:
             raw = self._path.read_bytes()
         except FileNotFoundError:
@@ -130,8 +88,7 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        content = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        replace_atomically(self._path, content)
+        raise SnapshotError("an earlier version's snapshot is only read")
 
 
 def _check_tables(data: Any) -> None:
@@ -156,7 +113,7 @@ def read_snapshot(path: Path) -> tuple[StateData, int]:
     the store writes it, or SnapshotError (an emptied database is never silently replaced)."""
     if not path.exists():
         return StateData(), 0
-    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage))
+    db = TinyDB(str(path), storage=ReadOnlyJSONStorage)
     missing = [table for table in REQUIRED if table not in db.tables()]
     if missing:
         raise SnapshotError(f"tables {missing} are missing: this is not a whole snapshot")
@@ -249,47 +206,6 @@ def _fields(table: str, doc: Document, fields: tuple[str, ...]) -> tuple[str, ..
     return values  # type: ignore[return-value]
 
 
-def write_snapshot(path: Path, data: StateData, seq: int) -> None:
-    """Replace the snapshot at `path` with `data`, including the journal up to `seq`."""
-    # The caching middleware collects the table inserts so the file is written once, when
-    # the database is closed. On an error we never close it: a half-built snapshot must
-    # not be flushed over the good one.
-    db = TinyDB(str(path), storage=CachingMiddleware(AtomicJSONStorage), fresh=True)
-    db.table("registrations").insert_multiple(_places(data.registered))
-    db.table("waitlist").insert_multiple(_places(data.waiting))
-    db.table("cards").insert_multiple(
-        {"session": c.session_id, "channel": c.channel_id, "ts": c.message_ts} for c in data.cards
-    )
-    db.table("claims").insert_multiple({"key": k, "at": at} for k, at in data.claims.items())
-    db.table("broadcasts").insert_multiple(_record(b) for b in data.broadcasts)
-    db.table("outbox").insert_multiple(entry_record(e) for e in data.entries)
-    db.table("choices").insert_multiple(
-        {"user": user, "offsets": list(offsets)} for user, offsets in data.reminders.items()
-    )
-    db.table("calendar").insert_multiple(
-        {"user": user, "token": token} for user, token in data.tokens.items()
-    )
-    db.table("feedback").insert_multiple(feedback_record(f) for f in data.feedback)
-    db.table("revisions").insert_multiple(
-        {"session": session, "fingerprint": fingerprint, "number": number}
-        for session, (fingerprint, number) in data.revisions.items()
-    )
-    db.table("meta").insert({"version": VERSION, "seq": seq})
-    db.close()
-
-
-def _places(places: dict[str, dict[str, str]]) -> Iterable[dict[str, str]]:
-    for session, users in places.items():
-        for user, at in users.items():
-            yield {"session": session, "user": user, "at": at}
-
-
-def _record(broadcast: Broadcast) -> dict[str, object]:
-    record = broadcast_op(broadcast)
-    del record["op"]
-    return record
-
-
 # --- the journal ----------------------------------------------------------------------------
 
 
@@ -308,11 +224,6 @@ class JournalContents:
     entries: list[tuple[int, Op, bytes]] = field(default_factory=list)
     torn: bool = False
     """The file ended in a line that was cut short; it has been left out of `entries`."""
-
-
-def encode(seq: int, op: Op) -> bytes:
-    line = json.dumps({"seq": seq, **op}, ensure_ascii=False, separators=(",", ":"))
-    return line.encode() + b"\n"
 
 
 def read_journal(path: Path) -> JournalContents:
@@ -352,103 +263,10 @@ def _parse(line: bytes) -> tuple[int, Op]:
     return seq, check_op(op)
 
 
-class JournalDamaged(Exception):
-    """A failed append could not be undone: the journal's end may hold part of a line."""
-
-
-class JournalFile:
-    """The journal open for appending; one writer thread uses it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
-        self._size = os.fstat(self._fd).st_size  # what is on disk: the end of the last line
-
-    @classmethod
-    def start(cls, path: Path, lines: list[bytes]) -> JournalFile:
-        """Replace the journal atomically with `lines` (dropping anything else) and open it."""
-        replace_atomically(path, b"".join(lines))
-        return cls(path)
-
-    def append(self, data: bytes) -> None:
-        """Append `data` and return once it is on disk. On OSError (a full disk, an I/O
-        error) the file is cut back to where it was and the error raised: nothing of `data`
-        stays. JournalDamaged if even that fails."""
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(self._fd, view)
-                view = view[written:]
-            # fdatasync flushes the data and the new file size (what a reader needs) without
-            # other metadata such as the modification time.
-            os.fdatasync(self._fd)
-        except OSError:
-            try:
-                os.ftruncate(self._fd, self._size)
-                os.fdatasync(self._fd)
-            except OSError as err:
-                raise JournalDamaged(
-                    f"{self.path}: could not undo a failed append ({err})"
-                ) from err
-            raise
-        self._size += len(data)
-
-    def close(self) -> None:
-        if self._fd >= 0:
-            fd, self._fd = self._fd, -1
-            os.close(fd)
-
-
-# --- opening --------------------------------------------------------------------------------
-
-
-class FileLock:
-    """An exclusive lock on `<path>.lock`, so two processes never append to one journal.
-    The kernel releases it if the process dies."""
-
-    def __init__(self, path: Path, database: Path) -> None:
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._fd)
-            raise StoreError(f"{database}: already open (another bot process?)") from None
-
-    def release(self) -> None:
-        os.close(self._fd)  # closing the descriptor drops the lock
-
-
-@dataclass
-class OpenedFiles:
-    state: State
-    seq: int
-    """The last seq the state includes; the next journal line gets seq + 1."""
-    journal: JournalFile
-    journal_lines: int
-    lock: FileLock
-
-
-def open_files(path: Path, journal_path: Path) -> OpenedFiles:
-    """Open the database at `path` and its journal; StoreError naming the file if not."""
-    directory = path.parent
-    try:
-        directory.mkdir(mode=DIRECTORY_MODE, parents=True, exist_ok=True)
-    except OSError as err:
-        raise StoreError(f"{directory}: cannot create the directory ({err.strerror})") from err
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise StoreError(f"{directory}: the directory is not writable")
-    try:
-        lock = FileLock(path.with_name(path.name + ".lock"), path)
-    except OSError as err:
-        raise StoreError(f"{directory}: cannot create a file there ({err.strerror})") from err
-    try:
-        return _load(path, journal_path, lock)
-    except BaseException:
-        lock.release()
-        raise
-
-
-def _load(path: Path, journal_path: Path, lock: FileLock) -> OpenedFiles:
+def read_database(path: Path, journal_path: Path) -> StateData:
+    """Everything an earlier version's files hold: the snapshot, then the journal lines after
+    it (a torn last line left out). StoreError naming the file (and line) if they cannot be
+    read; nothing is written."""
     try:
         data, snapshot_seq = read_snapshot(path)
         state = State.from_data(data)
@@ -462,9 +280,7 @@ def _load(path: Path, journal_path: Path, lock: FileLock) -> OpenedFiles:
         raise StoreError(f"{journal_path}: {err} (file left unchanged)") from err
     except OSError as err:
         raise StoreError(f"{journal_path}: cannot read the journal ({err.strerror})") from err
-
-    # Lines up to the snapshot's seq are in it already (a crash came between writing the
-    # snapshot and starting a new journal); the rest must follow on without a gap.
+    # Lines up to the snapshot's seq are in it already; the rest must follow on without a gap.
     later = [(number, entry) for number, entry in enumerate(contents.entries, start=1)
              if entry[0] > snapshot_seq]  # fmt: skip
     if later and later[0][1][0] != snapshot_seq + 1:
@@ -473,25 +289,11 @@ def _load(path: Path, journal_path: Path, lock: FileLock) -> OpenedFiles:
             f"{journal_path}: line {number}: seq {seq} but {path} ends at seq {snapshot_seq}; "
             f"changes in between are missing (files left unchanged)"
         )
-    for _, (_, op, _) in later:
-        state.apply(op)
-    seq = later[-1][1][0] if later else snapshot_seq
-
-    if contents.torn:
-        logger.warning(
-            "%s: ignoring an incomplete last line (a write cut short, never confirmed)",
-            journal_path,
-        )
     try:
-        if contents.torn or len(later) != len(contents.entries) or not journal_path.exists():
-            # Rewrite rather than truncate in place, so a crash now cannot harm the journal;
-            # a new journal is made this way too, so its directory entry is on disk.
-            journal = JournalFile.start(journal_path, [raw for _, (_, _, raw) in later])
-        else:
-            journal = JournalFile(journal_path)
-        for leftover in (path.with_name(path.name + ".tmp"), journal_path.with_name(
-                journal_path.name + ".tmp")):  # fmt: skip
-            leftover.unlink(missing_ok=True)  # from a crash mid-write: never part of the data
-    except OSError as err:
-        raise StoreError(f"{journal_path}: cannot open the journal ({err.strerror})") from err
-    return OpenedFiles(state, seq, journal, len(later), lock)
+        for _, (_, op, _) in later:
+            state.apply(op)
+    except ValueError as err:
+        raise StoreError(f"{journal_path}: {err} (file left unchanged)") from err
+    if contents.torn:
+        logger.warning("%s: leaving out an incomplete last line (never confirmed)", journal_path)
+    return state.copy_data()
