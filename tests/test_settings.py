@@ -128,3 +128,20 @@ def test_a_bad_feedback_delay_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FEEDBACK_DELAY", "soon")
     with pytest.raises(SettingsError, match="FEEDBACK_DELAY: 'soon' is not a duration"):
         load_settings(_env_file=None)
+
+
+def test_database_url_selects_postgresql_and_a_bad_one_is_named_without_its_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "  ")
+    assert load_settings(_env_file=None).database_url is None  # blank: the TinyDB file
+    url = "postgresql://bot:s3cret@db.example.org:5432/sww?sslmode=require"
+    monkeypatch.setenv("DATABASE_URL", url)
+    given = load_settings(_env_file=None).database_url
+    assert given is not None and given.get_secret_value() == url
+    assert "s3cret" not in repr(load_settings(_env_file=None))
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot:s3cret@db.example.org/sww")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None)
+    assert "DATABASE_URL: must be a PostgreSQL URL" in str(raised.value)
+    assert "s3cret" not in str(raised.value)
