@@ -30,6 +30,9 @@ from bot.registrations.records import NO_SEAT, Card, Registered, Seat, Unregiste
 from bot.reminders import records as reminders
 from bot.store.engine import Engine, StoreError, Tx
 from bot.store.memory import MemoryEngine
+from bot.store.snapshot import OldFormat
+from bot.store.tinydb import TinyDBEngine
+from bot.upgrade import upgrade_if_old
 
 __all__ = [
     "BROADCAST_KIND",
@@ -314,10 +317,6 @@ class TinyDBStore(Store):
     version wrote is converted first (`bot.upgrade`)."""
 
     def __init__(self, path: Path, *, compact_after: int | None = None) -> None:
-        from bot.store.snapshot import OldFormat
-        from bot.store.tinydb import TinyDBEngine
-        from bot.upgrade import upgrade_if_old
-
         path = Path(path)
         options = {} if compact_after is None else {"compact_after": compact_after}
         upgrade_if_old(path)
@@ -333,7 +332,7 @@ def open_store(path: Path, url: str | None = None) -> Store:
     """The bot's store: PostgreSQL at `url` (`DATABASE_URL`) when given, else the TinyDB
     files at `path` (`DATABASE_PATH`). StoreError if it cannot be opened."""
     if url:
-        from bot.store.postgres import PostgresEngine
+        from bot.store.postgres import PostgresEngine  # psycopg is loaded only when used
 
         return Store(PostgresEngine(url))
     return TinyDBStore(path)
