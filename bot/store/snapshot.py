@@ -20,9 +20,13 @@ request with it. Each such chunk is one line of the file:
 
 so that reading can parse a chunk at a time, some 40% faster than one `json.loads` of the
 whole (small dicts stay in the processor's caches): reading it is most of the time it takes
-to open the engine. A file laid out otherwise (pretty-printed by hand, say) is the same JSON
-and is read too, whole. The snapshot goes to a temporary file first and replaces the old
-one with a rename, so a crash leaves either the old snapshot or the new one, never a mix.
+to open the engine. Each chunk goes into the tables as soon as it is parsed, while it is in
+the caches: its TinyDB wrappers are dropped at once and the strings its documents repeat
+are shared (`bot.store.tables.share`), which halves the memory the tables need. A file laid
+out otherwise (pretty-printed by hand, say) is the same JSON and is read too, whole (as is
+one whose chunks fail a check, so that the error says what is wrong). The snapshot goes to
+a temporary file first and replaces the old one with a rename, so a crash leaves either
+the old snapshot or the new one, never a mix.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from typing import Any
 from bot.store.collector import collector
 from bot.store.engine import Doc, StoreError
 from bot.store.journal import FILE_MODE, fsync_directory, temporary_of
-from bot.store.tables import Tables
+from bot.store.tables import Tables, share
 
 VERSION = 2
 META = "meta"
@@ -48,10 +52,6 @@ CHUNK = 500
 FREEZE_SIZE = 5_000_000
 """A snapshot of this many bytes or more (some 40,000 documents) is frozen once read (see
 `bot.store.collector`)."""
-
-Member = tuple[str, list[Any]]
-"""A table of the file and its parts: its chunks as read apiece (each should be an object
-of TinyDB documents), or the whole table as one part."""
 
 
 class SnapshotError(ValueError):
@@ -144,60 +144,77 @@ def read_snapshot(path: Path) -> tuple[Tables, int]:
         try:
             text = raw.decode()  # faster than json's own decoding (with surrogatepass)
             del raw
-            members = _laid_out(text.split("\n"))
-            whole = None if members is not None else _loads(text)
+            lines = text.split("\n")
+            del text  # the lines hold it, and are dropped one by one as they are read
+            tables = Tables()
+            meta = _laid_out(lines, tables, memo={})
+            del lines
+            if meta is None:
+                # Laid out otherwise, or something is wrong: read whole, which says what.
+                tables = Tables()
+                meta = _whole(path, _loads(path.read_bytes().decode()), tables)
+        except SnapshotError:
+            raise
         except ValueError as err:  # JSONDecodeError and UnicodeDecodeError
             raise SnapshotError(f"not valid JSON ({err})") from err
-        del text
-        if members is None:
-            members = _whole(whole)
-            del whole
-        seq = _meta(path, dict(members).get(META, []))
-        tables = Tables()
-        for name, parts in members:
-            if name != META:
-                _load(tables, name, parts)
-        del members  # before freezing: the tables only
+        seq = _meta(path, meta)
         if large:
-            collector.freeze()
+            collector.freeze()  # the tables only: what reading built is gone
     return tables, seq
 
 
-def _laid_out(lines: list[str]) -> list[Member] | None:
-    """The snapshot's tables with their chunks parsed apiece, if its `lines` are laid out
-    as `write_snapshot` lays them out (and are valid JSON); else None. Lines read are
-    dropped from `lines` as it goes, to need less memory."""
+def _laid_out(lines: list[str], tables: Tables, memo: dict[str, str]) -> list[Any] | None:
+    """Load the snapshot's tables into the empty `tables` a chunk at a time, each as soon
+    as it is parsed (see `_part`), and return the parts of its table `meta`, if its `lines`
+    are laid out as `write_snapshot` lays them out (valid JSON, documents of the right shape
+    in id order); else None, and `tables` is to be dropped. Lines read are dropped from
+    `lines` as it goes, to need less memory."""
     if len(lines) < 3 or lines[0] != "{" or lines[-1] != "}":
         return None
-    members: list[Member] = []
-    chunks: list[Any] | None = None  # those of the table being read
+    meta: list[Any] = []
+    names: list[str] = []
+    name: str | None = None  # of the table being read, chunk by chunk
+    last_id = 0  # its last document's id so far
     last = len(lines) - 2
     try:
         for number in range(1, last + 1):
             line = lines[number]
-            if chunks is not None and line in ("}", "},"):
+            if name is not None and line in ("}", "},"):
                 if line.endswith(",") != (number < last):
                     return None
-                chunks = None
-            elif chunks is not None:
+                name = None
+            elif name is not None:
                 if line.endswith(",") == (lines[number + 1] in ("}", "},")):
                     return None
-                chunks.append(_loads_members(line.removesuffix(",")))
+                chunk = _loads_members(line.removesuffix(","))
                 lines[number] = ""  # read
+                if name == META:
+                    meta.append(chunk)
+                    continue
+                ids, keys, docs = _part(name, chunk, memo)
+                del chunk  # the {"key", "doc"} wrappers: now, while in the caches
+                if ids and (ids[0] <= last_id or not _ascending(ids)):
+                    return None  # not in id order (a tool that sorted the file's keys?)
+                last_id = ids[-1] if ids else last_id
+                tables.extend(name, keys, docs)
             elif line.endswith(":{"):
                 name = json.loads(line[:-2])
                 if not isinstance(name, str):
                     return None
-                chunks = []
-                members.append((name, chunks))
+                names.append(name)
+                last_id = 0
             else:  # a whole table on one line, such as meta
                 if line.endswith(",") != (number < last):
                     return None
-                members.extend((name, [table]) for name, table in _loads_members(line).items())
+                for table, part in _loads_members(line).items():
+                    names.append(table)
+                    if table == META:
+                        meta.append(part)
+                    else:
+                        _load(tables, table, [_part(table, part, memo)])
     except ValueError:
         return None  # read whole, which says what is wrong
-    names = [name for name, _ in members]
-    return members if chunks is None and len(set(names)) == len(names) else None
+    return meta if name is None and len(set(names)) == len(names) else None
 
 
 def _loads_members(text: str) -> dict[str, Any]:
@@ -210,10 +227,19 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_constant=_refuse_constant)
 
 
-def _whole(data: Any) -> list[Member]:
+def _whole(path: Path, data: Any, tables: Tables) -> list[Any]:
+    """Load the snapshot parsed whole, `data`, into the empty `tables`; return the parts of
+    its table `meta`, which is checked first (an older bot's file is OldFormat, whatever
+    its tables look like)."""
     if not isinstance(data, dict):
         raise SnapshotError(f"expected a JSON object of tables, found {type(data).__name__}")
-    return [(name, [table]) for name, table in data.items()]
+    meta = [data[META]] if META in data else []
+    _meta(path, meta)
+    memo: dict[str, str] = {}
+    for name in list(data):
+        if name != META:
+            _load(tables, name, [_part(name, data.pop(name), memo)])
+    return meta
 
 
 def _meta(path: Path, parts: list[Any]) -> int:
@@ -240,31 +266,51 @@ def _meta(path: Path, parts: list[Any]) -> int:
 _KEY = operator.itemgetter("key")
 _DOC = operator.itemgetter("doc")
 
+Part = tuple[list[int], list[str], list[Doc]]
+"""A table's TinyDB documents (or some of them) taken apart: their ids, keys and docs."""
+
+
+def _part(name: str, part: Any, memo: dict[str, str]) -> Part:
+    """Take a chunk of table `name` (an object of TinyDB documents) apart, checking its
+    shape in C where possible, as soon as it is parsed: its `{"key", "doc"}` wrappers and
+    ids go while the chunk is still in the processor's caches, and so do the copies of the
+    documents' repeated strings (see `Tables.share`). SnapshotError if it is malformed."""
+    if not isinstance(part, dict):
+        raise SnapshotError(f"table {name!r} is {type(part).__name__}, not an object")
+    try:
+        ids = list(map(int, part))
+        keys = list(map(_KEY, part.values()))
+        docs = list(map(_DOC, part.values()))
+    except (KeyError, TypeError, ValueError):
+        raise SnapshotError(f"table {name!r}: {_malformed(part)}") from None
+    if not set(map(type, keys)) <= {str} or "" in keys or not set(map(type, docs)) <= {dict}:
+        raise SnapshotError(f"table {name!r}: {_malformed(part)}")
+    share(docs, memo)
+    return ids, keys, docs
+
 
 def _load(tables: Tables, name: str, parts: list[Any]) -> None:
-    """Load one TinyDB table into `tables`, checking its shape in C where possible."""
+    """Load one table, from its parts (see `_part`), into `tables`."""
     ids: list[int] = []
     keys: list[str] = []
     docs: list[Doc] = []
-    for part in parts:
-        if not isinstance(part, dict):
-            raise SnapshotError(f"table {name!r} is {type(part).__name__}, not an object")
-        try:
-            ids.extend(map(int, part))
-            keys.extend(map(_KEY, part.values()))
-            docs.extend(map(_DOC, part.values()))
-        except (KeyError, TypeError, ValueError):
-            raise SnapshotError(f"table {name!r}: {_malformed(part)}") from None
-    if not set(map(type, keys)) <= {str} or "" in keys or not set(map(type, docs)) <= {dict}:
-        raise SnapshotError(f"table {name!r}: {_malformed(*parts)}")
-    if not all(map(operator.lt, ids, itertools.islice(ids, 1, None))):
+    for part_ids, part_keys, part_docs in parts:
+        ids += part_ids
+        keys += part_keys
+        docs += part_docs
+    if not _ascending(ids):
         # Not in id order (a tool that sorted the file's keys?): TinyDB's order is the ids'.
         order = sorted(range(len(ids)), key=ids.__getitem__)
         keys, docs = [keys[n] for n in order], [docs[n] for n in order]
+    del ids
     try:
         tables.load(name, keys, docs)
     except ValueError as err:
         raise SnapshotError(f"table {name!r}: {err}") from err
+
+
+def _ascending(ids: list[int]) -> bool:
+    return all(map(operator.lt, ids, itertools.islice(ids, 1, None)))
 
 
 def _malformed(*parts: dict[Any, Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import operator
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -47,6 +47,30 @@ def _values(doc: Doc, fields: tuple[str, ...]) -> tuple[Scalar, ...] | None:
     return tuple(values)
 
 
+SHARED = 1 << 16
+"""The most distinct strings a memo of `share` holds before it starts afresh, by default."""
+WRITE_SHARED = 4096
+"""The same for the memo of documents written: what a burst of writes repeats (a
+broadcast's kind, subject and times) is found in a small one, and what passes through it
+(keys, recipients...) is not held for long."""
+
+
+def share(docs: Iterable[Doc], memo: dict[str, str], limit: int = SHARED) -> None:
+    """Make each string value of `docs` that equals one in `memo` that very string, and
+    remember the others there: a registration's session, state and time, an outbox
+    entry's kind and times, repeated in a hundred thousand documents, are then kept once
+    instead of once a document (json.loads and `datetime.isoformat` make a new string each
+    time). Only top-level values are shared; nothing visible changes (equal strings).
+    The memo is emptied when it passes `limit` strings, so it stays small."""
+    if len(memo) > limit:
+        memo.clear()
+    setdefault, type_, str_ = memo.setdefault, type, str  # locals: half a million docs
+    for doc in docs:
+        for name, value in doc.items():
+            if type_(value) is str_:
+                doc[name] = setdefault(value, value)  # the same key: the dict keeps its size
+
+
 def due_of(doc: Doc) -> datetime | None:
     """When a document can be claimed, if it can; ValueError for a malformed `due`."""
     due = doc.get("due")
@@ -69,6 +93,7 @@ class Tables:
     def __init__(self) -> None:
         self._tables: dict[str, _Table] = {}
         self._counter = itertools.count()
+        self._shared: dict[str, str] = {}  # see `share`
 
     def _table(self, name: str) -> _Table:
         table = self._tables.get(name)
@@ -83,20 +108,20 @@ class Tables:
         return None if found is None else found.docs.get(key)
 
     def find(self, table: str, equal: dict[str, Scalar]) -> list[tuple[str, Doc]]:
-        found = self._tables.get(table)
-        if found is None:
-            return []
         if not equal:
-            return list(found.docs.items())
+            found = self._tables.get(table)
+            return [] if found is None else list(found.docs.items())
+        # A table not written yet gets its (empty) index all the same, kept up to date from
+        # its first write: so `Store.warm` prepares the outbox's indexes before it fills,
+        # rather than leaving the first search of 100,000 entries to build one under the lock.
+        found = self._table(table)
         return [(key, found.docs[key]) for key in self._bucket(found, equal)]
 
     def count(self, table: str, equal: dict[str, Scalar]) -> int:
-        found = self._tables.get(table)
-        if found is None:
-            return 0
         if not equal:
-            return len(found.docs)
-        return len(self._bucket(found, equal, ordered=False))
+            found = self._tables.get(table)
+            return 0 if found is None else len(found.docs)
+        return len(self._bucket(self._table(table), equal, ordered=False))
 
     def _bucket(
         self, table: _Table, equal: dict[str, Scalar], *, ordered: bool = True
@@ -141,25 +166,45 @@ class Tables:
     def load(self, table: str, keys: list[str], docs: list[Doc]) -> None:
         """Fill the empty `table` with `docs` under `keys`, in that order: what opening a
         snapshot needs, at a fraction of the cost of writing them one by one. ValueError for
-        a key given twice or a malformed `due`; nothing is loaded then."""
+        a key given twice or a malformed `due`; the tables are then half-loaded, to be
+        dropped (as reading a snapshot does)."""
         found = self._table(table)
         if found.docs:
             raise ValueError(f"table {table!r} is not empty")
-        loaded = dict(zip(keys, docs, strict=True))
-        if len(loaded) != len(keys):
-            raise ValueError(f"table {table!r} holds a key twice")
+        self.extend(table, keys, docs)
+
+    def extend(self, table: str, keys: list[str], docs: list[Doc]) -> None:
+        """Add `docs` under `keys`, none of them in `table` yet, after its documents, like
+        `load` (and with its errors): a snapshot is read a chunk at a time, each added while
+        it is still in the processor's caches, much faster than adding half a million keys
+        at the end."""
+        if len(keys) != len(docs):
+            raise ValueError(f"table {table!r}: {len(keys)} keys for {len(docs)} documents")
+        found = self._table(table)
+        size = len(found.docs) + len(keys)
         start = next(self._counter)
-        order = dict(zip(loaded, range(start, start + len(loaded)), strict=True))
         # Only documents with a `due` field (the outbox's) need a hint; find them in C.
-        dated = itertools.compress(keys, map(operator.contains, docs, itertools.repeat("due")))
+        dated = itertools.compress(
+            range(len(docs)), map(operator.contains, docs, itertools.repeat("due"))
+        )
         later: list[tuple[datetime, int, str]] = []
-        for key in dated:
-            due = due_of(loaded[key])
+        for number in dated:
+            due = due_of(docs[number])
             if due is not None:
-                later.append((due, order[key], key))
-        self._counter = itertools.count(start + len(loaded))
-        found.docs, found.order = loaded, order
-        found.later = sorted(later)  # a sorted list is a heap
+                later.append((due, start + number, keys[number]))
+        found.docs.update(zip(keys, docs, strict=True))
+        found.order.update(zip(keys, range(start, start + len(keys)), strict=True))
+        self._counter = itertools.count(start + len(keys))
+        if len(found.docs) != size:
+            raise ValueError(f"table {table!r} holds a key twice")
+        for index in found.indexes.values():
+            for key, doc in zip(keys, docs, strict=True):
+                self._index_add(found, index, key, doc)
+        if found.later:
+            for hint in later:
+                heapq.heappush(found.later, hint)
+        else:
+            found.later = sorted(later)  # a sorted list is a heap
 
     # --- writes ---------------------------------------------------------------------------
 
@@ -178,6 +223,7 @@ class Tables:
             return old
         if old is None:
             found.order[key] = next(self._counter)
+        share((doc,), self._shared, WRITE_SHARED)
         found.docs[key] = doc
         for index in found.indexes.values():
             self._index_add(found, index, key, doc)

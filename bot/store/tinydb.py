@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.store.collector import collector
 from bot.store.compaction import Compaction
 from bot.store.engine import Doc, StoreError
 from bot.store.journal import JournalFile, encode, replace_atomically
@@ -232,6 +233,7 @@ class TinyDBEngine(MemoryEngine):
             due = self._journal_lines >= self._compact_due or self._scrub
             if due and compaction is None:
                 self._start_compaction()
+        collector.wrote(sum(len(pending.writes) for pending in batch))
 
     def _undo(self, batch: list[_Pending], err: OSError) -> None:
         """A write failed: every change not on disk is undone, last first, and its caller
