@@ -39,6 +39,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from bot.store.collector import collector
 from bot.store.engine import Doc, StoreError
 from bot.store.journal import FILE_MODE, fsync_directory, temporary_of
@@ -224,7 +226,10 @@ def _loads_members(text: str) -> dict[str, Any]:
 
 
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_constant=_refuse_constant)
+    """Parse JSON: orjson, about twice as fast as the standard library here (reading is
+    most of the time opening takes), and like it refusing NaN and Infinity, which the
+    engine never writes (damage, not data)."""
+    return orjson.loads(text)
 
 
 def _whole(path: Path, data: Any, tables: Tables) -> list[Any]:
@@ -326,8 +331,3 @@ def _malformed(*parts: dict[Any, Any]) -> str:
             ):
                 return f"document {doc_id} is not {{key, doc}}"
     return "a document is malformed"
-
-
-def _refuse_constant(name: str) -> Any:
-    # json.loads takes NaN and Infinity, which the engine never writes: damage, not data.
-    raise ValueError(f"{name} is not JSON")
