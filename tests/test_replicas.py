@@ -395,10 +395,10 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     launch: Launch, fake_slack: FakeSlack, store: Store
 ) -> None:
     """60 registrants, chat.postMessage limited to 5 a second (429, Retry-After 1 above it),
-    one of the three replicas killed a quarter of the way: each of the 60 gets the broadcast
-    once, within the time the limit itself takes (12 s) and a claim's lease (the entries the
-    killed replica had claimed wait for it), and at most a quarter of the calls are
-    refused."""
+    one of the three replicas killed a quarter of the way: each of the 60 gets the broadcast,
+    within the time the limit itself takes (12 s) and a claim's lease (the entries the killed
+    replica had claimed wait for it), once but for what was in flight at the kill, and at
+    most a quarter of the calls are refused."""
     people = [f"UD{n:02d}" for n in range(60)]
     for user in people:
         store.register(user_id=user, session_id="big", capacity=None)
@@ -429,7 +429,10 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     print(summary)
     assert killed_at < len(people), "finished before the kill: the test proves nothing"
     assert set(reached) == set(people), summary
-    assert max(reached.values()) == 1, f"reached more than once: {reached}; {summary}"
+    # Marked sent only once Slack has accepted it: what the killed replica had in flight
+    # (at most its 4 workers' messages) may go again, after its lease, from another.
+    repeats = {user: n for user, n in reached.items() if n > 1}
+    assert sum(reached.values()) - len(people) <= 4, f"repeated: {repeats}; {summary}"
     assert share <= 0.25, summary
     (sent,) = store.broadcasts()
     assert (sent.status, sent.delivered, sent.failed) == ("sent", 60, 0)
