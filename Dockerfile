@@ -1,4 +1,4 @@
-# The bot in a container (see README, "Run in a container"):
+# The bot in a container (see docs/production.md, "Run in a container"):
 #   docker build -t socialworkweek-bot .
 #   docker run -d --env-file .env -v socialworkweek-data:/data -p 3000:3000 socialworkweek-bot
 FROM python:3.11-slim

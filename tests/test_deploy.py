@@ -242,9 +242,10 @@ def test_sighup_reloads_the_programme_and_leaves_the_bot_running(
         assert status == 200 and health["ok"] is True
 
 
-def readme_section(heading: str) -> str:
-    """The README's text under `heading`, up to the next heading of its level or higher."""
-    text = (ROOT / "README.md").read_text()
+def readme_section(heading: str, page: str) -> str:
+    """The text of docs/`page` under `heading`, up to the next heading of its level or
+    higher (the README points to those pages for the detail)."""
+    text = (ROOT / "docs" / page).read_text()
     start = text.index(f"\n{heading}\n") + len(heading) + 2
     level = len(heading.split()[0])
     following = re.compile(rf"^#{{1,{level}}} ", re.MULTILINE).search(text, start)
@@ -254,14 +255,14 @@ def readme_section(heading: str) -> str:
 def test_the_readme_gives_every_command_a_request_url_in_http_mode() -> None:
     manifest = json.loads((ROOT / "manifest.json").read_text())
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
-    section = readme_section("### Socket Mode or HTTP")
+    section = readme_section("### Socket Mode or HTTP", "install.md")
     assert len(commands) == 8
     for command in commands:
         assert f"`{command}`" in section, command
 
 
 def test_the_readme_documents_every_setting() -> None:
-    table = readme_section("## Settings")
+    table = readme_section("## Settings", "settings.md")
     for name in Settings.model_fields:
         assert f"| `{name.upper()}` |" in table, name
 

@@ -109,8 +109,8 @@ def test_the_event_name_given_or_the_file_name() -> None:
 
 
 def test_the_readme_example() -> None:
-    """The CSV shown under "Importing a programme" imports as the README says it does."""
-    readme = (DATA.parents[2] / "README.md").read_text(encoding="utf-8")
+    """The CSV shown under "Importing a programme" imports as docs/programme.md says."""
+    readme = (DATA.parents[2] / "docs" / "programme.md").read_text(encoding="utf-8")
     section = readme.split("## Importing a programme", 1)[1].split("\n## ", 1)[0]
     example = section.split("```csv\n", 1)[1].split("```", 1)[0]
     result = convert_text(example, event_name="Social Work Week 2027")
