@@ -2,7 +2,6 @@
 `app.dispatch` with the in-memory store (`bot`), or served over HTTP by waitress with the
 durable store (`served_bot`)."""
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from bot.records import MemoryStore, Store, open_store
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
 from tests.support.fake_slack import FakeSlack
-from tests.support.postgres import PostgresCluster, PostgresMissing
+from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.slack_requests import DispatchedRequests, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 
@@ -209,13 +208,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     `uv run pytest` works with nothing but TinyDB; CI (`.ci/run` sets
     `REQUIRE_POSTGRES=1`) fails instead: there the engine for several processes is always
     tested."""
-    try:
-        cluster = PostgresCluster()
-    except PostgresMissing as err:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(str(err), pytrace=False)
-        pytest.skip(str(err))
-    with cluster:
+    with cluster_or_skip() as cluster:
         yield cluster
 
 

@@ -38,7 +38,7 @@ from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack
 from tests.support.forwarder import Forwarder
 from tests.support.live_programme import session
-from tests.support.postgres import PostgresCluster, PostgresMissing
+from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.slack_requests import SignedRequests, get_text
 from tests.test_main import environment, free_port, http_settings, run_bot
 
@@ -529,13 +529,7 @@ def own_cluster() -> Iterator[PostgresCluster]:
     """A PostgreSQL server for one test, to stop and start without disturbing the others
     (skipped, like `postgres_cluster`, where PostgreSQL is not installed, unless CI's
     REQUIRE_POSTGRES=1 makes that a failure)."""
-    try:
-        cluster = PostgresCluster()
-    except PostgresMissing as err:
-        if os.environ.get("REQUIRE_POSTGRES") == "1":
-            pytest.fail(str(err), pytrace=False)
-        pytest.skip(str(err))
-    with cluster:
+    with cluster_or_skip() as cluster:
         yield cluster
 
 

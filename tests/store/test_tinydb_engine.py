@@ -30,6 +30,7 @@ from bot.store.engine import StoreError, Tx
 from bot.store.journal import JournalFile, encode
 from bot.store.tinydb import OldFormat, TinyDBEngine
 from tests.conftest import ROOT
+from tests.store.helpers import crash_image
 from tests.store.tinydb_child import DUE, deleted_by
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
@@ -45,17 +46,6 @@ def put(engine: TinyDBEngine, table: str, key: str, doc: dict[str, Any]) -> None
 
 def rows(engine: TinyDBEngine, table: str) -> list[tuple[str, Any]]:
     return engine.read(lambda tx: tx.find(table))
-
-
-def crash_image(db: Path, to: Path) -> Path:
-    """Copy what is on disk now, as a crash would leave it. The journal is copied first: a
-    snapshot never gets older, so the pair read back is one a crash could leave."""
-    to.mkdir()
-    if journal_of(db).exists():
-        shutil.copyfile(journal_of(db), journal_of(to / db.name))
-    if db.exists():
-        shutil.copyfile(db, to / db.name)
-    return to / db.name
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:

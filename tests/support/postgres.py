@@ -198,3 +198,17 @@ class PostgresCluster:
                 autocommit=True,
             )  # fmt: skip
         self._admin.execute(statement.encode())
+
+
+def cluster_or_skip() -> PostgresCluster:
+    """A new cluster; where PostgreSQL is not installed, the test is skipped saying how to
+    install it (a newcomer's `uv run pytest` works with nothing but TinyDB), or fails when
+    `REQUIRE_POSTGRES=1` (CI, where this tier is never skipped)."""
+    import pytest
+
+    try:
+        return PostgresCluster()
+    except PostgresMissing as err:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(str(err), pytrace=False)
+        pytest.skip(str(err))
