@@ -3,6 +3,7 @@ and `backup` on PostgreSQL gives a file that `copy-store` restores."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -112,3 +113,25 @@ def test_copy_store_refuses_a_source_that_is_in_use(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("Cannot open the source: ") and "already open" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_copy_store_to_a_database_that_does_not_answer_says_so_and_copies_nothing(
+    tmp_path: Path,
+) -> None:
+    source = TinyDBStore(tmp_path / "a.json")
+    fill(source)
+    source.close()
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "copy-store", "--from", str(tmp_path / "a.json"),
+         "--to", f"postgresql://bot:s3cret@127.0.0.1:{port}/sww"],
+        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.startswith("Cannot open the target: PostgreSQL at 127.0.0.1:")
+    assert "s3cret" not in result.stderr and "Traceback" not in result.stderr
+    reopened = TinyDBStore(tmp_path / "a.json")  # the source is as it was
+    assert reopened.registrants(session_id="s1") == ["U0", "U2", "U3"]
+    reopened.close()
