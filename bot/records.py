@@ -181,9 +181,13 @@ class Store:
     def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
         return self.engine.transaction(lambda tx: outbox.settle(tx, key, status, at, detail))
 
-    def postpone(self, *, key: str, until: datetime) -> bool:
+    def postpone(self, *, key: str, until: datetime, unsent: bool = False) -> bool:
         """Try a pending entry again at `until`; False if it is no longer pending."""
-        return self.engine.transaction(lambda tx: outbox.postpone(tx, key, until))
+        return self.engine.transaction(lambda tx: outbox.postpone(tx, key, until, unsent=unsent))
+
+    def attempt(self, *, key: str, at: datetime, until: datetime) -> bool:
+        """A sender posts a pending entry now; False if it is no longer pending."""
+        return self.engine.transaction(lambda tx: outbox.attempt(tx, key, at, until))
 
     def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
         return self.engine.transaction(lambda tx: outbox.cancel(tx, kind, subject, at))

@@ -33,7 +33,10 @@ class Entry:
     time, a promotion time…): together with `recipient` they make the one-time `key`. It is
     worth sending from `not_before` (None: at once) until `deadline` (aware); after that it
     expires. `message` holds chat.postMessage arguments when the message cannot be drawn
-    again at sending time (news of a change); otherwise the feature draws it then."""
+    again at sending time (news of a change); otherwise the feature draws it then.
+    `attempted_at` is set while a sender posts it and Slack has not said how that went: a
+    sender that finds it set (the last one died, or the call timed out) asks Slack whether
+    the message is there before posting it again."""
 
     kind: str
     subject: str
@@ -46,6 +49,7 @@ class Entry:
     settled_at: datetime | None = None
     detail: str = ""
     not_before: datetime | None = None
+    attempted_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -87,7 +91,7 @@ class Counts:
         return self.total - self.pending
 
 
-_TIMES = ("deadline", "created_at", "settled_at", "not_before")
+_TIMES = ("deadline", "created_at", "settled_at", "not_before", "attempted_at")
 _FIELDS = tuple(f.name for f in fields(Entry))
 
 
@@ -162,12 +166,26 @@ def settle(tx: Tx, key: str, status: EntryStatus, at: datetime, detail: str = ""
     return True
 
 
-def postpone(tx: Tx, key: str, until: datetime) -> bool:
-    """Try a pending entry again at `until` (a retry, a rate limit); False if not pending."""
+def postpone(tx: Tx, key: str, until: datetime, *, unsent: bool = False) -> bool:
+    """Try a pending entry again at `until` (a retry, a rate limit); False if not pending.
+    `unsent`: Slack said it did not take the last attempt (a 429), so the next one need not
+    ask Slack first."""
     doc = tx.get(TABLE, key)
     if doc is None or doc["status"] != "pending":
         return False
-    tx.put(TABLE, key, to_doc(replace(of_doc(doc), not_before=until)))
+    entry = of_doc(doc)
+    attempted_at = None if unsent else entry.attempted_at
+    tx.put(TABLE, key, to_doc(replace(entry, not_before=until, attempted_at=attempted_at)))
+    return True
+
+
+def attempt(tx: Tx, key: str, at: datetime, until: datetime) -> bool:
+    """Note that a sender is posting a pending entry now (`at`); nobody else claims it before
+    `until`, by which time the sender has settled it, or died. False if it is not pending."""
+    doc = tx.get(TABLE, key)
+    if doc is None or doc["status"] != "pending":
+        return False
+    tx.put(TABLE, key, to_doc(replace(of_doc(doc), attempted_at=at, not_before=until)))
     return True
 
 

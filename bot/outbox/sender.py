@@ -7,8 +7,11 @@ store (each for a lease, so that the senders of several processes never share on
 entry claimed by a process that died goes to another after its lease), draws each message
 with its feature's renderer, posts it, and settles the entry:
 
-- sent: Slack accepted it. Send-then-record: a crash between the two repeats that one
-  message after the restart (at most one per worker); nothing is ever lost.
+- sent: Slack accepted it. Before posting, the entry is marked as being attempted (and
+  kept from other senders for a lease); a sender that finds that mark (the last one died
+  mid-call, or the call timed out) first asks Slack whether the message is in the person's
+  DM, found by the key it carries (`slack.delivered`). So a kill repeats no DM; an
+  interrupted post to a channel may repeat once. Nothing is ever lost.
 - retried: HTTP 429 (after `Retry-After`, for everyone: one shared pace, shared by every
   process when several run), 5xx, timeouts, connection errors and Slack's transient error
   codes, with exponential backoff and jitter, for as long as the entry is worth sending (its
@@ -45,6 +48,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.formatting import Message
 from bot.outbox.pacing import Pacer
 from bot.outbox.records import Entry, EntryStatus
+from bot.outbox.slack import TRANSIENT, delivered, error_code, retry_after, tag
 from bot.store import StoreError
 
 if TYPE_CHECKING:
@@ -62,11 +66,6 @@ LEASE = 10.0
 sender claims only what its workers will take within a second or two, and gives back what
 waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well."""
 LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
-
-# Slack error codes that mean "try again later" rather than "this will never work".
-TRANSIENT = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
 
 
 @dataclass(order=True)
@@ -267,19 +266,33 @@ class Outbox:
         if self._clock() >= entry.deadline:
             self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
             return
+        if entry.attempted_at is not None:
+            there = delivered(self._client, key=entry.key, recipient=entry.recipient,
+                              since=entry.attempted_at)  # fmt: skip
+            if there is None:
+                self._retry(item, "Slack cannot say whether an interrupted message arrived")
+                return
+            if there:
+                logger.info("%s had reached Slack before; not sent again", entry.key)
+                self._settle(entry, "sent", "found in Slack")
+                return
         if time.monotonic() - item.claimed > self._lease * LEASE_MARGIN:
             # Its claim is running out (a long pause for Slack's limit): another process may
             # claim it any moment. Give it back rather than risk sending it twice.
             self._requeue(item, attempts=item.attempts)
             return
+        if not self._mark_attempt(item):
+            return
         try:
-            self._client.chat_postMessage(channel=entry.recipient, **message)
+            self._client.chat_postMessage(channel=entry.recipient, metadata=tag(entry.key),
+                                          **message)  # fmt: skip
         except SlackApiError as error:
-            status, code = error.response.status_code, _error_code(error)
+            status, code = error.response.status_code, error_code(error)
             if status == 429:
-                retry_after = _retry_after(error.response.headers)
-                self._pacer.limited(retry_after, sent_at, seen=self._share_pause(retry_after))
-                self._requeue(item, attempts=item.attempts)  # not an attempt: Slack said when
+                wait = retry_after(error.response.headers)
+                self._pacer.limited(wait, sent_at, seen=self._share_pause(wait))
+                # Not an attempt, nor a message sent: Slack said so, and when to try again.
+                self._requeue(item, attempts=item.attempts, unsent=True)
             elif status >= 500 or code in TRANSIENT:
                 self._retry(item, f"HTTP {status} {code}")
             else:
@@ -296,6 +309,18 @@ class Outbox:
             if recovered:
                 logger.info("Slack accepts messages again")
             self._settle(entry, "sent", "")
+
+    def _mark_attempt(self, item: _Item) -> bool:
+        """Record that the entry is being posted now (nobody else takes it for a lease);
+        False if it is no longer pending, or the store cannot record it (tried again later)."""
+        now = datetime.now(UTC)
+        until = now + timedelta(seconds=self._lease)
+        try:
+            return self._store.attempt(key=item.entry.key, at=now, until=until)
+        except StoreError:
+            logger.warning("Could not record an attempt at %s; trying again later", item.entry.key)
+            self._requeue(item, attempts=item.attempts, delay=1.0)
+            return False
 
     def _shared_turn(self) -> bool:
         """With other processes sending too: wait for this call's turn on the pace they all
@@ -351,15 +376,18 @@ class Outbox:
         left = (item.entry.deadline - self._clock()).total_seconds()
         self._requeue(item, attempts=attempts, delay=max(0.0, min(delay, left)))
 
-    def _requeue(self, item: _Item, *, attempts: int, delay: float = 0.0) -> None:
+    def _requeue(
+        self, item: _Item, *, attempts: int, delay: float = 0.0, unsent: bool = False
+    ) -> None:
         """Try the entry again after `delay` seconds: it goes back to the store, due then, for
-        whichever process's sender claims it first (its attempts are counted here only)."""
+        whichever process's sender claims it first (its attempts are counted here only).
+        `unsent`: Slack said it did not take the message."""
         until = datetime.now(UTC) + timedelta(seconds=delay)
         key = item.entry.key
         with self._cond:
             self._later[key] = attempts
         try:
-            self._store.postpone(key=key, until=until)
+            self._store.postpone(key=key, until=until, unsent=unsent)
         except StoreError:
             logger.exception("Could not postpone %s; it is tried again after its lease", key)
 
@@ -384,19 +412,3 @@ class Outbox:
 
 def _kwargs(message: Message | None) -> dict[str, Any] | None:
     return None if message is None else message.as_kwargs()
-
-
-def _error_code(error: SlackApiError) -> str:
-    data = error.response.data
-    return str(data.get("error")) if isinstance(data, dict) else "unreadable_response"
-
-
-def _retry_after(headers: dict[str, Any]) -> float:
-    """Seconds from a Retry-After header (1 if missing or unreadable, as Slack's default)."""
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    if isinstance(value, list):  # some slack_sdk paths keep header values as lists
-        value = value[0] if value else None
-    try:
-        return max(0.0, float(value)) if value is not None else 1.0
-    except ValueError:
-        return 1.0

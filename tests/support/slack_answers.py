@@ -1,6 +1,7 @@
 """Plausible successful Web API answers, with the little state they need (ids, uploads)."""
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,8 @@ class SlackAnswers:
         self._upload_url = upload_url
         self._lock = threading.Lock()
         self._counter = 0
+        self._last_ts = 0
+        self._posted: dict[str, list[JsonDict]] = {}  # channel: messages, oldest first
         self._home_views: dict[str, str] = {}
         self.handlers: dict[str, Answer] = {
             "auth.test": self.auth_test,
@@ -64,6 +67,7 @@ class SlackAnswers:
             "chat.scheduleMessage": self.schedule_message,
             "chat.getPermalink": self.permalink,
             "conversations.open": self.open_conversation,
+            "conversations.history": self.history,
             "views.publish": self.view,
             "views.open": self.view,
             "views.push": self.view,
@@ -85,9 +89,11 @@ class SlackAnswers:
         return f"{prefix}{self._next():07d}"
 
     def next_ts(self) -> str:
-        """A unique, increasing message timestamp such as 1700000001.000100."""
-        n = self._next()
-        return f"{1_700_000_000 + n}.{n * 100 % 1_000_000:06d}"
+        """A unique, increasing message timestamp: the time now, as Slack's are."""
+        with self._lock:
+            self._last_ts = max(self._last_ts + 1, time.time_ns() // 1000)
+            micros = self._last_ts
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
     def auth_test(self, args: JsonDict) -> JsonDict:
         """auth.test for the bot token."""
@@ -110,7 +116,32 @@ class SlackAnswers:
             return {"ok": False, "error": "channel_not_found"}
         channel = dm_channel(channel) if is_user_id(channel) else channel
         ts = self.next_ts()
-        return {"ok": True, "channel": channel, "ts": ts, "message": self._message(args, ts)}
+        message = self._message(args, ts)
+        with self._lock:
+            self._posted.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def history(self, args: JsonDict) -> JsonDict:
+        """conversations.history: the messages the bot posted in a channel after `oldest`,
+        newest first, `limit` to a page (metadata only with `include_all_metadata`)."""
+        oldest = float(args.get("oldest") or 0)
+        limit = int(args.get("limit") or 100)
+        start = int(args.get("cursor") or 0)
+        with_metadata = str(args.get("include_all_metadata")).lower() in ("true", "1")
+        with self._lock:
+            posted = list(self._posted.get(str(args["channel"]), []))
+        newer = [m for m in reversed(posted) if float(m["ts"]) > oldest]
+        page = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in newer[start : start + limit]
+        ]
+        more = start + limit < len(newer)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def update(self, args: JsonDict) -> JsonDict:
         """chat.update."""

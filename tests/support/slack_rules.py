@@ -1,5 +1,6 @@
 """Pure checks of Web API calls and message payloads against the rules Slack enforces."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ METHODS: dict[str, tuple[Requirement, ...]] = {
     "chat.deleteScheduledMessage": ("channel", "scheduled_message_id"),
     "chat.getPermalink": ("channel", "message_ts"),
     "conversations.open": (("users", "channel"),),
+    "conversations.history": ("channel",),
     "views.publish": ("user_id", "view"),
     "views.open": (("trigger_id", "interactivity_pointer"), "view"),
     "views.push": (("trigger_id", "interactivity_pointer"), "view"),
@@ -107,6 +109,7 @@ def message_groups(
         ("msg_too_long", length_problems(payload)),
         ("invalid_blocks", block_problems(payload.get("blocks"), limit=MAX_MESSAGE_BLOCKS)),
         ("invalid_arguments", response_type_problems(payload)),
+        ("invalid_metadata", metadata_problems(payload)),
     ]
 
 
@@ -135,6 +138,22 @@ def response_type_problems(payload: Mapping[str, Any]) -> list[str]:
     if kind is None or kind in RESPONSE_TYPES:
         return []
     return [f"response_type must be 'in_channel' or 'ephemeral', got {kind!r}"]
+
+
+def metadata_problems(payload: Mapping[str, Any]) -> list[str]:
+    """Message metadata is an `event_type` (letters, digits, underscores) and an object."""
+    metadata = payload.get("metadata")
+    if metadata is None:
+        return []
+    if not isinstance(metadata, Mapping):
+        return [f"metadata must be an object, got {type(metadata).__name__}"]
+    event_type = metadata.get("event_type")
+    problems = []
+    if not isinstance(event_type, str) or not re.fullmatch(r"[a-z0-9_]{1,255}", event_type):
+        problems.append(f"metadata.event_type must be letters, digits or _, got {event_type!r}")
+    if not isinstance(metadata.get("event_payload"), Mapping):
+        problems.append("metadata.event_payload must be an object")
+    return problems
 
 
 def _first_breach(groups: list[tuple[str, list[str]]], prefix: str) -> Breach | None:
