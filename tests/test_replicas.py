@@ -455,12 +455,12 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
     released = threading.Event()
     post = fake_slack.answers.handlers["chat.postMessage"]
 
-    def held(args: dict[str, Any]) -> dict[str, Any]:
+    def hold(args: dict[str, Any]) -> dict[str, Any]:
         if args.get("text") == "Room moved to B2":
             released.wait(30)
         return post(args)
 
-    fake_slack.answer_with("chat.postMessage", held)
+    fake_slack.answer_with("chat.postMessage", hold)
     choose_and_send(replicas, fake_slack, "Room moved to B2", "session:big")
 
     def attempted() -> int:
