@@ -5,7 +5,8 @@
 - A request whose timestamp or signature is missing, unreadable, stale or wrong gets 401,
   and nothing in it is used: no response_url is called, no listener runs.
 - A body that is not UTF-8, or a signed body that is not what Slack sends (JSON that is not
-  an object, a `payload` that is not a JSON object), gets 400.
+  an object, nested too deeply, or missing or mistyping a field the bot reads: see
+  `bot.payloads`), gets 400.
 Each refusal is one log line, never a traceback. What passes goes to `app.dispatch`.
 
 Beside Slack's path it serves `GET /healthz` and, when given a calendar, people's calendar
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
@@ -25,12 +27,14 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot import payloads
 from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.health import HEALTH_PATH, Health, health_response
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # bytes
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -85,11 +89,8 @@ def _answer(
         raw.decode("utf-8")
     except UnicodeDecodeError:  # checked first: the signature check would fail on it
         return _refuse(400, "a body that is not UTF-8", environ)
-    if verifier is not None:
-        timestamp = headers.get("x-slack-request-timestamp", "")
-        signature = headers.get("x-slack-signature", "")
-        if not timestamp.isdigit() or not verifier.is_valid(raw, timestamp, signature):
-            return _refuse(401, "a request without a valid signature", environ)
+    if verifier is not None and not _signed(verifier, raw, headers):
+        return _refuse(401, "a request without a valid signature", environ)
     problem = _malformed(raw, headers.get("content-type", ""))
     if problem:
         return _refuse(400, problem, environ)
@@ -103,22 +104,36 @@ def _answer(
     return response.status, response.body.encode("utf-8"), out
 
 
+def _signed(verifier: SignatureVerifier, raw: bytes, headers: dict[str, str]) -> bool:
+    """Whether the request carries Slack's signature of `raw`, made in the last five
+    minutes. The timestamp must be 1 to 12 ASCII digits before anything is computed from it;
+    a check that fails in any way is a request not signed."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not _TIMESTAMP.fullmatch(timestamp):
+        return False
+    try:
+        return verifier.is_valid(raw, timestamp, signature)
+    except (ValueError, TypeError, UnicodeError):
+        return False
+
+
 def _malformed(raw: bytes, content_type: str) -> str | None:
-    """Why `raw` is not a body Slack sends, or None."""
+    """Why `raw` is not a body Slack sends (see `bot.payloads`), or None."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return "a body that is not UTF-8"
     try:
         if content_type.split(";")[0].strip().lower() == "application/json":
-            if not isinstance(json.loads(text), dict):
-                return "a JSON body that is not an object"
-            return None
+            return payloads.problem(json.loads(text))
         form = parse_qs(text, keep_blank_values=True)
-        if "payload" in form and not isinstance(json.loads(form["payload"][0]), dict):
-            return "a payload that is not a JSON object"
+        if "payload" in form:
+            return payloads.problem(json.loads(form["payload"][0]))
     except ValueError:
         return "a body that is not valid JSON"
+    except RecursionError:
+        return "a payload nested too deeply"
     return None
 
 

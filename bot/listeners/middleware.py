@@ -16,6 +16,8 @@ from cachetools import TTLCache
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.middleware import Middleware
 
+from bot import payloads
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,8 +32,10 @@ def register(app: App, *, first: Callable[[str], bool] | None = None) -> None:
 
 
 class RequireUser(Middleware):
-    """A command or an interaction must say who sent it (Slack's always do): every listener
-    acts for that person. One that does not gets a short answer, and nothing runs."""
+    """A request must be of Slack's shape (`bot.payloads`: the HTTP guard checks it too,
+    this is the check for Socket Mode), and a command must say who sent it (Slack's always
+    do): every listener acts for that person. A command that does not gets a short answer;
+    anything else malformed gets 400. Nothing runs for either."""
 
     def process(
         self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
@@ -39,20 +43,17 @@ class RequireUser(Middleware):
         body = req.body
         if "command" in body:
             user = body.get("user_id")
-        elif body.get("type") in ("block_actions", "view_submission", "view_closed"):
-            user = (
-                (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
-            )
-        else:
-            return next()
-        if isinstance(user, str) and user:
-            return next()
-        logger.warning("Refused a %s that names no user", body.get("type") or "command")
-        if "command" in body:
+            if isinstance(user, str) and user:
+                return next()
+            logger.warning("Refused a command that names no user")
             reply = {"response_type": "ephemeral", "text": NO_USER}
             return BoltResponse(status=200, body=json.dumps(reply),
                                 headers={"content-type": "application/json"})  # fmt: skip
-        return BoltResponse(status=200, body="")
+        problem = payloads.problem(body)
+        if problem is None:
+            return next()
+        logger.warning("Refused %s", problem)
+        return BoltResponse(status=400, body="")
 
 
 class EventDeduplicator(Middleware):
