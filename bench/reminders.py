@@ -374,8 +374,8 @@ def replica_main(config: dict[str, Any]) -> None:
     number = config["number"]
     plain = bot.app.web_client
 
-    def tagged(token: str, base_url: str, *, retries: bool = True) -> Any:
-        client = plain(token, base_url, retries=retries)
+    def tagged(token: str, base_url: str, **options: bool) -> Any:
+        client = plain(token, base_url, **options)
         client.headers[REPLICA_HEADER] = str(number)  # who sent each message, for the figures
         return client
 

@@ -19,7 +19,8 @@ from bot.check import run_check
 from bot.console import ConsoleOptions, add_console_options, run_console
 from bot.copying import add_copy_options, run_copy
 from bot.importing import add_import_options, run_import
-from bot.logs import ContextExecutor, configure_logging, log_requests
+from bot.listeners.executor import FairExecutor
+from bot.logs import configure_logging, log_requests
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.records import open_store
 from bot.server import serve_http, serve_socket_mode
@@ -100,7 +101,7 @@ def _serve(settings: Settings, programme: Programme, *, connected: Callable[[], 
         print(error, file=sys.stderr)
         return 1
     try:
-        bot = build_bot(settings, programme, store, listener_executor=ContextExecutor(5))
+        bot = build_bot(settings, programme, store, listener_executor=FairExecutor(5))
     except (BoltError, SlackApiError, OSError) as error:  # Slack failed since the check
         store.close()
         print(f"Could not connect to Slack at {settings.slack_api_url}: {_first_line(error)}",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry import RetryHandler
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -27,7 +28,9 @@ from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
 from bot.listeners import register_listeners
+from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
+from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
 from bot.privacy import Privacy
 from bot.programme import Programme
@@ -64,19 +67,20 @@ class _TokenFromClient(logging.Filter):
 _TOKEN_FROM_CLIENT = _TokenFromClient()
 
 
-def web_client(token: str, base_url: str, *, retries: bool = True) -> WebClient:
-    """A Web API client for `base_url`; with `retries`, one that waits out rate limits and
-    retries server errors. Those retries sleep on the calling thread, so it is only used after
-    a request is acknowledged; the outbox paces and retries by itself (`retries=False`)."""
-    handlers = (
-        [
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ]
-        if retries
-        else []
-    )
+def web_client(
+    token: str, base_url: str, *, retries: bool = True, wait_for_limits: bool = False
+) -> WebClient:
+    """A Web API client for `base_url`. With `retries`, one that retries connection and
+    server errors (briefly); with `wait_for_limits` too, one that waits out Slack's rate
+    limits. Both sleep on the calling thread: the listeners' client never waits for a rate
+    limit (a reply Slack refuses goes to the outbox, see `bot.listeners.later`); the cards'
+    own thread does; the outbox paces and retries by itself (`retries=False`)."""
+    handlers: list[RetryHandler] = []
+    if retries:
+        handlers = [ConnectionErrorRetryHandler(max_retry_count=2),
+                    ServerErrorRetryHandler(max_retry_count=2)]  # fmt: skip
+    if retries and wait_for_limits:
+        handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
     return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
 
 
@@ -143,6 +147,7 @@ def build_bot(
     card_interval: float = 3.0,
     watch_interval: float = 2.0,
     outbox_options: dict[str, Any] | None = None,
+    allowance: Allowance | None = None,
 ) -> Bot:
     """The bot for `settings`, serving `programme` from `store`. `client` defaults to clients
     for the configured Slack API (one that retries for replies, one that does not for the
@@ -150,13 +155,15 @@ def build_bot(
 
     Listeners run on the request's own thread and answer inside their acknowledgement;
     anything slower (Web API calls) runs afterwards as a lazy listener on `listener_executor`.
+    `allowance`: how many questions a person may ask at once (see `bot.listeners.allowance`).
     """
     if client is None:
         token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
         client = web_client(token, settings.slack_api_url)
+        cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True)
         outbox_client = web_client(token, settings.slack_api_url, retries=False)
     else:
-        outbox_client = client
+        cards_client = outbox_client = client
     secret = settings.slack_signing_secret
     bolt_logger = logging.getLogger("bot.bolt")
     bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
@@ -174,7 +181,7 @@ def build_bot(
     cards = Cards(
         store=store,
         current=current,
-        client=client,
+        client=cards_client,
         emoji=settings.register_emoji,
         interval=card_interval,
     )
@@ -214,6 +221,7 @@ def build_bot(
     outbox.handle(STARTING_SOON, render=reminders.render_starting_soon)
     outbox.handle(PROMOTION, render=news.render_promotion)
     outbox.handle(CHANGE, render=lambda entry, now: None)  # drawn when added: entry.message
+    outbox.handle(REPLY, render=lambda entry, now: None)  # as posted: entry.message
     outbox.handle(BROADCAST_KIND, render=broadcasts.render, settled=broadcasts.settled)
     reloader = Reloader(
         settings.programme_path,
@@ -240,6 +248,8 @@ def build_bot(
         emoji=settings.register_emoji,
         clock=clock,
         first_delivery=Deliveries(store.engine, clock).first,
+        later=Later(store=store, clock=clock),
+        allowance=allowance or Allowance(),
     )
     return Bot(
         app=app,

@@ -3,8 +3,8 @@ each, or `LOG_FORMAT=json`, one JSON object per line for a log collector, carryi
 command, user and session of the Slack request being handled when the line was written.
 
 The request's fields live in a context variable, set around each `App.dispatch`
-(`log_requests`) and copied into the lazy listeners it starts (`ContextExecutor`), so they
-are on every line written for that request and on no other.
+(`log_requests`) and copied into the lazy listeners it starts (`bot.listeners.executor`),
+so they are on every line written for that request and on no other.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextvars import ContextVar, copy_context
+from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TextIO, TypeVar
 
@@ -121,12 +120,3 @@ def log_requests(app: App) -> None:
             _request.reset(token)
 
     app.dispatch = dispatch_with_fields  # type: ignore[method-assign]
-
-
-class ContextExecutor(ThreadPoolExecutor):
-    """An executor for Bolt's lazy listeners that runs each in a copy of the context it was
-    started from, so their log lines carry the request too."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        context = copy_context()
-        return super().submit(context.run, fn, *args, **kwargs)

@@ -18,8 +18,8 @@ from slack_bolt import Ack, App, BoltRequest
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.blocks.values import Origin, button_value
+from bot.listeners.executor import FairExecutor
 from bot.logs import (
-    ContextExecutor,
     JsonFormatter,
     configure_logging,
     current_request,
@@ -99,7 +99,7 @@ def tiny_app() -> tuple[App, threading.Event]:
 
     app = App(signing_secret=SIGNING_SECRET, authorize=authorize,
               request_verification_enabled=False, process_before_response=True,
-              listener_executor=ContextExecutor(2))  # fmt: skip
+              listener_executor=FairExecutor(2))  # fmt: skip
     logger = logging.getLogger("test.logs")
     done = threading.Event()
 

@@ -31,6 +31,7 @@ from bot.console.payloads import (
 from bot.console.reminders import DueReminders
 from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
 from bot.console.respond import ConsoleRespond
+from bot.listeners.allowance import Allowance
 from bot.programme import Programme
 from bot.records import MemoryStore
 from bot.settings import Settings
@@ -97,6 +98,7 @@ class Console:
             client=client,
             clock=clock,
             listener_executor=self._later,
+            allowance=Allowance.unlimited(),
         )
         self.app: App = self.bot.app
 

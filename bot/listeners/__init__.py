@@ -13,6 +13,8 @@ from bot.calendar import Calendar
 from bot.current import CurrentProgramme
 from bot.feedback.service import FeedbackService
 from bot.listeners import actions, commands, errors, events, middleware
+from bot.listeners.allowance import Allowance
+from bot.listeners.later import Later
 from bot.listeners.replies import Replies
 from bot.privacy import Privacy
 from bot.registrations import Registrations
@@ -35,6 +37,8 @@ def register_listeners(
     choices: ReminderChoices,
     privacy: Privacy,
     calendar: Calendar,
+    later: Later,
+    allowance: Allowance,
     first_delivery: Callable[[str], bool] | None = None,
 ) -> None:
     """Wire middleware, commands, events and actions into `app`."""
@@ -63,7 +67,14 @@ def register_listeners(
         calendar=calendar,
     )
     events.register(
-        app, replies=replies, current=current, registrations=registrations, cards=cards, emoji=emoji
+        app,
+        replies=replies,
+        current=current,
+        registrations=registrations,
+        cards=cards,
+        emoji=emoji,
+        later=later,
+        allowance=allowance,
     )
     actions.register(
         app,

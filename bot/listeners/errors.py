@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.store import StoreError
 
@@ -26,9 +27,19 @@ NOT_SAVED = (
 )
 
 
+BUSY = "Slack is busy just now, so I couldn't finish that. Please try again in a minute."
+
+
 def _words_for(error: BaseException) -> str:
-    """What to tell the person: a change the store refused is said plainly."""
-    return NOT_SAVED if isinstance(error, StoreError) else SORRY
+    """What to tell the person: a change the store refused, or Slack's rate limit, is said
+    plainly."""
+    if isinstance(error, StoreError):
+        return NOT_SAVED
+    return BUSY if _rate_limited(error) else SORRY
+
+
+def _rate_limited(error: BaseException) -> bool:
+    return isinstance(error, SlackApiError) and error.response.status_code == 429
 
 
 def bind(listener: Callable[..., None], **parts: Any) -> Callable[..., None]:
@@ -54,7 +65,10 @@ def after_ack(listener: Callable[..., None]) -> Callable[..., None]:
         try:
             listener(**kwargs)
         except Exception as error:
-            logger.exception("Error in %s", listener.__name__)
+            if _rate_limited(error):  # not a fault: Slack asked the bot to slow down
+                logger.warning("Slack's rate limit stopped %s", listener.__name__)
+            else:
+                logger.exception("Error in %s", listener.__name__)
             _tell_the_person(kwargs, _words_for(error))
 
     return run

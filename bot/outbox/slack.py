@@ -39,14 +39,17 @@ def tag(key: str) -> dict[str, Any]:
 
 
 def delivered(client: WebClient, *, key: str, recipient: str, since: datetime) -> bool | None:
-    """Whether the message of entry `key`, attempted at `since`, is in `recipient`'s DM:
+    """Whether the message of entry `key`, attempted at `since`, is in `recipient`'s DM
+    (a person, or the id of a DM with them):
     True if it is; False if not, or if nobody can tell (a channel, a scope the install
     lacks), so that it is sent; None if Slack cannot answer now: ask again later."""
-    if recipient[:1] not in ("U", "W"):
+    if recipient[:1] not in ("U", "W", "D"):
         logger.warning("%s may have reached its channel before; sending it again", key)
         return False
     try:
-        channel = client.conversations_open(users=recipient)["channel"]["id"]
+        channel = recipient
+        if recipient[:1] != "D":  # a person: their DM with the bot
+            channel = client.conversations_open(users=recipient)["channel"]["id"]
         oldest = f"{since.timestamp() - LOOKBACK:.6f}"
         cursor: str | None = None
         for _ in range(PAGES):

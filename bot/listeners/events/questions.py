@@ -8,19 +8,60 @@ from typing import Any
 from slack_bolt import Say
 from slack_sdk import WebClient
 
+from bot.listeners.allowance import SLOW_DOWN, Allowance
+from bot.listeners.later import Later
 from bot.listeners.replies import Replies
 
 
-def direct_message(event: dict[str, Any], say: Say, *, replies: Replies) -> None:
-    """Answer a question sent to the bot in a DM."""
-    message = replies.to_question(event.get("text") or "", user_id=event["user"])
-    say(**message.as_kwargs())
+def direct_message(
+    event: dict[str, Any],
+    say: Say,
+    client: WebClient,
+    *,
+    replies: Replies,
+    later: Later,
+    allowance: Allowance,
+) -> None:
+    """Answer a question sent to the bot in a DM (`say` is for telling of an error)."""
+    _answer(event, client, replies=replies, later=later, allowance=allowance, thread=None)
 
 
-def app_mention(event: dict[str, Any], say: Say, *, replies: Replies) -> None:
+def app_mention(
+    event: dict[str, Any],
+    say: Say,
+    client: WebClient,
+    *,
+    replies: Replies,
+    later: Later,
+    allowance: Allowance,
+) -> None:
     """Answer a question put to the bot by mentioning it, in the thread of the mention."""
-    message = replies.to_question(event.get("text") or "", user_id=event["user"])
-    say(thread_ts=event.get("thread_ts") or event["ts"], **message.as_kwargs())
+    thread = event.get("thread_ts") or event["ts"]
+    _answer(event, client, replies=replies, later=later, allowance=allowance, thread=thread)
+
+
+def _answer(
+    event: dict[str, Any],
+    client: WebClient,
+    *,
+    replies: Replies,
+    later: Later,
+    allowance: Allowance,
+    thread: str | None,
+) -> None:
+    """Answer, within the person's allowance; past it, ask them once to slow down."""
+    user_id, asked = event["user"], str(event.get("ts") or "")
+    verdict = allowance.take(user_id)
+    if verdict == "ignore":
+        return
+    message = (
+        replies.to_question(event.get("text") or "", user_id=user_id).as_kwargs()
+        if verdict == "answer"
+        else {"text": SLOW_DOWN}
+    )
+    if thread is not None:
+        message["thread_ts"] = thread
+    later.post(client, channel=event["channel"], message=message, about=f"{verdict} {asked}")
 
 
 def home_opened(event: dict[str, Any], client: WebClient, *, replies: Replies) -> None:

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.blocks.registrations import change_message
 from bot.current import CurrentProgramme
+from bot.listeners.later import Later
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
 
@@ -21,6 +22,7 @@ def reaction_changed(
     registrations: Registrations,
     cards: Cards,
     emoji: str,
+    later: Later,
 ) -> None:
     """Register the person who reacted (`reaction_added`), or unregister the person who took
     their reaction away (`reaction_removed`), and tell them by DM."""
@@ -39,4 +41,5 @@ def reaction_changed(
     # A repeated delivery changes nothing, so it confirms nothing; an old card says why not.
     if change.changed or change.kind == "ended":
         message = change_message(change, current.programme.tz)
-        client.chat_postMessage(channel=user_id, **message.as_kwargs())
+        about = f"{event.get('type')} {item.get('ts')} {event.get('event_ts')}"
+        later.post(client, channel=user_id, message=message.as_kwargs(), about=about)
