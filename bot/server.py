@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -37,6 +38,17 @@ def wsgi_app(
     )
 
 
+CONNECTIONS: dict[str, Any] = {
+    # Idle or slow clients must not fill the server: waitress's default is 100 connections
+    # kept for up to 120 s of silence. Slack's requests take well under a second to send,
+    # and production runs behind a buffering reverse proxy (docs/production.md).
+    "connection_limit": 1000,
+    "channel_timeout": 10,  # seconds a connection may stay silent
+    "cleanup_interval": 2,  # how often silent ones are looked for
+    "asyncore_use_poll": True,  # select() cannot watch sockets numbered past 1023
+}
+
+
 def http_server(
     app: App,
     *,
@@ -55,6 +67,7 @@ def http_server(
         threads=threads,
         ident="socialworkweek-bot",
         max_request_body_size=MAX_BODY,  # a longer chunked body is refused (413) unread
+        **CONNECTIONS,
     )
 
 
@@ -93,7 +106,8 @@ def serve_health(
     """Serve `GET /healthz` on `port` (and with `calendar`, calendar feeds), from background
     threads (Socket Mode)."""
     server = create_server(health_app(health, calendar=calendar), host="0.0.0.0", port=port,
-                           threads=2 if calendar else 1, ident="socialworkweek-bot")  # fmt: skip
+                           threads=2 if calendar else 1, ident="socialworkweek-bot",
+                           **CONNECTIONS)  # fmt: skip
     threading.Thread(target=server.run, name="health", daemon=True).start()
     logger.info("Health check on http://0.0.0.0:%s/healthz", port)
     return server

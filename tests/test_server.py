@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import socket
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 from bot.server import http_server
 from tests.conftest import SIGNING_SECRET, RunningBot
 from tests.support.slack_payloads import action_payload, command_payload
-from tests.support.slack_requests import get_json
+from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.wsgi_server import WsgiServer
 
 FORM = "application/x-www-form-urlencoded"
@@ -166,3 +167,50 @@ def test_a_signed_interaction_without_a_user_changes_nothing(
     assert bot.store.registrants(session_id="tue-racism") == []
     assert bot.slack.responses == []
     assert "Traceback" not in caplog.text
+
+
+@pytest.fixture
+def waitress(bot: RunningBot) -> Iterator[str]:
+    """The bot served by waitress exactly as `python -m bot` serves it: its base URL."""
+
+    def server() -> Any:
+        return http_server(bot.app, signing_secret=SIGNING_SECRET, health=bot.parts.health,
+                           host="127.0.0.1", port=0)  # fmt: skip
+
+    with WsgiServer(None, server=server) as served:
+        yield served.base_url
+
+
+@pytest.mark.parametrize("trickle", [False, True], ids=["idle", "slow"])
+def test_hundreds_of_idle_or_slow_connections_do_not_stop_the_bot(
+    bot: RunningBot, waitress: str, trickle: bool
+) -> None:
+    """300 connections held open (saying nothing, or a header a byte at a time): the
+    health check and a signed /sessions are still answered within 3 s."""
+    host, port = "127.0.0.1", int(waitress.rsplit(":", 1)[1])
+    held = [socket.create_connection((host, port), timeout=5) for _ in range(300)]
+    try:
+        if trickle:
+            for connection in held:
+                connection.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        time.sleep(0.5)
+        started = time.monotonic()
+        status, health = get_json(waitress, "/healthz")
+        assert status == 200 and health["ok"] is True
+        send = SignedRequests(waitress + "/slack/events", SIGNING_SECRET,
+                              response_url=bot.slack.response_url)  # fmt: skip
+        answer = send.command("/sessions", "tuesday", user_id="U1")
+        assert answer.status == 200 and "Tue" in answer.body
+        assert time.monotonic() - started < 3.0
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_a_connection_that_says_nothing_is_closed_after_ten_seconds(waitress: str) -> None:
+    connection = socket.create_connection(("127.0.0.1", int(waitress.rsplit(":", 1)[1])))
+    connection.settimeout(30)
+    started = time.monotonic()
+    assert connection.recv(1) == b""  # closed by the server
+    assert 9.0 <= time.monotonic() - started < 15.0
+    connection.close()
