@@ -19,6 +19,12 @@ and closed, which writes one snapshot of everything; that file is renamed to PAT
 is the old copy or the new, never half of one. Should the pair not read back (the files
 changed in a way not foreseen here), it is copied again, up to `ATTEMPTS` times.
 
+The work is done in a hidden folder beside PATH (`.backup-…`), readable by the bot's user
+only, and removed when the backup ends, including when it is stopped with SIGTERM or Ctrl-C.
+Each backup holds a lock on its folder while it works; one killed outright (SIGKILL, a
+power cut) leaves its folder unlocked, and the next backup to the same folder removes it
+before it starts, so no stray copy of people's data stays behind.
+
 What the copy is: the database as a crash at some moment during the backup would have left
 it. Like such a crash, it may hold a change whose write had reached the journal but not yet
 been confirmed (or that a failing disk then made the bot undo).
@@ -27,10 +33,15 @@ been confirmed (or that a failing disk then made the bot undo).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
+import shutil
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,8 +80,27 @@ def add_backup_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Stopped(Exception):
+    """SIGTERM: raised in the main thread, so the work folder is removed on the way out."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
 def run_backup(args: argparse.Namespace) -> int:
     """Copy the database to `args.path`; 0 when done, 1 if it could not be, 2 for settings."""
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        return _run_backup(args)
+    except (_Stopped, KeyboardInterrupt):
+        print(f"The backup was stopped; nothing was written to {args.path}.", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_backup(args: argparse.Namespace) -> int:
     database: Path | None = args.database
     url: str | None = None
     if database is None:
@@ -103,8 +133,8 @@ def back_up(database: Path, destination: Path) -> Backup:
         raise BackupError(f"{destination} is the database itself: choose another path")
     _check_destination(destination)
     try:
-        with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
-            copy, attempts = _consistent_copy(database, Path(work))
+        with work_folder(destination.parent) as work:
+            copy, attempts = _consistent_copy(database, work)
             registrations, waitlisted = _places(copy)
             os.replace(copy, destination)
             fsync_directory(destination.parent)
@@ -136,14 +166,14 @@ def back_up_postgres(url: str, destination: Path) -> Backup:
     except StoreError as error:
         raise BackupError(str(error)) from error
     try:
-        with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as work:
-            copy = Path(work) / destination.name
+        with work_folder(destination.parent) as work:
+            copy = work / destination.name
             target = TinyDBStore(copy)
             try:
                 copy_all(source, target.engine)
             finally:
                 target.close()
-            for leftover in Path(work).glob(f"{destination.name}.*"):
+            for leftover in work.glob(f"{destination.name}.*"):
                 leftover.unlink()  # its empty journal and lock: the snapshot holds it all
             registrations, waitlisted = _places(copy)
             os.replace(copy, destination)
@@ -155,6 +185,54 @@ def back_up_postgres(url: str, destination: Path) -> Backup:
     finally:
         source.close()
     return Backup(destination, registrations, waitlisted, 1)
+
+
+WORK_PREFIX = ".backup-"
+LOCK = ".lock"
+
+
+@contextmanager
+def work_folder(parent: Path) -> Iterator[Path]:
+    """A new hidden folder in `parent` for one backup's work, locked while it works and
+    removed after, however it ends (but SIGKILL). Folders that earlier backups left there
+    when killed (unlocked) are removed first."""
+    remove_stale(parent)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=WORK_PREFIX) as name:
+        work = Path(name)
+        fd = os.open(work / LOCK, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield work
+        finally:
+            os.close(fd)
+
+
+def remove_stale(parent: Path) -> list[Path]:
+    """Remove the work folders in `parent` whose backup is no longer running (its lock is
+    free, or it never made one and is over a minute old); the folders removed."""
+    removed = []
+    for folder in parent.glob(WORK_PREFIX + "*"):
+        with suppress(OSError):  # gone meanwhile, or not ours to read: left alone
+            if folder.is_dir() and not _in_use(folder):
+                shutil.rmtree(folder)
+                removed.append(folder)
+    return removed
+
+
+def _in_use(folder: Path) -> bool:
+    try:
+        fd = os.open(folder / LOCK, os.O_RDWR)
+    except FileNotFoundError:
+        return time.time() - folder.stat().st_mtime < 60  # just made: its lock comes next
+    except OSError:
+        return True  # cannot tell: leave it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
 
 
 def _places(path: Path) -> tuple[int, int]:

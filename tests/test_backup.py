@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ import pytest
 from bot import backup as backup_module
 from bot.backup import BackupError, back_up
 from bot.records import Seat, TinyDBStore, open_store
+from bot.registrations import records as places
 from bot.store.snapshot import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
@@ -222,3 +224,73 @@ def test_a_full_disk_leaves_the_earlier_backup_whole_and_says_so(
     store.close()
     assert_holds(tmp_path / "copy.json", ["U1 s1 registered 0"])  # the earlier one, whole
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".backup-")]  # no litter
+
+
+# --- a backup stopped or killed part-way (issue #21, cause 5) ---------------------------------
+
+
+def large_database(db: Path, people: int = 40_000) -> None:
+    store = TinyDBStore(db)
+    moment = datetime.now(UTC)
+    store.engine.transaction(
+        lambda tx: [places.register(tx, f"U{n:06d}", "s1", None, moment) for n in range(people)]
+    )
+    store.close()
+
+
+def work_folders(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".backup-*"))
+
+
+def backup_caught_working(tmp_path: Path, destination: Path) -> subprocess.Popen[str]:
+    """`python -m bot backup` started, returned once its work folder is there."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_PATH"}
+    env |= {"DATABASE_PATH": str(tmp_path / "bot.json"), "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "backup", str(destination)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not any(work_folders(destination.parent)):
+        assert process.poll() is None, "finished before it could be stopped: proves nothing"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    time.sleep(0.1)  # well into its work
+    assert process.poll() is None, "finished before it could be stopped: proves nothing"
+    return process
+
+
+def test_a_backup_stopped_with_sigterm_removes_its_work_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    large_database(tmp_path / "bot.json")
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    process = backup_caught_working(tmp_path, backups / "t.json")
+    process.terminate()
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert stderr.strip() == f"The backup was stopped; nothing was written to {backups / 't.json'}."
+    assert list(backups.iterdir()) == []
+
+
+def test_a_killed_backups_leftovers_are_removed_by_the_next_one(tmp_path: Path) -> None:
+    large_database(tmp_path / "bot.json")
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    killed = backup_caught_working(tmp_path, backups / "t.json")
+    killed.kill()
+    killed.communicate(timeout=30)
+    (left,) = work_folders(backups)
+    assert any(left.rglob("bot.json*")), "a copy of people's data was left"
+    made = back_up(tmp_path / "bot.json", backups / "t.json")
+    assert made.registrations == 40_000
+    assert sorted(p.name for p in backups.iterdir()) == ["t.json"]
+
+
+def test_another_backup_still_working_keeps_its_folder(tmp_path: Path) -> None:
+    with backup_module.work_folder(tmp_path) as working:
+        (working / "part").write_bytes(b"x")
+        assert backup_module.remove_stale(tmp_path) == []
+        assert (working / "part").exists()
+    assert work_folders(tmp_path) == []
