@@ -16,7 +16,6 @@ token is the key.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -27,9 +26,10 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot import payloads
+from bot import json_input, payloads
 from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.health import HEALTH_PATH, Health, health_response
+from bot.json_input import TooDeep
 
 logger = logging.getLogger(__name__)
 
@@ -126,14 +126,14 @@ def _malformed(raw: bytes, content_type: str) -> str | None:
         return "a body that is not UTF-8"
     try:
         if content_type.split(";")[0].strip().lower() == "application/json":
-            return payloads.problem(json.loads(text))
+            return payloads.problem(json_input.loads(text))
         form = parse_qs(text, keep_blank_values=True)
         if "payload" in form:
-            return payloads.problem(json.loads(form["payload"][0]))
+            return payloads.problem(json_input.loads(form["payload"][0]))
+    except TooDeep as error:
+        return f"a payload {error}"
     except ValueError:
         return "a body that is not valid JSON"
-    except RecursionError:
-        return "a payload nested too deeply"
     return None
 
 

@@ -4,8 +4,8 @@ the same for Socket Mode.
 
 Only what the bot reads is checked: a block action has at least one action and says who
 pressed it, a view has a type and an id, an event's `user` and `channel` are strings, and
-nothing is nested deeper than Slack ever nests (`MAX_DEPTH`). Everything else Slack sends is
-let through as it is, so a new field from Slack never turns a request away.
+nothing is nested deeper than Slack ever nests (`bot.json_input.MAX_DEPTH`). Everything
+else Slack sends is let through as it is, so a new field never turns a request away.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-MAX_DEPTH = 40
-"""Levels of objects and lists: Slack's payloads (a view's state, rich text in blocks) use
-about a dozen. Anything deeper is refused before it can cost a deep recursion."""
+from bot.json_input import MAX_DEPTH, too_deep
 
 EVENT_TYPES = ("app_home_opened", "app_mention", "message", "reaction_added", "reaction_removed")
 """The events the bot subscribes to (manifest.json), whose fields it reads."""
@@ -143,19 +141,3 @@ def problem(body: Any) -> str | None:
             return f"a {kind} payload without {where}"
         return f"a {kind} payload whose {where} is wrong ({first['msg'].lower()})"
     return None
-
-
-def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether `value` holds objects or lists more than `limit` levels deep (no recursion:
-    the check itself cannot be made to overflow)."""
-    level: list[Any] = [value]
-    for _ in range(limit):
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        ]
-        if not level:
-            return False
-    return True

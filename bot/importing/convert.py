@@ -9,10 +9,12 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import json_input
 from bot.importing.csv_file import read_csv
 from bot.importing.pretalx import is_pretalx, read_pretalx
 from bot.importing.result import Imported, compact
 from bot.importing.sessionize import is_sessionize, read_sessionize
+from bot.json_input import TooDeep
 from bot.programme import Programme, ProgrammeError, parse_programme
 
 FORMATS = ("csv", "sessionize", "pretalx")
@@ -46,9 +48,13 @@ def convert(
     path = PurePath(filename)
     fmt = format or guess_format(raw, path)
     if fmt is None:
-        problem = _programme_already(raw, path) or (
-            f"cannot tell whether {path.name} is a CSV, Sessionize or pretalx export; "
-            "name it with --format csv, --format sessionize or --format pretalx"
+        problem = (
+            _programme_already(raw, path)
+            or _nested_too_deeply(raw, path)
+            or (
+                f"cannot tell whether {path.name} is a CSV, Sessionize or pretalx export; "
+                "name it with --format csv, --format sessionize or --format pretalx"
+            )
         )
         return Conversion(format=None, problems=[problem])
     imported = _read(raw, fmt, path)
@@ -90,7 +96,9 @@ def guess_format(raw: bytes, path: PurePath) -> str | None:
     if path.suffix.casefold() in _CSV_SUFFIXES:
         return "csv"
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json_input.loads(raw.decode("utf-8-sig"))
+    except TooDeep:
+        return None
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None if path.suffix.casefold() == ".json" else "csv"
     if is_sessionize(data):
@@ -104,9 +112,11 @@ def _read(raw: bytes, fmt: str, path: PurePath) -> Imported:
     if fmt == "csv":
         return read_csv(raw, tsv=path.suffix.casefold() == ".tsv")
     try:
-        data: Any = json.loads(raw.decode("utf-8-sig"))
+        data: Any = json_input.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return Imported(problems=[f"{path.name} is not UTF-8 text, as JSON must be"])
+    except TooDeep as error:
+        return Imported(problems=[f"{path.name} is {error}: no programme export is"])
     except json.JSONDecodeError as error:
         return Imported(
             problems=[
@@ -131,11 +141,21 @@ def _read(raw: bytes, fmt: str, path: PurePath) -> Imported:
 def _programme_already(raw: bytes, path: PurePath) -> str | None:
     """Said of our own `programme.json`, given to import by mistake."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json_input.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
         return None
     if isinstance(data, dict) and "event" in data and "sessions" in data:
         return f"{path.name} is a programme already; check it with `python -m bot check`"
+    return None
+
+
+def _nested_too_deeply(raw: bytes, path: PurePath) -> str | None:
+    try:
+        json_input.loads(raw.decode("utf-8-sig"))
+    except TooDeep as error:
+        return f"{path.name} is {error}: no programme export is"
+    except (UnicodeDecodeError, ValueError):
+        return None
     return None
 
 

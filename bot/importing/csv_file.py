@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -62,7 +63,11 @@ def read_csv(raw: bytes, *, tsv: bool = False) -> Imported:
         text = raw.decode("cp1252", errors="replace")
         imported.notes.append("the file is not UTF-8; read it as Windows-1252 (Excel's CSV)")
     delimiter = "\t" if tsv else _delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = _rows(text, delimiter)
+    oversized = _oversized_cell(rows)
+    if oversized:
+        imported.problems.append(oversized)
+        return imported
     header_at = _find_header(rows)
     if header_at is None:
         imported.problems.append(
@@ -86,6 +91,37 @@ def read_csv(raw: bytes, *, tsv: bool = False) -> Imported:
     assign_ids([row for row in read if row is not None], id_heading=id_heading, imported=imported)
     imported.problems.sort(key=_row_number)
     return imported
+
+
+MAX_CELL = 100_000
+"""Characters in one cell: ten times the longest session description we have seen."""
+_CSV_LIMIT = threading.Lock()
+
+
+def _rows(text: str, delimiter: str) -> list[list[str]]:
+    """The rows, read whole whatever the size of a cell: Python's csv module stops at 128 KB
+    with an error that names neither row nor column, so its limit is lifted while reading
+    (it is the process's, hence the lock) and `_oversized_cell` says where instead."""
+    with _CSV_LIMIT:
+        limit = csv.field_size_limit(max(len(text), 1))
+        try:
+            return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        finally:
+            csv.field_size_limit(limit)
+
+
+def _oversized_cell(rows: list[list[str]]) -> str | None:
+    """The first cell longer than any programme needs, said with its row and column."""
+    for number, cells in enumerate(rows, start=1):
+        for column, cell in enumerate(cells, start=1):
+            if len(cell) > MAX_CELL:
+                size = len(cell.encode("utf-8"))
+                amount = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size:,} bytes"
+                return (
+                    f"row {number}, column {column}: a cell of {amount} is larger than any "
+                    f"programme needs (at most {MAX_CELL:,} characters)"
+                )
+    return None
 
 
 def _delimiter(text: str) -> str:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from bot import json_input
+from bot.json_input import TooDeep
 from bot.programme.model import (
     END_UNKNOWN,
     MOMENT_EXAMPLE,
@@ -66,10 +68,12 @@ def load_programme(path: Path) -> tuple[Programme, list[str]]:
 def parse_programme(text: str, *, source: str = "programme.json") -> tuple[Programme, list[str]]:
     """Check programme JSON text; raise `ProgrammeError` listing every problem found."""
     try:
-        data = json.loads(text)
+        data = json_input.loads(text)
     except json.JSONDecodeError as error:
         problem = f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         raise ProgrammeError(source, [problem]) from None
+    except TooDeep as error:
+        raise ProgrammeError(source, [f"{error}: no programme is"]) from None
     if not isinstance(data, dict):
         raise ProgrammeError(source, ['the file must hold an object with "event" and "sessions"'])
 
