@@ -178,8 +178,22 @@ class Store:
             added += self.engine.transaction(lambda tx, part=part: outbox.enqueue(tx, part))  # type: ignore[misc]
         return added
 
-    def settle(self, *, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
-        return self.engine.transaction(lambda tx: outbox.settle(tx, key, status, at, detail))
+    def settle(
+        self,
+        *,
+        key: str,
+        status: EntryStatus,
+        at: datetime,
+        detail: str = "",
+        posted: tuple[str, str] | None = None,
+    ) -> bool:
+        return self.engine.transaction(
+            lambda tx: outbox.settle(tx, key, status, at, detail, posted)
+        )
+
+    def posted_message(self, *, kind: str, subject: str, recipient: str) -> tuple[str, str] | None:
+        """Where the last message of `kind` about `subject` sent to `recipient` is."""
+        return self.engine.read(lambda tx: outbox.posted_message(tx, kind, subject, recipient))
 
     def postpone(self, *, key: str, until: datetime, unsent: bool = False) -> bool:
         """Try a pending entry again at `until`; False if it is no longer pending."""

@@ -19,7 +19,6 @@ from bot.wording import short_day
 
 MESSAGE_BLOCKS = 50
 SHARE_OPTION = "share"
-METADATA_LIMIT = 3000
 NO_RECORD = (
     "You haven't attended any sessions yet, so your CPD record is empty for now. Once a "
     "session you're registered for has taken place, it appears here, and you can add what "
@@ -77,32 +76,25 @@ def _styled(element: Block, chosen: bool) -> Block:
     return element | {"style": "primary"} if chosen else element
 
 
-def reflection_metadata(session_id: str, channel: str | None, ts: str | None) -> str:
-    """What the modal carries: the session, and the DM message to update once it is saved."""
-    data: dict[str, str] = {"s": session_id}
-    if channel and ts:
-        data |= {"c": channel, "t": ts}
-    text = json.dumps(data)
-    return text if len(text) <= METADATA_LIMIT else json.dumps({"s": session_id})
+def reflection_metadata(session_id: str) -> str:
+    """What the modal carries: the session only. Which message to redraw once it is saved
+    is the bot's to know (the DM it sent), never the form's to say."""
+    return json.dumps({"s": session_id})
 
 
-def read_reflection_metadata(text: str) -> tuple[str, str | None, str | None]:
-    """The session id, channel and message ts a reflection modal carries; ValueError if none."""
+def read_reflection_metadata(text: str) -> str:
+    """The session id a reflection modal carries; ValueError if none."""
     try:
         data = json.loads(text)
-        session_id = str(data["s"])
+        return str(data["s"])
     except (TypeError, KeyError, json.JSONDecodeError) as error:
         raise ValueError(f"not a reflection's metadata: {text[:100]!r}") from error
-    channel, ts = data.get("c"), data.get("t")
-    return session_id, None if channel is None else str(channel), None if ts is None else str(ts)
 
 
 def reflection_modal(
     session: Session,
     *,
     feedback: Feedback | None,
-    channel: str | None = None,
-    ts: str | None = None,
 ) -> dict[str, Any]:
     """The modal for a reflection on `session`, filled in with the person's last one."""
     learnt = feedback.learnt if feedback else ""
@@ -124,7 +116,7 @@ def reflection_modal(
     return {
         "type": "modal",
         "callback_id": ids.FEEDBACK_REFLECTION_VIEW,
-        "private_metadata": reflection_metadata(session.id, channel, ts),
+        "private_metadata": reflection_metadata(session.id),
         "title": {"type": "plain_text", "text": "Your reflection"},
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},

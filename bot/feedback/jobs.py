@@ -13,6 +13,7 @@ from bot.blocks.feedback import feedback_message
 from bot.blocks.formatting import Message
 from bot.current import CurrentProgramme
 from bot.feedback.plan import JOB_PREFIX, WINDOW, due_time, job_id, plan_feedback
+from bot.feedback.records import FEEDBACK
 from bot.outbox.records import Entry
 from bot.programme import Programme
 from bot.scheduler import Scheduler
@@ -21,9 +22,6 @@ if TYPE_CHECKING:
     from bot.records import Store
 
 logger = logging.getLogger(__name__)
-
-FEEDBACK = "feedback"
-"""The outbox kind: one registrant's "How useful was it?" DM."""
 
 
 def feedback_version(end: datetime) -> str:

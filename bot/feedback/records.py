@@ -10,6 +10,8 @@ from bot.outbox.records import aware
 from bot.store.engine import Doc, Tx
 
 TABLE = "feedback"
+FEEDBACK = "feedback"
+"""The outbox kind: one registrant's "How useful was it?" DM."""
 MAX_REFLECTION = 3000  # characters in each part of a reflection (the modal allows as many)
 
 

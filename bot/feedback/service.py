@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.current import CurrentProgramme
 from bot.feedback.cpd import TEXT_LIMIT, CpdRow, cpd_hours, cpd_rows
-from bot.feedback.records import Feedback
+from bot.feedback.records import FEEDBACK, Feedback
 from bot.feedback.summary import SessionSummary, shared_reflections_csv, summarise
 from bot.programme import Session
 
@@ -39,6 +39,11 @@ class FeedbackService:
         """Whether `user_id` had a place in `session` when it started (and still has it)."""
         at = self._store.registered_since(user_id=user_id, session_id=session.id)
         return at is not None and at <= session.start
+
+    def request_message(self, *, user_id: str, session_id: str) -> tuple[str, str] | None:
+        """Where the DM asking `user_id` about the session is (its channel and ts), as the
+        bot recorded it when Slack took it: the one message a reflection may redraw."""
+        return self._store.posted_message(kind=FEEDBACK, subject=session_id, recipient=user_id)
 
     def of(self, *, user_id: str, session_id: str) -> Feedback | None:
         """`user_id`'s feedback on one session, if any."""

@@ -36,7 +36,8 @@ class Entry:
     again at sending time (news of a change); otherwise the feature draws it then.
     `attempted_at` is set while a sender posts it and Slack has not said how that went: a
     sender that finds it set (the last one died, or the call timed out) asks Slack whether
-    the message is there before posting it again."""
+    the message is there before posting it again. Once sent, `posted_in` and `posted_ts`
+    say where the message is, for the feature to update it later."""
 
     kind: str
     subject: str
@@ -50,6 +51,8 @@ class Entry:
     detail: str = ""
     not_before: datetime | None = None
     attempted_at: datetime | None = None
+    posted_in: str | None = None
+    posted_ts: str | None = None
 
     @property
     def key(self) -> str:
@@ -150,9 +153,17 @@ def notify(tx: Tx, notice: Notice | None, people: Sequence[str], at: datetime) -
     )  # fmt: skip
 
 
-def settle(tx: Tx, key: str, status: EntryStatus, at: datetime, detail: str = "") -> bool:
+def settle(
+    tx: Tx,
+    key: str,
+    status: EntryStatus,
+    at: datetime,
+    detail: str = "",
+    posted: tuple[str, str] | None = None,
+) -> bool:
     """Mark a pending entry sent, failed, expired or cancelled; False if it was not pending.
-    A cancelled entry can still be marked sent: it was on its way when it was cancelled."""
+    A cancelled entry can still be marked sent: it was on its way when it was cancelled.
+    `posted`: the channel and ts of the message Slack accepted."""
     if status not in SETTLED:
         raise ValueError(f"settle: status must be one of {list(SETTLED)}")
     doc = tx.get(TABLE, key)
@@ -162,6 +173,8 @@ def settle(tx: Tx, key: str, status: EntryStatus, at: datetime, detail: str = ""
     if doc["status"] != "pending" and not went_anyway:
         return False
     entry = replace(of_doc(doc), status=status, settled_at=at, detail=detail)
+    if posted is not None:
+        entry = replace(entry, posted_in=posted[0], posted_ts=posted[1])
     tx.put(TABLE, key, to_doc(entry))
     return True
 
@@ -200,14 +213,15 @@ def cancel(tx: Tx, kind: str, subject: str, at: datetime, detail: str = "cancell
 def unaddress(tx: Tx, recipient: str, at: datetime) -> int:
     """Cancel the entries pending to `recipient`, then make every entry to them anonymous:
     each keeps its kind, subject and status (so counts stay), under a recipient that names
-    nobody, and without its message. Returns how many were cancelled."""
+    nobody, without its message or where it was posted. Returns how many were cancelled."""
     cancelled = 0
     for key, doc in tx.find(TABLE, recipient=recipient):
         entry = of_doc(doc)
         if entry.status == "pending":
             entry = replace(entry, status="cancelled", settled_at=at, detail="forgotten")
             cancelled += 1
-        anonymous = replace(entry, recipient=f"forgotten-{uuid.uuid4().hex}", message=None)
+        anonymous = replace(entry, recipient=f"forgotten-{uuid.uuid4().hex}", message=None,
+                            posted_in=None, posted_ts=None)  # fmt: skip
         tx.delete(TABLE, key)
         tx.add(TABLE, anonymous.key, to_doc(anonymous))
     return cancelled
@@ -235,6 +249,20 @@ def problems(tx: Tx, since: datetime) -> list[Entry]:
     ]
     recent = [e for e in found if e.settled_at is not None and e.settled_at >= since]
     return sorted(recent, key=lambda e: e.settled_at or since)
+
+
+def posted_message(tx: Tx, kind: str, subject: str, recipient: str) -> tuple[str, str] | None:
+    """Where the last message of `kind` about `subject` sent to `recipient` is (its channel
+    and ts), if Slack said so."""
+    sent = [
+        of_doc(doc)
+        for _, doc in tx.find(TABLE, kind=kind, subject=subject, recipient=recipient, status="sent")
+    ]
+    placed = [e for e in sent if e.posted_in and e.posted_ts]
+    if not placed:
+        return None
+    last = max(placed, key=lambda e: e.settled_at or e.created_at)
+    return str(last.posted_in), str(last.posted_ts)
 
 
 def backlog(tx: Tx) -> int:

@@ -284,8 +284,8 @@ class Outbox:
         if not self._mark_attempt(item):
             return
         try:
-            self._client.chat_postMessage(channel=entry.recipient, metadata=tag(entry.key),
-                                          **message)  # fmt: skip
+            reply = self._client.chat_postMessage(channel=entry.recipient, metadata=tag(entry.key),
+                                                  **message)  # fmt: skip
         except SlackApiError as error:
             status, code = error.response.status_code, error_code(error)
             if status == 429:
@@ -308,7 +308,9 @@ class Outbox:
                 recovered, self._failing = self._failing, False
             if recovered:
                 logger.info("Slack accepts messages again")
-            self._settle(entry, "sent", "")
+            channel, ts = reply.get("channel"), reply.get("ts")
+            where = (channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+            self._settle(entry, "sent", "", posted=where)
 
     def _mark_attempt(self, item: _Item) -> bool:
         """Record that the entry is being posted now (nobody else takes it for a lease);
@@ -391,10 +393,16 @@ class Outbox:
         except StoreError:
             logger.exception("Could not postpone %s; it is tried again after its lease", key)
 
-    def _settle(self, entry: Entry, status: EntryStatus, detail: str) -> None:
+    def _settle(
+        self,
+        entry: Entry,
+        status: EntryStatus,
+        detail: str,
+        posted: tuple[str, str] | None = None,
+    ) -> None:
         try:
             settled = self._store.settle(key=entry.key, status=status, at=self._clock(),
-                                         detail=detail)  # fmt: skip
+                                         detail=detail, posted=posted)  # fmt: skip
         except StoreError:
             if status == "sent":
                 logger.exception("Sent %s but could not record it: it may be sent again after "

@@ -77,10 +77,11 @@ def test_the_answer_given_is_shown_and_highlighted() -> None:
 
 
 def test_the_reflection_modal_is_valid_and_filled_in_with_the_last_one() -> None:
-    empty = reflection_modal(SESSION, feedback=None, channel="D1", ts="1.2")
+    empty = reflection_modal(SESSION, feedback=None)
     assert view_problems(empty) == []
     assert empty["callback_id"] == ids.FEEDBACK_REFLECTION_VIEW
-    assert read_reflection_metadata(empty["private_metadata"]) == ("tue", "D1", "1.2")
+    assert json.loads(empty["private_metadata"]) == {"s": "tue"}  # nothing of where it was
+    assert read_reflection_metadata(empty["private_metadata"]) == "tue"
     inputs = {b["block_id"]: b for b in empty["blocks"] if b["type"] == "input"}
     assert list(inputs) == [ids.FEEDBACK_LEARNT, ids.FEEDBACK_CHANGE, ids.FEEDBACK_SHARE]
     learnt = inputs[ids.FEEDBACK_LEARNT]["element"]
@@ -98,7 +99,7 @@ def test_the_reflection_modal_is_valid_and_filled_in_with_the_last_one() -> None
     assert inputs[ids.FEEDBACK_LEARNT]["initial_value"] == "x"
     assert inputs[ids.FEEDBACK_CHANGE]["initial_value"] == "y"
     assert inputs[ids.FEEDBACK_SHARE]["initial_options"][0]["value"] == SHARE_OPTION
-    assert read_reflection_metadata(filled["private_metadata"]) == ("tue", None, None)
+    assert read_reflection_metadata(filled["private_metadata"]) == "tue"
 
 
 def test_metadata_that_is_not_ours_is_refused() -> None:

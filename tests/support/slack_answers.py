@@ -121,6 +121,12 @@ class SlackAnswers:
             self._posted.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def posted(self, channel: str) -> list[JsonDict]:
+        """The messages posted in `channel` (a user id means their DM), oldest first."""
+        channel = dm_channel(channel) if is_user_id(channel) else channel
+        with self._lock:
+            return list(self._posted.get(channel, []))
+
     def history(self, args: JsonDict) -> JsonDict:
         """conversations.history: the messages the bot posted in a channel after `oldest`,
         newest first, `limit` to a page (metadata only with `include_all_metadata`)."""

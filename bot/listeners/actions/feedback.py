@@ -81,20 +81,14 @@ def feedback_reflect(
     feedback: FeedbackService,
 ) -> None:
     """Open the reflection modal (at once: a trigger id lasts three seconds), filled in with
-    the last reflection, and remembering which DM message to redraw."""
+    the last reflection."""
     ack()
     user_id, session_id = body["user"]["id"], str(action.get("value") or "")
     session, problem = _session(session_id, user_id, feedback)
     if session is None:
         _tell(respond, problem or GONE)
         return
-    container = body.get("container") or {}
-    view = reflection_modal(
-        session,
-        feedback=feedback.of(user_id=user_id, session_id=session.id),
-        channel=container.get("channel_id") or (body.get("channel") or {}).get("id"),
-        ts=container.get("message_ts") or (body.get("message") or {}).get("ts"),
-    )
+    view = reflection_modal(session, feedback=feedback.of(user_id=user_id, session_id=session.id))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -117,7 +111,7 @@ def feedback_reflection_submitted(
     ) or []
     share = any(option.get("value") == SHARE_OPTION for option in ticked)
     try:
-        session_id, _, _ = read_reflection_metadata(view.get("private_metadata") or "")
+        session_id = read_reflection_metadata(view.get("private_metadata") or "")
     except ValueError:
         ack(response_action="errors", errors={ids.FEEDBACK_LEARNT: GONE})
         return
@@ -148,16 +142,19 @@ def feedback_reflection_saved(
     *,
     feedback: FeedbackService,
 ) -> None:
-    """After the acknowledgement: redraw the DM the modal was opened from, if known."""
+    """After the acknowledgement: redraw the DM that asked the person about the session, as
+    the bot recorded sending it (nothing in the form says which message to change)."""
     try:
-        session_id, channel, ts = read_reflection_metadata(view.get("private_metadata") or "")
+        session_id = read_reflection_metadata(view.get("private_metadata") or "")
     except ValueError:
         return
     user_id = body["user"]["id"]
     session = feedback.session(session_id)
     answer = feedback.of(user_id=user_id, session_id=session_id)
-    if session is None or answer is None or not (channel and ts):
-        return  # refused, or opened from nowhere we can redraw
+    where = feedback.request_message(user_id=user_id, session_id=session_id)
+    if session is None or answer is None or where is None:
+        return  # refused, or no DM of ours to redraw
+    channel, ts = where
     try:
         client.chat_update(channel=channel, ts=ts,
                            **feedback_message(session, feedback=answer).as_kwargs())  # fmt: skip

@@ -4,6 +4,7 @@ the DM the fake Slack received: an answer changed in place, "didn't attend", the
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,6 @@ from tests.support.slack_answers import dm_channel
 
 AMHP = "tue-amhp"  # Tue 21 Mar 09:30–10:30: over at the bot's 13:00
 BEFORE = datetime(2023, 3, 20, 9, 0, tzinfo=LONDON)
-DM_TS = "1679396400.000100"
 
 
 def feedback_dm(bot: RunningBot, user: str = "U1", session_id: str = AMHP) -> dict[str, Any]:
@@ -34,7 +34,8 @@ def feedback_dm(bot: RunningBot, user: str = "U1", session_id: str = AMHP) -> di
 
     wait_until(lambda: bool(received()))
     (call,) = received()
-    return {"type": "message", "ts": DM_TS, "text": call.args["text"],
+    (message,) = [m for m in bot.slack.answers.posted(user) if m["text"] == call.args["text"]]
+    return {"type": "message", "ts": message["ts"], "text": call.args["text"],
             "blocks": call.args["blocks"]}  # fmt: skip
 
 
@@ -76,7 +77,7 @@ def test_pressing_4_then_2_keeps_2_and_redraws_the_dm_in_place(bot: RunningBot) 
     assert buttons(first.payload)["feedback_4"]["style"] == "primary"
     assert stored(bot).rating == 4  # type: ignore[union-attr]
 
-    press(bot, first.payload | {"ts": DM_TS}, "feedback_2")
+    press(bot, first.payload | {"ts": dm["ts"]}, "feedback_2")
     second = bot.slack.wait_for_response(count=2)[1].payload
     assert second["replace_original"] is True
     assert said(second) == "You rated it 2 of 5. Thank you!"
@@ -100,7 +101,7 @@ def test_didnt_attend_takes_the_session_out_of_the_cpd_record(bot: RunningBot) -
     assert after["text"] == "Your CPD record: 1 session, 1 hour."
     assert "AMHP" not in str(after["blocks"])
 
-    press(bot, response.payload | {"ts": DM_TS}, "feedback_5")  # changed their mind
+    press(bot, response.payload | {"ts": dm["ts"]}, "feedback_5")  # changed their mind
     bot.slack.wait_for_response(count=2)
     assert ack_body(bot.send.command("/cpd", user_id="U1"))["text"].endswith("2 sessions, 2 hours.")
 
@@ -158,9 +159,9 @@ def test_the_reflection_modal_opens_and_its_submission_is_saved(bot: RunningBot)
     )  # fmt: skip
     assert answer.rating == 4  # kept
 
-    # The DM it was opened from is redrawn with the answer.
+    # The DM that asked is redrawn with the answer: where the bot recorded sending it.
     (update,) = bot.slack.wait_for("chat.update")
-    assert (update.args["channel"], update.args["ts"]) == (dm_channel("U1"), DM_TS)
+    assert (update.args["channel"], update.args["ts"]) == (dm_channel("U1"), dm["ts"])
     assert "You rated it 4 of 5. Thank you! Your reflection is saved" in update.args["text"]
 
     # Opened again, it shows the reflection, and unticking the box stops sharing.
@@ -174,6 +175,20 @@ def test_the_reflection_modal_opens_and_its_submission_is_saved(bot: RunningBot)
     assert answer is not None and (answer.learnt, answer.change, answer.share) == (
         "Assessment", "", False
     )  # fmt: skip
+
+
+def test_a_forged_form_naming_another_message_cannot_change_it(bot: RunningBot) -> None:
+    """A signed submission whose form says to update a session card in a channel: the
+    reflection is saved, and only the person's own feedback DM, as the bot sent it, is
+    redrawn."""
+    dm = feedback_dm(bot)
+    view = open_modal(bot, dm)
+    forged = view | {"private_metadata": json.dumps({"s": AMHP, "c": "C0CARDS", "t": "1.1"})}
+    assert submit(bot, forged, learnt="Plan earlier", change="", share=False).status == 200
+    (update,) = bot.slack.wait_for("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == (dm_channel("U1"), dm["ts"])
+    time.sleep(0.2)
+    assert len(bot.slack.calls_to("chat.update")) == 1
 
 
 def test_the_modal_answers_mistakes_with_errors_and_saves_nothing(bot: RunningBot) -> None:
