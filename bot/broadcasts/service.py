@@ -124,6 +124,10 @@ class Broadcasts:
         """Whether `broadcast` has somewhere to go: not the channel when there is none."""
         return broadcast.audience != CHANNEL or self._channel is not None
 
+    def nobody_to_send_to(self, broadcast: Broadcast) -> bool:
+        """Whether `broadcast` is for people, and nobody is in its audience now."""
+        return broadcast.audience != CHANNEL and not self._recipients(broadcast.audience)
+
     def audience_labels(self) -> dict[str, str]:
         return dict(audiences(self._current.programme))
 
@@ -182,6 +186,11 @@ class Broadcasts:
             self._back_to_draft(current)
             return False
         entries = self._entries(current)
+        if not entries:
+            logger.warning("Broadcast %s: nobody is in %s; not sent", broadcast_id,
+                           current.audience)  # fmt: skip
+            self._to_draft(current)
+            return False
         sending = self._store.change_broadcast(
             broadcast_id=broadcast_id,
             when=("draft", "scheduled"),
@@ -195,10 +204,7 @@ class Broadcasts:
         self._queue(broadcast_id, entries[FANOUT_CHUNK:])
         logger.info("Broadcast %s by %s to %s: %d messages queued", broadcast_id,
                     current.organiser_id, current.audience, len(entries))  # fmt: skip
-        if entries:
-            self.show_preview(sending)
-        else:
-            self._finish(broadcast_id)
+        self.show_preview(sending)
         return True
 
     def _entries(self, broadcast: Broadcast) -> list[Entry]:
@@ -360,6 +366,10 @@ class Broadcasts:
         becomes a draft again, for the organiser to choose a DM audience or cancel."""
         logger.warning("Broadcast %s is for the announcements channel, but ANNOUNCEMENTS_CHANNEL "
                        "is not set: not sent", broadcast.id)  # fmt: skip
+        self._to_draft(broadcast)
+
+    def _to_draft(self, broadcast: Broadcast) -> None:
+        """A scheduled broadcast that cannot go becomes a draft again; a draft stays one."""
         if broadcast.status != "scheduled":
             return
         draft = self._store.change_broadcast(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import shutil
 import tempfile
 import threading
 import time
@@ -62,6 +63,7 @@ class ConsoleClient(WebClient):
         self._show = show
         self._note = note
         self._files = files  # made on the first upload when not given
+        self._temporary = files is None  # then removed by `close`
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._uploads: dict[str, tuple[str, bytes]] = {}  # file id: (name, content)
@@ -152,7 +154,8 @@ class ConsoleClient(WebClient):
                 name, content = self._uploads.pop(str(item.get("id")), ("file", b""))
             path = self._save(name, content)
             shown_name = Path(name).name or "file"
-            self._note(f"📎 {shown_name} ({size_words(len(content))}) saved to {path}")
+            until = " (until the console closes)" if self._temporary else ""
+            self._note(f"📎 {shown_name} ({size_words(len(content))}) saved to {path}{until}")
             completed.append({"id": item.get("id"), "title": item.get("title"), "name": name})
         return completed
 
@@ -174,6 +177,15 @@ class ConsoleClient(WebClient):
             except FileExistsError:
                 continue
         raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Remove the temporary folder of saved files, if one was made."""
+        with self._lock:
+            folder, made = self._files, self._temporary
+            if made:
+                self._files = None
+        if made and folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _number(self) -> int:
         with self._lock:

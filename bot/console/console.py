@@ -90,6 +90,7 @@ class Console:
         self._closed = False
         self._later = LaterExecutor()
         client = ConsoleClient(show=self.show, note=self.note, files=files)
+        self._client = client
         respond = ConsoleRespond(show=self.show, note=self.note)
         self.bot: Bot = build_bot(
             settings,
@@ -176,6 +177,7 @@ class Console:
             if not self._closed:
                 self._closed = True
                 self.bot.close()
+                self._client.close()
 
     @contextmanager
     def _reply(self) -> Iterator[None]:

@@ -32,17 +32,27 @@ def test_files_upload_v2_saves_the_file(tmp_path: Path) -> None:
     assert notes == [f"📎 attendance.csv (5 KB) saved to {tmp_path / 'attendance.csv'}"]
 
 
-def test_files_go_to_a_temporary_directory_unless_given(tmp_path: Path) -> None:
+def test_files_go_to_a_temporary_directory_unless_given_removed_on_closing() -> None:
     notes: list[str] = []
     web = ConsoleClient(lambda shown: None, notes.append)
     web.files_upload_v2(channel=CHANNEL_ID, content=b"x", filename="../../a.csv")
-    saved = Path(notes[0].rpartition(" saved to ")[2])
+    until = " (until the console closes)"
+    saved = Path(notes[0].rpartition(" saved to ")[2].removesuffix(until))
     try:
-        assert notes[0].startswith("📎 a.csv (1 byte) saved to ")
+        assert notes[0].startswith("📎 a.csv (1 byte) saved to ") and notes[0].endswith(until)
         assert saved.name == "a.csv" and saved.parent.name.startswith("bot-console-")
         assert saved.read_bytes() == b"x"
+        web.close()
+        assert not saved.parent.exists()
     finally:
-        shutil.rmtree(saved.parent)
+        shutil.rmtree(saved.parent, ignore_errors=True)
+
+
+def test_a_folder_given_is_kept_on_closing(tmp_path: Path) -> None:
+    web = ConsoleClient(lambda shown: None, lambda note: None, files=tmp_path / "files")
+    web.files_upload_v2(channel=CHANNEL_ID, content=b"x", filename="a.csv")
+    web.close()
+    assert (tmp_path / "files" / "a.csv").read_bytes() == b"x"
 
 
 def test_messages_say_where_they_went(tmp_path: Path) -> None:

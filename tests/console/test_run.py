@@ -45,9 +45,10 @@ def test_an_organiser_on_world_social_work_day(tmp_path: Path) -> None:
     assert "✅ Posted in the announcements channel." in out
 
     saved = Path(out.split("📎 attendance.csv (", 1)[1].split(" saved to ", 1)[1].split()[0])
-    assert saved.parent.parent == tmp_path
-    csv = saved.read_text(encoding="utf-8")
-    assert "tue-care-leavers" in csv and "U0CONSOLEUSER" in csv
+    assert saved.parent.parent == tmp_path  # the temporary folder (TMPDIR)...
+    assert "saved to " + str(saved) + " (until the console closes)" in out
+    assert not saved.parent.exists()  # ...removed when the console closed: nothing left behind
+    assert list(tmp_path.glob("bot-console-*")) == []
 
     assert out.endswith("That button is no longer shown.")
 

@@ -19,6 +19,9 @@ NOT_ORGANISER = "Sorry, only the week's organisers can send announcements."
 NOWHERE = "ANNOUNCEMENTS_CHANNEL is not set: choose who gets it by DM first."
 
 
+NOBODY = "Nobody is in that audience yet, so nothing was sent. Choose another audience, or Cancel."
+
+
 def _refused(body: dict[str, Any], organisers: frozenset[str], respond: Respond) -> bool:
     """True (and the presser told why) if the presser is not an organiser."""
     if body["user"]["id"] in organisers:
@@ -68,9 +71,16 @@ def announce_send(
     broadcasts: Broadcasts,
     organisers: frozenset[str],
 ) -> None:
-    """Send now. A second press, or a redelivered click, sends nothing more."""
-    if not _refused(body, organisers, respond):
-        broadcasts.send(broadcast_id=action["value"])
+    """Send now. A second press, or a redelivered click, sends nothing more; an audience
+    nobody is in is said so, and nothing is sent."""
+    if _refused(body, organisers, respond):
+        return
+    draft = broadcasts.get(action["value"])
+    waiting = draft is not None and draft.status in ("draft", "scheduled")
+    if waiting and draft is not None and broadcasts.nobody_to_send_to(draft):
+        respond(response_type="ephemeral", replace_original=False, text=NOBODY)
+        return
+    broadcasts.send(broadcast_id=action["value"])
 
 
 def announce_cancel(

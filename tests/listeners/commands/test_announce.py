@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
+from bot.listeners.actions.announce import NOBODY
 from bot.records import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
@@ -328,3 +329,20 @@ def test_the_audience_search_is_answered_over_http(served_bot: RunningBot) -> No
     _, message = preview_of(served_bot)
     found = audience_options(served_bot, message, "racism")
     assert [o["value"] for o in found] == ["session:tue-racism"]
+
+
+def test_send_to_an_audience_nobody_is_in_says_so_and_sends_nothing(bot: RunningBot) -> None:
+    draft, message = preview_of(bot)
+    choose(bot, message, "session:tue-racism", typed="racism")
+    bot.slack.wait_for("chat.update")
+    press(bot, controls(message)[ids.ANNOUNCE_SEND], response_url=bot.slack.response_url("s"))
+    (told,) = bot.slack.wait_for_response()
+    assert told.payload["text"] == NOBODY
+    time.sleep(0.2)
+    current = bot.store.broadcast(broadcast_id=draft.id)
+    assert current is not None and current.status == "draft"
+    assert [c for c in bot.slack.calls_to("chat.postMessage") if c.args["text"] == TEXT] == []
+    history = ack_body(bot.send.command("/announce", "history", user_id=ORGANISER))
+    assert "Sent to 0" not in json.dumps(history)
+    # Scheduled for then, and still nobody there: it goes back to being a draft.
+    assert bot.parts.broadcasts.send(broadcast_id=draft.id) is False
