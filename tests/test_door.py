@@ -10,6 +10,7 @@ options asked for by a user who is a list."""
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -154,3 +155,96 @@ def test_what_slack_sends_passes_the_check() -> None:
     )
     assert payloads.problem({"type": "url_verification", "challenge": "abc"}) is None
     assert payloads.problem({"type": "something_new", "x": [1]}) is None
+
+
+# --- Slack's own payloads, broken at random ---------------------------------------------------
+
+BREAKERS: list[Any] = [None, [], {}, 0, -1, "", "x" * 50, ["U1"], {"id": ["U1"]}, True, 1.5]
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in `value` a mutation can reach: keys of objects, items of lists."""
+    found: list[tuple[Any, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(
+        value, list) else []  # fmt: skip
+    for key, child in items:
+        found.append((*prefix, key))
+        found += paths(child, (*prefix, key))
+    return found
+
+
+def broken(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """A copy of `payload` with one value replaced by something of the wrong kind, or one
+    key removed."""
+    copy = json.loads(json.dumps(payload))
+    *parent_path, last = rng.choice(paths(copy))
+    parent = copy
+    for key in parent_path:
+        parent = parent[key]
+    if isinstance(parent, dict) and rng.random() < 0.3:
+        del parent[last]
+    else:
+        parent[last] = rng.choice(BREAKERS)
+    return copy
+
+
+def originals(bot: RunningBot) -> list[tuple[str, dict[str, Any]]]:
+    from tests.support.slack_payloads import event_envelope
+
+    register = {"action_id": "session_register", "value": '{"v":"agenda","s":"tue-racism"}'}
+    view = {"id": "V1", "type": "modal", "callback_id": "feedback_reflection",
+            "private_metadata": '{"s":"tue-amhp"}', "state": {"values": {}}}  # fmt: skip
+    return [
+        ("form", action_payload([register], response_url=bot.slack.response_url())),
+        ("form", suggestion_payload("announce_audience", "kin")),
+        ("form", {"type": "view_submission", "user": {"id": "U1"}, "view": view}),
+        (
+            "json",
+            event_envelope(
+                {
+                    "type": "message",
+                    "channel_type": "im",
+                    "channel": "D1",
+                    "user": "U1",
+                    "text": "racism",
+                    "ts": "1.1",
+                }
+            ),
+        ),  # fmt: skip
+        (
+            "json",
+            event_envelope(
+                {
+                    "type": "reaction_added",
+                    "user": "U1",
+                    "reaction": "ticket",
+                    "item": {"type": "message", "channel": "C1", "ts": "1.1"},
+                }
+            ),
+        ),  # fmt: skip
+        ("json", event_envelope({"type": "app_home_opened", "user": "U1", "tab": "home"})),
+    ]
+
+
+def test_slacks_payloads_broken_at_random_never_cause_a_500_or_a_traceback(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    rng = random.Random(21)
+    statuses: list[int] = []
+    for kind, original in originals(bot):
+        for _ in range(40):
+            payload = broken(original, rng)
+            if isinstance(payload.get("response_url"), str):  # each press has its own
+                payload["response_url"] = bot.slack.response_url()
+            if kind == "form":
+                body = urlencode({"payload": json.dumps(payload)}).encode()
+                content_type = FORM
+            else:
+                body, content_type = json.dumps(payload).encode(), JSON
+            result = bot.send.post_raw(body, {"Content-Type": content_type,
+                                              **signed_anyway(body)})  # fmt: skip
+            statuses.append(result.status)
+            assert result.status < 500, (payload, result.body)
+    time.sleep(1.0)  # the work after each acknowledgement
+    quiet(caplog)
+    assert 400 in statuses and 200 in statuses  # some refused at the door, some let through
