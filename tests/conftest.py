@@ -41,6 +41,21 @@ LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
 
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """`-n 4` is in the settings (pyproject.toml) for pytest-xdist. With xdist turned off
+    (`-p no:xdist`), accept it and run in this one process."""
+    if pluginmanager.is_blocked("xdist"):
+        # `_addoption`, as xdist itself adds `-n`: pytest keeps short options for plugins.
+        group = parser.getgroup("xdist")
+        group._addoption(
+            "-n",
+            "--numprocesses",
+            dest="numprocesses",
+            default=None,
+            help="ignored: pytest-xdist is turned off, so one process runs everything",
+        )
+
+
 @dataclass
 class Clock:
     """A settable clock, so "today" and "now" mean the same in every run; `now=None`

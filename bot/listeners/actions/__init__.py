@@ -33,6 +33,7 @@ from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
+from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
 from bot.privacy import Privacy
 from bot.registrations import Registrations
@@ -58,18 +59,26 @@ def register(
     button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
         app.action(ids.family(action_id))(ack=acknowledge, lazy=[after_ack(button)])
-    organiser = {"broadcasts": broadcasts, "organisers": organisers}
+    # The organisers' tools: the one check, as listener middleware, before each.
+    only = [organisers_only(organisers, form_block=ids.ANNOUNCE_WHEN_BLOCK)]
+    organiser = {"broadcasts": broadcasts}
     for action_id, listener in (
         (ids.ANNOUNCE_AUDIENCE, announce_audience),
         (ids.ANNOUNCE_SEND, announce_send),
         (ids.ANNOUNCE_CANCEL, announce_cancel),
         (ids.ANNOUNCE_UNSCHEDULE, announce_unschedule),
     ):
-        app.action(action_id)(ack=acknowledge, lazy=[after_ack(bind(listener, **organiser))])
+        app.action(action_id, middleware=only)(
+            ack=acknowledge, lazy=[after_ack(bind(listener, **organiser))]
+        )
     # The audience menu's search: answered in the acknowledgement, as Slack requires.
-    app.options(ids.ANNOUNCE_AUDIENCE)(bind(announce_audience_options, **organiser))
-    app.action(ids.ANNOUNCE_LATER)(bind(announce_later, clock=clock, **organiser))
-    app.view(ids.ANNOUNCE_LATER_VIEW)(bind(announce_later_submitted, clock=clock, **organiser))
+    app.options(ids.ANNOUNCE_AUDIENCE, middleware=only)(
+        bind(announce_audience_options, **organiser)
+    )
+    app.action(ids.ANNOUNCE_LATER, middleware=only)(bind(announce_later, clock=clock, **organiser))
+    app.view(ids.ANNOUNCE_LATER_VIEW, middleware=only)(
+        bind(announce_later_submitted, clock=clock, **organiser)
+    )
     # Feedback: a rating or "didn't attend" redraws the DM; the reflection modal opens in the
     # acknowledgement and is checked in its own; /cpd's files are sent afterwards.
     answered = after_ack(bind(feedback_answered, feedback=feedback))

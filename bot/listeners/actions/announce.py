@@ -15,19 +15,10 @@ from bot.blocks import ids
 from bot.blocks.broadcasts import OPTIONS_LIMIT, audience_options, later_modal, scheduled_message
 from bot.broadcasts import Broadcasts
 
-NOT_ORGANISER = "Sorry, only the week's organisers can send announcements."
 NOWHERE = "ANNOUNCEMENTS_CHANNEL is not set: choose who gets it by DM first."
 
 
 NOBODY = "Nobody is in that audience yet, so nothing was sent. Choose another audience, or Cancel."
-
-
-def _refused(body: dict[str, Any], organisers: frozenset[str], respond: Respond) -> bool:
-    """True (and the presser told why) if the presser is not an organiser."""
-    if body["user"]["id"] in organisers:
-        return False
-    respond(response_type="ephemeral", replace_original=False, text=NOT_ORGANISER)
-    return True
 
 
 def announce_audience(
@@ -36,11 +27,8 @@ def announce_audience(
     respond: Respond,
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
 ) -> None:
     """Choose who receives it; the preview shows the new count."""
-    if _refused(body, organisers, respond):
-        return
     broadcast_id = action["block_id"].rpartition(":")[2]
     broadcasts.choose_audience(
         broadcast_id=broadcast_id, audience=action["selected_option"]["value"]
@@ -52,13 +40,9 @@ def announce_audience_options(
     body: dict[str, Any],
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
 ) -> None:
     """The audiences matching what the organiser typed in the menu (every one when nothing
-    is typed yet); none for anyone else."""
-    if (body.get("user") or {}).get("id") not in organisers:
-        ack(options=[])
-        return
+    is typed yet)."""
     found = broadcasts.find_audiences(str(body.get("value") or ""), limit=OPTIONS_LIMIT)
     ack(options=audience_options(found))
 
@@ -69,12 +53,9 @@ def announce_send(
     respond: Respond,
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
 ) -> None:
     """Send now. A second press, or a redelivered click, sends nothing more; an audience
     nobody is in is said so, and nothing is sent."""
-    if _refused(body, organisers, respond):
-        return
     draft = broadcasts.get(action["value"])
     waiting = draft is not None and draft.status in ("draft", "scheduled")
     if waiting and draft is not None and broadcasts.nobody_to_send_to(draft):
@@ -89,11 +70,9 @@ def announce_cancel(
     respond: Respond,
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
 ) -> None:
     """Drop the draft, the scheduled send, or what a sending broadcast has not sent yet."""
-    if not _refused(body, organisers, respond):
-        broadcasts.cancel(broadcast_id=action["value"])
+    broadcasts.cancel(broadcast_id=action["value"])
 
 
 def announce_later(
@@ -104,13 +83,10 @@ def announce_later(
     respond: Respond,
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
     clock: Callable[[], datetime],
 ) -> None:
     """Ask when to send, in a modal (opened at once: a trigger id lasts three seconds)."""
     ack()
-    if _refused(body, organisers, respond):
-        return
     draft = broadcasts.get(action["value"])
     if draft is not None and draft.status == "draft" and broadcasts.sendable(draft):
         client.views_open(trigger_id=body["trigger_id"], view=later_modal(draft.id, now=clock()))
@@ -122,7 +98,6 @@ def announce_later_submitted(
     view: dict[str, Any],
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
     clock: Callable[[], datetime],
 ) -> None:
     """Schedule it for the chosen time, which must be in the future."""
@@ -134,9 +109,6 @@ def announce_later_submitted(
             response_action="errors",
             errors={ids.ANNOUNCE_WHEN_BLOCK: "Choose a time in the future."},
         )
-        return
-    if body["user"]["id"] not in organisers:
-        ack(response_action="errors", errors={ids.ANNOUNCE_WHEN_BLOCK: NOT_ORGANISER})
         return
     draft = broadcasts.get(view["private_metadata"])
     if draft is not None and not broadcasts.sendable(draft):
@@ -152,11 +124,8 @@ def announce_unschedule(
     respond: Respond,
     *,
     broadcasts: Broadcasts,
-    organisers: frozenset[str],
 ) -> None:
     """Cancel a scheduled broadcast from `/announce scheduled`, and redraw the list."""
-    if _refused(body, organisers, respond):
-        return
     broadcasts.cancel(broadcast_id=action["value"])
     tz = broadcasts.timezone
     respond(replace_original=True, **scheduled_message(broadcasts.recent(), tz).as_kwargs())

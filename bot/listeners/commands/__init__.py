@@ -23,6 +23,7 @@ from bot.listeners.commands.register import (
 from bot.listeners.commands.reminders import reminders_command
 from bot.listeners.commands.sessions import sessions_command
 from bot.listeners.errors import after_ack, bind
+from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
 from bot.privacy import Privacy
 from bot.registrations import Registrations
@@ -58,9 +59,9 @@ def register(
         ack=bind(mysessions_command, replies=replies, calendar=calendar),
         lazy=[after_ack(bind(mysessions_after_ack, calendar=calendar))],  # the .ics file
     )
-    organiser = {"current": current, "broadcasts": broadcasts, "organisers": organisers,
-                 "channel": channel, "clock": clock, "feedback": feedback}  # fmt: skip
-    app.command("/announce")(
+    organiser = {"current": current, "broadcasts": broadcasts, "channel": channel,
+                 "clock": clock, "feedback": feedback}  # fmt: skip
+    app.command("/announce", middleware=[organisers_only(organisers)])(
         ack=bind(announce_command, **organiser),
         lazy=[
             after_ack(

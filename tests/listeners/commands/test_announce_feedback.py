@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.feedback.summary import SHARED_HEADER
-from bot.listeners.commands.announce import NOT_ORGANISER
+from bot.listeners.organisers import NOT_ORGANISER_COMMAND as NOT_ORGANISER
 from bot.records import Feedback
 from tests.conftest import LONDON, ORGANISER, RunningBot
 from tests.listeners.helpers import ack_body
