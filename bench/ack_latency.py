@@ -1,5 +1,9 @@
 """How fast the bot acknowledges `/sessions` in HTTP mode, beside a bare Bolt app.
 
+The bot's clock is set inside the programme's week (08:00 on its first day, running on), so
+its replies are those people get during the week: sessions still to come, each with its
+Register button and its "Add to calendar" links.
+
 Both apps run in their own process, served by the same waitress server the bot uses, with
 their Web API pointed at the tests' fake Slack. Simulated users, each with its own
 connection per request, send signed `/sessions` commands (a mix of day, topic and question
@@ -28,7 +32,8 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -37,6 +42,7 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.programme import Programme  # noqa: E402
 from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.slack_payloads import command_payload  # noqa: E402
 
@@ -91,6 +97,16 @@ def nonsense(rng: random.Random, length: int = 500) -> str:
     return " ".join(words)[:length]
 
 
+def during_the_week(programme: Programme) -> Callable[[], datetime]:
+    """A clock that starts at 08:00 on the programme's first day, in its timezone, and runs
+    on from there: replies as people get them during the week, every session still to come
+    (so each has its Register button and its calendar links)."""
+    first = min(session.start for session in programme.sessions).astimezone(programme.tz)
+    begins = first.replace(hour=8, minute=0, second=0, microsecond=0)
+    started = datetime.now(UTC)
+    return lambda: begins + (datetime.now(UTC) - started)
+
+
 def serve(kind: str, api_url: str, programme: Path) -> None:
     """Run one app (`bot` or `bare`) until killed."""
     from slack_bolt import Ack, App
@@ -110,7 +126,7 @@ def serve(kind: str, api_url: str, programme: Path) -> None:
     )
     if kind == "bot":
         loaded, _ = load_programme(settings.programme_path)
-        app = build_bot(settings, loaded, MemoryStore()).app
+        app = build_bot(settings, loaded, MemoryStore(), clock=during_the_week(loaded)).app
     else:
         # Configured as build_bot configures the bot: acknowledged on the request's thread.
         app = App(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
@@ -69,8 +70,11 @@ def session_details(
 DESCRIPTION_LIMIT = 1200
 
 
+@functools.lru_cache(maxsize=4096)
 def calendar_links(session: Session) -> str:
-    """The line "Add to calendar: Google · Outlook", each a link prefilled with `session`."""
+    """The line "Add to calendar: Google · Outlook", each a link prefilled with `session`.
+    Kept per session (a session is immutable; a new programme version makes new ones): the
+    links are the dearest part of a reply to build, and the same for every request."""
     google, outlook = escape(google_link(session)), escape(outlook_link(session))
     return f"Add to calendar: <{google}|Google> · <{outlook}|Outlook>"
 

@@ -66,6 +66,8 @@ def _place_and_details(session: Session) -> dict[str, str]:
 def _fit(text: str, budget: int) -> str:
     """`text` cut with "…" so that its encoded form fits `budget`."""
     text = text.strip()
+    if len(text) * 12 <= budget or len(quote(text, safe=SAFE)) <= budget:
+        return text  # fits whole (a character encodes to at most 12): no need to measure
     room = budget - _width("…")
     used, cut = 0, None
     for index, char in enumerate(text):

@@ -3,6 +3,7 @@ compose deeplink, with the times in UTC, every value encoded, and each link of b
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -101,3 +102,22 @@ def test_links_stay_short_however_long_the_session_is(link: object) -> None:
         if name in values:
             assert values[name].endswith("…"), name
     assert (values.get("text") or values["subject"]).startswith("Ünïcode réflexion & <words>")
+
+
+def test_a_value_is_kept_whole_when_it_fits_and_cut_to_fit_when_not() -> None:
+    """Against the plain definition, on text with accents, symbols and emoji."""
+    from urllib.parse import quote
+
+    from bot.calendar.links import SAFE, _fit
+
+    rng = random.Random(7)
+    alphabet = "abc XYZ-_.~/:&<>|é漢😀\n"
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80))).strip()
+        budget = rng.choice([10, 40, 150])
+        fitted = _fit(text, budget)
+        if len(quote(text, safe=SAFE)) <= budget:
+            assert fitted == text
+        else:
+            assert fitted.endswith("…") or fitted == ""
+            assert len(quote(fitted, safe=SAFE)) <= budget
