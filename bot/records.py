@@ -203,9 +203,6 @@ class Store:
         """A sender posts a pending entry now; False if it is no longer pending."""
         return self.engine.transaction(lambda tx: outbox.attempt(tx, key, at, until))
 
-    def cancel_entries(self, *, kind: str, subject: str, at: datetime) -> int:
-        return self.engine.transaction(lambda tx: outbox.cancel(tx, kind, subject, at))
-
     def entry(self, *, key: str) -> Entry | None:
         return self.engine.read(lambda tx: outbox.entry(tx, key))
 

@@ -22,6 +22,7 @@ from slack_sdk import WebClient
 from bot.blocks.formatting import Message
 from bot.outbox.sender import Outbox, Renderer, Settled
 from bot.records import Counts, Entry, EntryStatus, MemoryStore, Store, TinyDBStore
+from tests.store.test_outbox import cancel
 from tests.support.fake_slack import FakeSlack
 from tests.support.records import CONNECTION_DROPPED
 from tests.support.slack_answers import JsonDict
@@ -455,7 +456,7 @@ def test_an_entry_cancelled_while_waiting_its_turn_is_not_sent(
     store.enqueue(entries=[*first, last])
     outbox.start()
     fake_slack.wait_for("chat.postMessage", 1)
-    assert store.cancel_entries(kind=NOTE, subject="b", at=now()) == 1
+    assert cancel(store, NOTE, "b", now()) == 1
     assert wait_settled(store, 3, subject="a") == Counts(sent=3)
     wait_until(outbox.idle, what="the outbox idle")
     assert status_of(store, last) == "cancelled"
@@ -469,7 +470,7 @@ def test_an_entry_cancelled_while_being_retried_is_not_sent(
     entry = note("U0001")
     store.enqueue(entries=[entry])
     fake_slack.wait_for("chat.postMessage", 2)  # failed twice: it is waiting to be retried
-    assert store.cancel_entries(kind=NOTE, subject="s1", at=now()) == 1
+    assert cancel(store, NOTE, "s1", now()) == 1
     wait_until(outbox.idle, what="the outbox idle")
     fake_slack.clear_faults()
     assert status_of(store, entry) == "cancelled"

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.outbox import records as outbox
 from bot.records import (
     BROADCAST_KIND,
     NO_SEAT,
@@ -27,6 +28,12 @@ from bot.records import (
 )
 from bot.store import StoreError
 from tests.store.helpers import crash_image, journal_of, pending
+
+
+def cancel(store: Store, kind: str, subject: str, at: datetime) -> int:
+    """Cancel the pending entries of `kind` about `subject`, as a broadcast's Cancel does."""
+    return store.engine.transaction(lambda tx: outbox.cancel(tx, kind, subject, at))
+
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 DEADLINE = T0 + timedelta(days=2)
@@ -137,7 +144,7 @@ def test_settle_moves_a_pending_entry_once_and_counts_follow(store: Store) -> No
 def test_a_cancelled_entry_can_still_be_marked_sent_once(store: Store) -> None:
     # It was on its way when it was cancelled: the record says that it went.
     store.enqueue(entries=[entry("U1"), entry("U2")])
-    assert store.cancel_entries(kind="reminder", subject="s1", at=T0) == 2
+    assert cancel(store, "reminder", "s1", T0) == 2
     at = T0 + timedelta(minutes=1)
     assert store.settle(key=entry("U1").key, status="sent", at=at, detail="went")
     assert store.entry(key=entry("U1").key) == replace(
@@ -173,9 +180,9 @@ def test_cancel_entries_cancels_only_pending_ones_of_that_kind_and_subject(store
     store.settle(key=mine[0].key, status="sent", at=T0)
     store.settle(key=mine[1].key, status="failed", at=T0, detail="channel_not_found")
     at = T0 + timedelta(hours=1)
-    assert store.cancel_entries(kind="broadcast", subject="b1", at=at) == 2
-    assert store.cancel_entries(kind="broadcast", subject="b1", at=at) == 0
-    assert store.cancel_entries(kind="broadcast", subject="nothing", at=at) == 0
+    assert cancel(store, "broadcast", "b1", at) == 2
+    assert cancel(store, "broadcast", "b1", at) == 0
+    assert cancel(store, "broadcast", "nothing", at) == 0
     assert store.counts(kind="broadcast", subject="b1") == Counts(sent=1, failed=1, cancelled=2)
     assert store.entry(key=mine[0].key) == replace(mine[0], status="sent", settled_at=T0)
     cancelled = store.entry(key=mine[2].key)
@@ -260,7 +267,7 @@ def test_a_promotion_entry_is_kept_with_the_others(store: Store) -> None:
     assert len(promoted) == 1
     assert store.settle(key=promoted[0].key, status="sent", at=T0)
     assert store.counts(kind="promotion", subject="s1") == Counts(pending=1, sent=1)
-    assert store.cancel_entries(kind="promotion", subject="s1", at=T0) == 1
+    assert cancel(store, "promotion", "s1", T0) == 1
 
 
 def test_change_broadcast_applies_only_when_the_status_is_in_when(store: Store) -> None:
@@ -502,7 +509,7 @@ def fill_outbox(store: Store) -> None:
     store.settle(key=entry("U2").key, status="failed", at=T0, detail="user_not_found")
     store.settle(key=entry("U3").key, status="expired", at=T0 + timedelta(hours=1))
     store.enqueue(entries=[entry("U4", subject="s9")])
-    store.cancel_entries(kind="reminder", subject="s9", at=T0)
+    cancel(store, "reminder", "s9", T0)
     store.save_broadcast(broadcast=broadcast("b1"))
     store.save_broadcast(broadcast=broadcast("b2"))
     for broadcast_id in ("b1", "b2"):
