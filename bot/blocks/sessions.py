@@ -36,6 +36,27 @@ def session_details(
     slot id); `standing` says how full the session is, or that it is over. Last, unless it
     is over, "Add to calendar" links (for its first slot listed); the description is
     shortened to keep the whole within a section's limit."""
+    if not slots and standings is None:
+        return _one_time(session, tz, full, standing)
+    return _details(session, tz, full=full, slots=slots, standing=standing, standings=standings)
+
+
+@functools.lru_cache(maxsize=8192)
+def _one_time(session: Session, tz: ZoneInfo, full: bool, standing: str | None) -> str:
+    """A session held once: the same text for everyone while its standing stays the same
+    (sessions are immutable), so it is drawn once, not on every request."""
+    return _details(session, tz, full=full, slots=(), standing=standing, standings=None)
+
+
+def _details(
+    session: Session,
+    tz: ZoneInfo,
+    *,
+    full: bool,
+    slots: Sequence[Session],
+    standing: str | None,
+    standings: Mapping[str, str | None] | None,
+) -> str:
     times = [_time(slot, tz, (standings or {}).get(slot.id)) for slot in slots[:MAX_SLOTS]]
     if len(slots) > MAX_SLOTS:
         times.append(f"and {len(slots) - MAX_SLOTS} more times")
