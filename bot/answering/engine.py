@@ -5,11 +5,14 @@ Serves `/sessions`, direct messages and @mentions alike.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Literal
+
+from cachetools import LRUCache
 
 from bot.answering.index import Match, TopicIndex
 from bot.answering.query import Query, parse_query
@@ -57,6 +60,8 @@ class Answerer:
         )
         self._places = tuple(sorted({s.location for s in programme.sessions if s.location}))
         self._formats = {"online" if is_online(s) else "in_person" for s in programme.sessions}
+        self._lock = threading.Lock()
+        self._recent: LRUCache[tuple[str, datetime], Answer] = LRUCache(maxsize=2048)
 
     def names(self, answer: Answer, session: Session) -> bool:
         """Whether the question names `session` outright: it asked about topics, and the
@@ -68,7 +73,20 @@ class Answerer:
         return bool(found) and found[0].complete
 
     def answer(self, text: str, *, now: datetime) -> Answer:
-        """Answer `text` as asked at `now` (an aware datetime)."""
+        """Answer `text` as asked at `now` (an aware datetime). The same question within the
+        same minute has the same answer (times are shown to the minute), so the answers of
+        the last minutes are kept and given again."""
+        key = (text, now.replace(second=0, microsecond=0))
+        with self._lock:
+            known = self._recent.get(key)
+        if known is not None:
+            return known
+        found = self._answer(text, now=now)
+        with self._lock:
+            self._recent[key] = found
+        return found
+
+    def _answer(self, text: str, *, now: datetime) -> Answer:
         today = self.programme.local(now).date()
         query = self._parse(text, today)
         if (about := self._not_about_sessions(query, today)) is not None:
