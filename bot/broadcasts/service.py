@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.blocks.broadcasts import preview_message
 from bot.blocks.formatting import Message
 from bot.broadcasts.audiences import (
     CHANNEL,
@@ -29,6 +28,7 @@ from bot.broadcasts.audiences import (
     new_broadcast,
 )
 from bot.broadcasts.audiences import recipients as audience_recipients
+from bot.broadcasts.messages import preview_message
 from bot.broadcasts.records import BROADCAST_KIND, Broadcast, BroadcastStatus
 from bot.current import CurrentProgramme
 from bot.outbox.records import Entry

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.blocks.feedback import feedback_message
 from bot.blocks.formatting import Message
 from bot.current import CurrentProgramme
+from bot.feedback.messages import feedback_message
 from bot.feedback.plan import JOB_PREFIX, WINDOW, due_time, job_id, plan_feedback
 from bot.feedback.records import FEEDBACK
 from bot.outbox.records import Entry

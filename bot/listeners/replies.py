@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 from slack_sdk import WebClient
 
 from bot.answering import Answer
-from bot.blocks.answers import PAGE_SIZE, answer_message
+from bot.answers.messages import PAGE_SIZE, answer_message
 from bot.blocks.formatting import Message, from_slack_text
-from bot.blocks.registrations import agenda_message, calendar_line, home_view
 from bot.blocks.values import Origin
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme
@@ -20,6 +19,7 @@ from bot.feedback.cpd import hours_words
 from bot.feedback.service import FeedbackService
 from bot.programme import Session
 from bot.registrations import Registrations
+from bot.registrations.messages import agenda_message, calendar_line, home_view
 from bot.registrations.records import Seat
 from bot.reminders.choices import describe
 from bot.reminders.service import ReminderChoices

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 
-from bot.blocks.registrations import cancelled_card, session_card
 from bot.current import CurrentProgramme
 from bot.programme import Session
+from bot.registrations.messages import cancelled_card, session_card
 from bot.registrations.records import Card
 
 if TYPE_CHECKING:

@@ -8,15 +8,18 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot.blocks.formatting import Message
-from bot.blocks.registrations import promoted_message
-from bot.blocks.reminders import change_news, restored_news
+from bot.blocks.formatting import Message, escape, truncate
+from bot.blocks.kit import section
 from bot.current import CurrentProgramme
 from bot.outbox.records import Entry
 from bot.programme import Programme, Session
 from bot.programme.diff import SessionChange, programme_changes
+from bot.registrations.messages import promoted_message
 from bot.registrations.service import Registrations
+from bot.registrations.sessions import where_to_join
+from bot.wording import time_range
 
 if TYPE_CHECKING:
     from bot.records import Store
@@ -120,3 +123,38 @@ class News:
             for person in people
         ]
         return len(self._store.enqueue(entries=entries))
+
+
+# --- the messages ----------------------------------------------------------------------------
+
+
+def change_news(change: SessionChange, tz: ZoneInfo) -> Message:
+    """Telling a registrant what changed ("Time: 12:30 → 13:00"), or that it is cancelled."""
+    before, after = change.before, change.after
+    title = escape(truncate(before.title, 200))
+    if after is None:
+        when = time_range(before.start.astimezone(tz), before.end.astimezone(tz))
+        line = f":no_entry: *{title}* ({when}) has been cancelled. Sorry."
+        return Message(text=line.replace("*", ""), blocks=[section(line)])
+    lines = [f":pencil2: *{title}* has changed:"]
+    if change.moved:
+        old = time_range(before.start.astimezone(tz), before.end.astimezone(tz))
+        new = time_range(after.start.astimezone(tz), after.end.astimezone(tz))
+        lines.append(f"Time: {old} → {new}")
+    if change.relocated:
+        old_place, new_place = before.location or "none", after.location or "none"
+        lines.append(f"Place: {escape(old_place)} → {escape(new_place)}")
+    if change.relinked:
+        link = f"<{escape(after.join_url)}|new link>" if after.join_url else "no link now"
+        lines.append(f"Joining link: {link}")
+    text = "\n".join(lines)
+    return Message(text=text.replace("*", ""), blocks=[section(text)])
+
+
+def restored_news(session: Session, tz: ZoneInfo) -> Message:
+    """Telling a registrant that a cancelled session is back in the programme."""
+    title = escape(truncate(session.title, 200))
+    when = time_range(session.start.astimezone(tz), session.end.astimezone(tz))
+    where = where_to_join(session)
+    line = f":leftwards_arrow_with_hook: *{title}* is back on: {when}. {where}".strip()
+    return Message(text=line.replace("*", ""), blocks=[section(line)])

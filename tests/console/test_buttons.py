@@ -9,8 +9,8 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.blocks.registrations import home_view
 from bot.console.client import Shown
+from bot.registrations.messages import home_view
 from tests.console.conftest import StartConsole, squeeze, tuesday
 
 RACISM = "Racism in the workplace, in communities and in practice"

@@ -7,14 +7,20 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import Bot
+from bot.programme import Session
+from bot.programme.diff import SessionChange
 from bot.records import Card
+from bot.registrations.news import change_news
 from tests.conftest import ANNOUNCEMENTS, RunningBot
 from tests.listeners.helpers import ack_body
+from tests.registrations.test_sessions import assert_valid_message
 from tests.support.live_programme import dms, session, wait_until, write_programme
 
 
@@ -142,3 +148,30 @@ def test_a_cancelled_session_that_comes_back_is_told_each_time(
     assert back.startswith(":leftwards_arrow_with_hook: Session later is back on:")
     time.sleep(0.3)
     assert len(dms(bot, "U1")) == 3
+
+
+# --- the messages --------------------------------------------------------------------------
+
+NEWS_START = datetime(2023, 3, 21, 12, 30, tzinfo=ZoneInfo("Europe/London"))
+NEWS_SESSION = Session.model_validate(
+    {"id": "tue", "title": "Racism & practice", "start": NEWS_START,
+     "end": NEWS_START + timedelta(hours=1, minutes=30), "location": "Leeds"}
+)  # fmt: skip
+
+
+def test_change_news_says_what_changed() -> None:
+    moved = NEWS_SESSION.model_copy(
+        update={"start": NEWS_START + timedelta(minutes=30), "end": NEWS_START + timedelta(hours=2),
+                "location": "Bristol"}
+    )  # fmt: skip
+    news = change_news(SessionChange(NEWS_SESSION, moved), ZoneInfo("Europe/London"))
+    assert_valid_message(news.blocks, news.text)
+    assert news.text.splitlines() == [
+        ":pencil2: Racism &amp; practice has changed:",
+        "Time: Tue 21 Mar, 12:30–14:00 GMT → Tue 21 Mar, 13:00–14:30 GMT",
+        "Place: Leeds → Bristol",
+    ]
+    cancelled = change_news(SessionChange(NEWS_SESSION, None), ZoneInfo("Europe/London"))
+    assert cancelled.text == (
+        ":no_entry: Racism &amp; practice (Tue 21 Mar, 12:30–14:00 GMT) has been cancelled. Sorry."
+    )

@@ -12,8 +12,8 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import ids
-from bot.blocks.broadcasts import OPTIONS_LIMIT, audience_options, later_modal, scheduled_message
 from bot.broadcasts import Broadcasts
+from bot.broadcasts.messages import OPTIONS_LIMIT, audience_options, later_modal, scheduled_message
 
 NOWHERE = "ANNOUNCEMENTS_CHANNEL is not set: choose who gets it by DM first."
 

@@ -12,13 +12,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import ids
-from bot.blocks.feedback import (
+from bot.feedback.cpd import cpd_csv, cpd_markdown
+from bot.feedback.messages import (
     SHARE_OPTION,
     feedback_message,
     read_reflection_metadata,
     reflection_modal,
 )
-from bot.feedback.cpd import cpd_csv, cpd_markdown
 from bot.feedback.service import FeedbackService
 from bot.listeners.errors import NOT_SAVED
 from bot.programme import Session

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt import Respond
 
-from bot.blocks.privacy import erased_message, forget_cancelled
 from bot.privacy import Privacy
+from bot.privacy.messages import erased_message, forget_cancelled
 
 
 def forget_confirm(body: dict[str, Any], respond: Respond, *, privacy: Privacy) -> None:

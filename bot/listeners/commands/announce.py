@@ -13,11 +13,11 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.broadcasts import history_message, scheduled_message
-from bot.blocks.feedback import feedback_summary_message
 from bot.blocks.formatting import escape, from_slack_text
 from bot.broadcasts import Broadcasts
+from bot.broadcasts.messages import history_message, scheduled_message
 from bot.current import CurrentProgramme
+from bot.feedback.messages import feedback_summary_message
 from bot.feedback.service import FeedbackService
 from bot.registrations import Registrations
 from bot.registrations.attendance import attendance_csv

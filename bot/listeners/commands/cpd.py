@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.blocks.feedback import cpd_message
+from bot.feedback.messages import cpd_message
 from bot.feedback.service import FeedbackService
 
 

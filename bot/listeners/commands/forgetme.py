@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.blocks.privacy import kept_message
 from bot.privacy import Privacy
+from bot.privacy.messages import kept_message
 
 
 def forgetme_command(ack: Ack, command: dict[str, Any], *, privacy: Privacy) -> None:

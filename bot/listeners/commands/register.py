@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 from bot.answering import Answer
 from bot.blocks.formatting import Message, escape, from_slack_text
 from bot.blocks.kit import section
-from bot.blocks.registrations import change_message, register_help
 from bot.calendar import Calendar
 from bot.calendar.service import FILENAME
 from bot.current import CurrentProgramme
 from bot.listeners.replies import Replies
 from bot.programme import Session
 from bot.registrations import Registrations
+from bot.registrations.messages import change_message, register_help
 
 CHOOSE = "Several sessions match “{}”: press *{}* on the one you mean."
 MAYBE = "This session may be what “{}” means: press *{}* if it is."

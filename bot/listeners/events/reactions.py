@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.blocks.registrations import change_message
 from bot.current import CurrentProgramme
 from bot.listeners.later import Later
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
+from bot.registrations.messages import change_message
 
 
 def reaction_changed(

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import ids
-from bot.blocks.feedback import SHARE_OPTION
+from bot.feedback.messages import SHARE_OPTION
 from bot.listeners.actions.feedback import EMPTY, NOT_REGISTERED, NOTHING_TO_SHARE
 from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot

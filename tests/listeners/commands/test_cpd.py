@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import ids
-from bot.blocks.feedback import NO_RECORD
 from bot.feedback.cpd import CSV_HEADER
+from bot.feedback.messages import NO_RECORD
 from bot.listeners.actions.feedback import SENT_FILES
 from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import Option
 
 from bot.blocks import ids
-from bot.blocks.broadcasts import OPTIONS_LIMIT, audience_options, preview_message
+from bot.broadcasts.messages import OPTIONS_LIMIT, audience_options, preview_message
 from bot.records import Broadcast
 from tests.support.block_rules import block_problems
 

@@ -5,18 +5,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks import ids
-from bot.blocks.reminders import (
-    change_news,
+from bot.blocks.values import read_button_value
+from bot.programme import Session
+from bot.reminders.messages import (
     reminder_message,
     reminder_settings,
     reminders_problem,
     reminders_stopped,
     starting_soon_message,
 )
-from bot.blocks.values import read_button_value
-from bot.programme import Session
-from bot.programme.diff import SessionChange
-from tests.blocks.test_sessions import assert_valid_message
+from tests.registrations.test_sessions import assert_valid_message
 from tests.support.block_rules import block_problems
 
 LONDON = ZoneInfo("Europe/London")
@@ -47,24 +45,6 @@ def test_starting_soon_offers_registering_to_the_channel() -> None:
     assert button["action_id"] == ids.SESSION_REGISTER
     assert read_button_value(button["value"])[0].view == "channel"
     assert message.blocks[2]["elements"][0]["text"] == "12 registered."
-
-
-def test_change_news_says_what_changed() -> None:
-    moved = SESSION.model_copy(
-        update={"start": START + timedelta(minutes=30), "end": START + timedelta(hours=2),
-                "location": "Bristol"}
-    )  # fmt: skip
-    news = change_news(SessionChange(SESSION, moved), LONDON)
-    assert_valid_message(news.blocks, news.text)
-    assert news.text.splitlines() == [
-        ":pencil2: Racism &amp; practice has changed:",
-        "Time: Tue 21 Mar, 12:30–14:00 GMT → Tue 21 Mar, 13:00–14:30 GMT",
-        "Place: Leeds → Bristol",
-    ]
-    cancelled = change_news(SessionChange(SESSION, None), LONDON)
-    assert cancelled.text == (
-        ":no_entry: Racism &amp; practice (Tue 21 Mar, 12:30–14:00 GMT) has been cancelled. Sorry."
-    )
 
 
 # --- the day-before wording, "Stop reminders", and the `/reminders` settings -----------------

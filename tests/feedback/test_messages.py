@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.blocks import ids
-from bot.blocks.feedback import (
+from bot.feedback.cpd import CpdRow
+from bot.feedback.messages import (
     NO_RECORD,
     SHARE_OPTION,
     cpd_message,
@@ -21,11 +22,10 @@ from bot.blocks.feedback import (
     read_reflection_metadata,
     reflection_modal,
 )
-from bot.feedback.cpd import CpdRow
 from bot.feedback.summary import SessionSummary
 from bot.programme import Session
 from bot.records import Feedback
-from tests.blocks.test_sessions import assert_valid_message
+from tests.registrations.test_sessions import assert_valid_message
 from tests.support.block_rules import block_problems, view_problems
 
 LONDON = ZoneInfo("Europe/London")

@@ -6,10 +6,10 @@ import json
 
 from slack_sdk.models.views import View
 
-from bot.blocks.registrations import HOME_BLOCK_LIMIT, home_view
 from bot.records import Seat
 from bot.registrations import Agenda
-from tests.blocks.test_sessions import LONDON, make_session
+from bot.registrations.messages import HOME_BLOCK_LIMIT, home_view
+from tests.registrations.test_sessions import LONDON, make_session
 
 YOURS = [":calendar: line one", ":bell: line two", ":mortar_board: 1.5 hours of CPD so far"]
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.blocks import ids
-from bot.blocks.privacy import erased_message, forget_cancelled, kept_message
 from bot.privacy import Erased, Held, Kept
+from bot.privacy.messages import erased_message, forget_cancelled, kept_message
 from bot.records import Forgotten
 from tests.support.block_rules import block_problems
 

@@ -11,21 +11,21 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.answering import Answer, Answerer
+from bot.answers.guide import GREETING, MINE, help_message
+from bot.answers.messages import answer_message, direct_answer
 from bot.blocks import ids
-from bot.blocks.answers import answer_message, direct_answer
 from bot.blocks.formatting import Message, slack_time_range
-from bot.blocks.guide import GREETING, MINE, help_message
-from bot.blocks.sessions import (
+from bot.blocks.values import Origin, read_button_value
+from bot.programme import Event, Programme, Session, Speaker
+from bot.records import NO_SEAT, Seat
+from bot.registrations.sessions import (
     MAX_SLOTS,
     calendar_links,
     session_details,
     session_entry,
     standing,
 )
-from bot.blocks.values import Origin, read_button_value
-from bot.programme import Event, Programme, Session, Speaker
-from bot.records import NO_SEAT, Seat
-from tests.blocks.test_sessions import assert_valid_message, make_programme, make_session
+from tests.registrations.test_sessions import assert_valid_message, make_programme, make_session
 from tests.support.block_rules import MAX_MESSAGE_BLOCKS, block_problems
 
 LONDON = ZoneInfo("Europe/London")

@@ -10,14 +10,14 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.answering import Answerer
+from bot.answers.guide import help_message
+from bot.answers.messages import PAGE_SIZE, answer_message
 from bot.blocks import ids
-from bot.blocks.answers import PAGE_SIZE, answer_message
-from bot.blocks.guide import help_message
 from bot.blocks.kit import SECTION_LIMIT, section
-from bot.blocks.sessions import PAST, calendar_links, session_details
 from bot.blocks.values import Origin, read_button_value
 from bot.calendar.links import google_link, outlook_link
 from bot.programme import Event, Programme, Session, Speaker
+from bot.registrations.sessions import PAST, calendar_links, session_details
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2023, 3, 20, 9, 0, tzinfo=LONDON)

@@ -8,14 +8,14 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.answering import Answer
+from bot.answers.guide import help_message, week_message
 from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, slack_time_range, truncate
-from bot.blocks.guide import help_message, week_message
 from bot.blocks.kit import Block, actions, button, context, header, section
-from bot.blocks.sessions import MAX_SLOTS, session_entry, speaker_list
 from bot.blocks.values import Origin, button_value
 from bot.programme import Session
 from bot.registrations.records import Seat
+from bot.registrations.sessions import MAX_SLOTS, session_entry, speaker_list
 from bot.wording import short_day, time_range
 
 PAGE_SIZE = 10

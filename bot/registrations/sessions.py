@@ -205,3 +205,10 @@ def speaker_list(session: Session) -> str:
 def _speaker(name: str, role: str | None, organisation: str | None) -> str:
     detail = ", ".join(part for part in (role, organisation) if part)
     return f"{name} ({detail})" if detail else name
+
+
+def where_to_join(session: Session) -> str:
+    """Where to go: the joining link of an online session, else its place (escaped)."""
+    if session.join_url:
+        return f"Join: {session.join_url}"
+    return escape(session.location or "")

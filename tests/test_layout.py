@@ -1,0 +1,88 @@
+"""The house reads top-down: the packages of `bot/` import each other without loops, but
+for the one through `bot/records.py` (the `Store` façade over every feature's records,
+which the features still take; moving them onto their own records is issue #19's). Each
+feature draws its own Block Kit: `bot/blocks/` holds only what they share."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[1] / "bot"
+FACADE = "records"
+
+
+def package_of(module: str) -> str:
+    """`bot.registrations.service` -> `registrations`; `bot.guard` -> `guard`."""
+    return module.split(".")[1] if "." in module else module
+
+
+def imports() -> dict[str, set[str]]:
+    """Which packages (and top-level modules) of `bot/` each one imports, type hints too."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for path in BOT.rglob("*.py"):
+        parts = path.relative_to(BOT).with_suffix("").parts
+        source = parts[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.startswith("bot.") and package_of(name) != source:
+                    graph[source].add(package_of(name))
+    return graph
+
+
+def loops(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected groups of more than one package (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = set()
+            while True:
+                member = stack.pop()
+                group.add(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(group)
+
+    for node in list(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_package_imports_another_in_a_loop_but_through_the_store_facade() -> None:
+    graph = imports()
+    without_facade = {
+        source: targets - {FACADE} for source, targets in graph.items() if source != FACADE
+    }
+    assert loops(without_facade) == []
+
+
+def test_the_shared_block_kit_imports_no_feature() -> None:
+    graph = imports()
+    shared = {"blocks", "wording", "store", "programme", "json_input"}
+    for package in shared:
+        assert graph.get(package, set()) <= shared | {"settings"}, (package, graph[package])
+
+
+def test_a_loop_is_found_when_there_is_one() -> None:
+    assert loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
+    assert loops({"a": {"b"}, "b": set()}) == []
