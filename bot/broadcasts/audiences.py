@@ -10,7 +10,7 @@ from bot.broadcasts.records import Broadcast
 from bot.programme import Programme, Session
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.registrations.records import PlacesRecords
 
 CHANNEL = "channel"
 REGISTERED = "registered"
@@ -72,7 +72,7 @@ def audience_label(audience: str, programme: Programme) -> str:
     return audience if session is None else _session_audience(session)[1]
 
 
-def recipients(audience: str, *, programme: Programme, store: Store) -> list[str]:
+def recipients(audience: str, *, programme: Programme, store: PlacesRecords) -> list[str]:
     """The user ids a DM audience reaches (none for the channel), each once."""
     if audience == REGISTERED:
         people: dict[str, None] = {}

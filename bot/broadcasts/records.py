@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 from bot.outbox import records as outbox
 from bot.outbox.records import Entry, aware
-from bot.store.engine import Doc, Tx
+from bot.registrations.records import PlacesRecords
+from bot.store.engine import Doc, Engine, Tx
 
 TABLE = "broadcasts"
 
@@ -120,3 +121,33 @@ def newest(tx: Tx, limit: int | None) -> list[Broadcast]:
     found = sorted((of_doc(doc) for _, doc in tx.find(TABLE)), key=lambda b: b.id)
     found.sort(key=lambda b: b.created_at, reverse=True)
     return found if limit is None else found[: max(limit, 0)]
+
+
+class BroadcastRecords(PlacesRecords):
+    """Broadcasts over `engine`, each operation its own transaction; with places (an
+    audience is who registered) and the outbox (a broadcast's messages)."""
+
+    engine: Engine
+
+    def save_broadcast(self, *, broadcast: Broadcast) -> None:
+        to_doc(broadcast)  # refuse a malformed one before the transaction
+        self.engine.transaction(lambda tx: save(tx, broadcast))
+
+    def change_broadcast(
+        self,
+        *,
+        broadcast_id: str,
+        when: tuple[BroadcastStatus, ...],
+        changes: dict[str, Any],
+        entries: Sequence[Entry] = (),
+    ) -> Broadcast | None:
+        at = datetime.now(UTC)
+        return self.engine.transaction(
+            lambda tx: change(tx, broadcast_id, when, changes, entries, at)
+        )
+
+    def broadcast(self, *, broadcast_id: str) -> Broadcast | None:
+        return self.engine.read(lambda tx: get(tx, broadcast_id))
+
+    def broadcasts(self, *, limit: int | None = None) -> list[Broadcast]:
+        return self.engine.read(lambda tx: newest(tx, limit))

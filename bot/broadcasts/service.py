@@ -1,8 +1,9 @@
 """Organisers' broadcasts: drafts previewed in the organiser's DM, sent once through the outbox
 to the chosen audience, now or later, with progress and counts read from the outbox.
 
-Every change of a broadcast is conditional on where it stands (`Store.change_broadcast`): a
-second Send, a redelivered click or a late save of the preview changes nothing.
+Every change of a broadcast is conditional on where it stands
+(`BroadcastRecords.change_broadcast`): a second Send, a redelivered click or a late save of
+the preview changes nothing.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from bot.scheduler import Scheduler
 from bot.store.engine import StoreError
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.broadcasts.records import BroadcastRecords
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class Broadcasts:
     def __init__(
         self,
         *,
-        store: Store,
+        store: BroadcastRecords,
         current: CurrentProgramme,
         scheduler: Scheduler,
         client: WebClient,

@@ -1,8 +1,7 @@
-"""People's own calendars: their registered sessions as an iCalendar feed or file, and
-"Add to calendar" links for any session. Free of Slack."""
+"""People's own calendars: their registered sessions as an iCalendar feed or file. Free of
+Slack. (The "Add to calendar" links for any session are `bot.programme.links`.)"""
 
 from bot.calendar.feed import FeedEntry, calendar_file, fingerprint
-from bot.calendar.links import google_link, outlook_link
 from bot.calendar.service import Calendar
 
 __all__ = [
@@ -10,6 +9,4 @@ __all__ = [
     "FeedEntry",
     "calendar_file",
     "fingerprint",
-    "google_link",
-    "outlook_link",
 ]

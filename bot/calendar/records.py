@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.store.engine import Tx
+from bot.registrations.records import PlacesRecords
+from bot.store.engine import Engine, Tx
 
 TOKENS = "calendar"
 OWNERS = "calendar_tokens"
@@ -77,3 +78,29 @@ def unchanged(tx: Tx, fingerprints: Mapping[str, str]) -> dict[str, int] | None:
 def fingerprints(tx: Tx, sessions: Sequence[str]) -> dict[str, str]:
     found = {session: tx.get(REVISIONS, session) for session in sessions}
     return {session: doc["fingerprint"] for session, doc in found.items() if doc is not None}
+
+
+class CalendarRecords(PlacesRecords):
+    """Calendar tokens and session revisions over `engine`; with places (a feed lists the
+    person's sessions)."""
+
+    engine: Engine
+
+    def set_calendar_token(self, *, user_id: str, token: str | None) -> None:
+        self.engine.transaction(lambda tx: set_token(tx, user_id, token))
+
+    def calendar_token(self, *, user_id: str) -> str | None:
+        return self.engine.read(lambda tx: token_of(tx, user_id))
+
+    def calendar_owner(self, *, token: str) -> str | None:
+        return self.engine.read(lambda tx: owner_of(tx, token))
+
+    def revise(self, *, fingerprints: Mapping[str, str]) -> dict[str, int]:
+        # A feed read again and again writes nothing: look first, write only what changed.
+        known = self.engine.read(lambda tx: unchanged(tx, fingerprints))
+        if known is not None:
+            return known
+        return self.engine.transaction(lambda tx: revise(tx, fingerprints))
+
+    def fingerprints(self, *, session_ids: Sequence[str]) -> dict[str, str]:
+        return self.engine.read(lambda tx: fingerprints(tx, session_ids))

@@ -20,7 +20,7 @@ from bot.current import CurrentProgramme
 from bot.programme import Session
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.calendar.records import CalendarRecords
 
 TOKEN_BYTES = 32
 # What `secrets.token_urlsafe` makes; anything else is refused before the store is asked.
@@ -35,7 +35,7 @@ class Calendar:
     def __init__(
         self,
         *,
-        store: Store,
+        store: CalendarRecords,
         current: CurrentProgramme,
         url: str | None,
         clock: Callable[[], datetime],

@@ -19,7 +19,7 @@ from bot.programme import Programme
 from bot.scheduler import Scheduler
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.feedback.records import FeedbackRecords
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class FeedbackJobs:
     def __init__(
         self,
         *,
-        store: Store,
+        store: FeedbackRecords,
         current: CurrentProgramme,
         scheduler: Scheduler,
         delay: timedelta | None,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.outbox.records import aware
-from bot.store.engine import Doc, Tx
+from bot.registrations.records import PlacesRecords
+from bot.store.engine import Doc, Engine, Tx
 
 TABLE = "feedback"
 FEEDBACK = "feedback"
@@ -79,3 +80,20 @@ def for_session(tx: Tx, session: str) -> list[Feedback]:
 def forget(tx: Tx, user: str) -> None:
     for key, _ in tx.find(TABLE, user=user):
         tx.delete(TABLE, key)
+
+
+class FeedbackRecords(PlacesRecords):
+    """Feedback over `engine`; with places (who may answer) and the outbox (the DM that
+    asks)."""
+
+    engine: Engine
+
+    def save_feedback(self, *, feedback: Feedback) -> None:
+        to_doc(feedback)  # refuse a malformed one before the transaction
+        self.engine.transaction(lambda tx: save(tx, feedback))
+
+    def feedback_of(self, *, user_id: str) -> dict[str, Feedback]:
+        return self.engine.read(lambda tx: of_user(tx, user_id))
+
+    def feedback_for(self, *, session_id: str) -> list[Feedback]:
+        return self.engine.read(lambda tx: for_session(tx, session_id))

@@ -17,14 +17,14 @@ from bot.feedback.summary import SessionSummary, shared_reflections_csv, summari
 from bot.programme import Session
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.feedback.records import FeedbackRecords
 
 
 class FeedbackService:
     """Records people's feedback and reads it back: their CPD record, the organisers' view."""
 
     def __init__(
-        self, *, store: Store, current: CurrentProgramme, clock: Callable[[], datetime]
+        self, *, store: FeedbackRecords, current: CurrentProgramme, clock: Callable[[], datetime]
     ) -> None:
         self._store = store
         self._current = current

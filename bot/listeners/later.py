@@ -18,7 +18,7 @@ from bot.outbox.records import Entry
 from bot.outbox.slack import retry_after
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.outbox.records import OutboxRecords
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ REPLY_EXPIRY = timedelta(minutes=15)
 class Later:
     """Posts replies now, or hands them to the outbox when Slack is limiting the bot."""
 
-    def __init__(self, *, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(self, *, store: OutboxRecords, clock: Callable[[], datetime]) -> None:
         self._store = store
         self._clock = clock
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.outbox.records import aware
-from bot.store.engine import Tx
+from bot.outbox.records import OutboxRecords, aware
+from bot.store.engine import Engine, Tx
 
 TABLE = "pace"
 
@@ -55,3 +55,29 @@ def recent(tx: Tx, method: str, now: datetime) -> int:
     """How many calls to `method` went through in the second before `now`, in every process."""
     doc = tx.get(TABLE, method) or {}
     return sum(1 for t in doc.get("ok", []) if t > now.timestamp() - 1.0)
+
+
+class PaceRecords:
+    """The shared pace's operations over `engine`, each its own transaction."""
+
+    engine: Engine
+
+    def take_turn(self, *, method: str, now: datetime, interval: float) -> datetime:
+        """When this process may next call `method`, on the pace every process shares."""
+        return self.engine.transaction(lambda tx: take_turn(tx, method, now, interval))
+
+    def pause_calls(self, *, method: str, until: datetime) -> None:
+        """Hold every process's calls to `method` back until `until` (a 429)."""
+        self.engine.transaction(lambda tx: pause(tx, method, until))
+
+    def call_succeeded(self, *, method: str, now: datetime) -> None:
+        """Count a call that went through, for the rate every process measures."""
+        self.engine.transaction(lambda tx: succeeded(tx, method, now))
+
+    def recent_calls(self, *, method: str, now: datetime) -> int:
+        """How many calls to `method` went through in the last second, in every process."""
+        return self.engine.read(lambda tx: recent(tx, method, now))
+
+
+class SendingRecords(OutboxRecords, PaceRecords):
+    """What the outbox's sender uses: the outbox, and the pace every process shares."""

@@ -278,3 +278,73 @@ def claim(engine: Engine, *, owner: str, now: datetime, lease: float, limit: int
     `lease` seconds (no other sender gets them meanwhile)."""
     claimed = engine.claim(TABLE, owner=owner, now=now, lease=lease, limit=limit)
     return [of_doc(doc) for _, doc in claimed if doc.get("status") == "pending"]
+
+
+# --- each operation as its own transaction ----------------------------------------------------
+
+ENQUEUE_CHUNK = 500
+"""Outbox entries added per transaction by `OutboxRecords.enqueue`: each one short (a few
+milliseconds), so requests are not held up behind thousands of inserts."""
+
+
+class OutboxRecords:
+    """The outbox's operations over `engine`, each its own transaction (the functions above
+    of the same names, for the parts that do not compose transactions themselves)."""
+
+    engine: Engine
+
+    def enqueue(self, *, entries: Sequence[Entry]) -> list[Entry]:
+        """Add entries (those already there are left out), `ENQUEUE_CHUNK` per transaction:
+        a batch of thousands (a session's reminders) neither holds everyone else up nor
+        waits whole before the first can be sent. Returns those added."""
+        added: list[Entry] = []
+        for start in range(0, len(entries), ENQUEUE_CHUNK):
+            part = entries[start : start + ENQUEUE_CHUNK]
+            added += self.engine.transaction(lambda tx, part=part: enqueue(tx, part))  # type: ignore[misc]
+        return added
+
+    def settle(
+        self,
+        *,
+        key: str,
+        status: EntryStatus,
+        at: datetime,
+        detail: str = "",
+        posted: tuple[str, str] | None = None,
+    ) -> bool:
+        return self.engine.transaction(lambda tx: settle(tx, key, status, at, detail, posted))
+
+    def posted_message(self, *, kind: str, subject: str, recipient: str) -> tuple[str, str] | None:
+        """Where the last message of `kind` about `subject` sent to `recipient` is."""
+        return self.engine.read(lambda tx: posted_message(tx, kind, subject, recipient))
+
+    def postpone(self, *, key: str, until: datetime, unsent: bool = False) -> bool:
+        """Try a pending entry again at `until`; False if it is no longer pending."""
+        return self.engine.transaction(lambda tx: postpone(tx, key, until, unsent=unsent))
+
+    def attempt(self, *, key: str, at: datetime, until: datetime) -> bool:
+        """A sender posts a pending entry now; False if it is no longer pending."""
+        return self.engine.transaction(lambda tx: attempt(tx, key, at, until))
+
+    def entry(self, *, key: str) -> Entry | None:
+        return self.engine.read(lambda tx: entry(tx, key))
+
+    def counts(self, *, kind: str, subject: str) -> Counts:
+        return self.engine.read(lambda tx: counts(tx, kind, subject))
+
+    def problems(self, *, since: datetime) -> list[Entry]:
+        return self.engine.read(lambda tx: problems(tx, since))
+
+    def backlog(self) -> int:
+        return self.engine.read(backlog)
+
+    def pending_to(self, *, recipient: str) -> int:
+        return self.engine.read(lambda tx: pending_to(tx, recipient))
+
+    def claim_entries(self, *, owner: str, now: datetime, lease: float, limit: int) -> list[Entry]:
+        """Pending entries due at `now`, soonest deadline first, claimed by `owner`."""
+        return claim(self.engine, owner=owner, now=now, lease=lease, limit=limit)
+
+    def wait_entries(self, *, timeout: float) -> None:
+        """Return when an entry may have become pending, or after `timeout` seconds."""
+        self.engine.wait(TABLE, timeout)

@@ -52,7 +52,7 @@ from bot.outbox.slack import TRANSIENT, delivered, error_code, retry_after, tag
 from bot.store import StoreError
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.outbox.pace import SendingRecords
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ class Outbox:
 
     def __init__(
         self,
-        store: Store,
+        store: SendingRecords,
         client: WebClient,
         *,
         clock: Callable[[], datetime],

@@ -12,7 +12,7 @@ from bot.outbox import records as outbox
 from bot.outbox.records import Notice
 from bot.registrations import records as places
 from bot.reminders import records as reminders
-from bot.store.engine import Tx
+from bot.store.engine import Engine, Tx
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,20 @@ def forget(
     cancelled = outbox.unaddress(tx, user, at)
     tx.scrub()
     return Forgotten(tuple(registered), tuple(waiting), promoted, cancelled)
+
+
+class PrivacyRecords(calendar.CalendarRecords, feedback.FeedbackRecords, reminders.ReminderRecords):
+    """Forgetting a person over `engine`, in one transaction; with every feature's records
+    that say what is kept about them."""
+
+    engine: Engine
+
+    def forget(
+        self,
+        *,
+        user_id: str,
+        capacities: Mapping[str, int | None],
+        notices: Mapping[str, Notice],
+        at: datetime,
+    ) -> Forgotten:
+        return self.engine.transaction(lambda tx: forget(tx, user_id, capacities, notices, at))

@@ -1,6 +1,6 @@
 """What the bot keeps about one person, and forgetting it. Free of Slack.
 
-Forgetting is one durable step in the store (`Store.forget`): the person's places go to the
+Forgetting is one durable step in the store (`PrivacyRecords.forget`): the person's places go to the
 first on each waitlist (told through the outbox, as when anyone leaves), their waitlist
 places, reminder choice, calendar link and feedback are deleted, and messages waiting to be
 sent to them are cancelled. The outbox keeps only counts of what was sent, not to whom.
@@ -19,7 +19,7 @@ from bot.programme import Session
 from bot.registrations.service import promotion_notice
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.privacy.records import PrivacyRecords
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Privacy:
     def __init__(
         self,
         *,
-        store: Store,
+        store: PrivacyRecords,
         current: CurrentProgramme,
         clock: Callable[[], datetime],
         changed: Callable[[Session], None] = lambda session: None,

@@ -16,7 +16,7 @@ from bot.registrations.messages import cancelled_card, session_card
 from bot.registrations.records import Card
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.registrations.records import PlacesRecords
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class Cards:
     def __init__(
         self,
         *,
-        store: Store,
+        store: PlacesRecords,
         current: CurrentProgramme,
         client: WebClient,
         emoji: str,

@@ -22,7 +22,7 @@ from bot.registrations.sessions import where_to_join
 from bot.wording import time_range
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.registrations.records import PlacesRecords
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class News:
     def __init__(
         self,
         *,
-        store: Store,
+        store: PlacesRecords,
         current: CurrentProgramme,
         registrations: Registrations,
         touch: Callable[[Session], None],

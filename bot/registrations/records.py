@@ -16,11 +16,11 @@ of a change is told once however many processes reload the file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from bot.outbox.records import Notice, aware, notify
-from bot.store.engine import Tx
+from bot.outbox.records import Notice, OutboxRecords, aware, notify
+from bot.store.engine import Engine, Tx
 
 PLACES = "places"
 CARDS = "cards"
@@ -216,3 +216,82 @@ def edition(tx: Tx, digest: str, now: datetime) -> datetime:
         return datetime.fromisoformat(current["at"])
     tx.put(EDITIONS, "current", {"digest": digest, "at": aware(now)})
     return now
+
+
+# --- each operation as its own transaction ----------------------------------------------------
+
+
+def _now(at: datetime | None) -> datetime:
+    return datetime.now(UTC) if at is None else at
+
+
+class PlacesRecords(OutboxRecords):
+    """Places, waitlists, cards and the programme's edition over `engine`, each operation
+    its own transaction (the functions above of the same names); with the outbox, where
+    a change's messages go in the same transaction."""
+
+    engine: Engine
+
+    def register(
+        self, *, user_id: str, session_id: str, capacity: int | None, at: datetime | None = None
+    ) -> Registered:
+        moment = _now(at)
+        return self.engine.transaction(
+            lambda tx: register(tx, user_id, session_id, capacity, moment)
+        )
+
+    def unregister(
+        self,
+        *,
+        user_id: str,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
+    ) -> Unregistered:
+        moment = _now(at)
+        return self.engine.transaction(
+            lambda tx: unregister(tx, user_id, session_id, capacity, moment, notice)
+        )
+
+    def fill(
+        self,
+        *,
+        session_id: str,
+        capacity: int | None,
+        notice: Notice | None = None,
+        at: datetime | None = None,
+    ) -> list[str]:
+        moment = _now(at)
+        return self.engine.transaction(lambda tx: fill(tx, session_id, capacity, moment, notice))
+
+    def seat(self, *, user_id: str, session_id: str) -> Seat:
+        return self.engine.read(lambda tx: seat(tx, user_id, session_id))
+
+    def seats_of(self, *, user_id: str) -> dict[str, Seat]:
+        return self.engine.read(lambda tx: seats_of(tx, user_id))
+
+    def registrants(self, *, session_id: str) -> list[str]:
+        return self.engine.read(lambda tx: registrants(tx, session_id))
+
+    def registered_at(self, *, session_id: str) -> dict[str, datetime]:
+        return self.engine.read(lambda tx: registered_at(tx, session_id))
+
+    def registered_since(self, *, user_id: str, session_id: str) -> datetime | None:
+        return self.engine.read(lambda tx: registered_since(tx, user_id, session_id))
+
+    def waitlist(self, *, session_id: str) -> list[str]:
+        return self.engine.read(lambda tx: waiting_of(tx, session_id))
+
+    def save_card(self, *, card: Card) -> None:
+        self.engine.transaction(lambda tx: save_card(tx, card))
+
+    def card_at(self, *, channel_id: str, message_ts: str) -> Card | None:
+        return self.engine.read(lambda tx: card_at(tx, channel_id, message_ts))
+
+    def cards_for(self, *, session_id: str) -> list[Card]:
+        return self.engine.read(lambda tx: cards_for(tx, session_id))
+
+    def programme_edition(self, *, digest: str, now: datetime) -> datetime:
+        """When the programme with this digest came into force, the same in every process."""
+        return self.engine.transaction(lambda tx: edition(tx, digest, now))

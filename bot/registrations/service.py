@@ -18,7 +18,7 @@ from bot.programme import Programme, Session
 from bot.registrations.records import NO_SEAT, Seat
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.registrations.records import PlacesRecords
 
 PROMOTION = "promotion"
 """The outbox kind of "a place came free: you're registered"."""
@@ -71,7 +71,7 @@ class Registrations:
     def __init__(
         self,
         *,
-        store: Store,
+        store: PlacesRecords,
         current: CurrentProgramme,
         clock: Callable[[], datetime],
         changed: Callable[[Session], None] = lambda session: None,

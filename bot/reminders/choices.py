@@ -1,9 +1,10 @@
 """Each person's choice of reminders: reading `/reminders` text, toggling one reminder, and
 saying where the person stands. Pure: the offsets are the organisers' `REMINDER_OFFSETS`.
 
-A choice is what the store keeps (`Store.set_reminders`): None, every reminder the organisers
-plan (the default); `()`, none; otherwise the offsets kept, in seconds, longest first. A choice
-that keeps every offset is stored as None, so it also takes in offsets added later.
+A choice is what the store keeps (`ReminderRecords.set_reminders`): None, every reminder
+the organisers plan (the default); `()`, none; otherwise the offsets kept, in seconds,
+longest first. A choice that keeps every offset is stored as None, so it also takes in
+offsets added later.
 """
 
 from __future__ import annotations

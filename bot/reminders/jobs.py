@@ -19,7 +19,7 @@ from bot.scheduler import Scheduler
 from bot.wording import offset_words, says_when, starts_words
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.reminders.records import ReminderRecords
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class Reminders:
     def __init__(
         self,
         *,
-        store: Store,
+        store: ReminderRecords,
         current: CurrentProgramme,
         scheduler: Scheduler,
         offsets: Sequence[timedelta],

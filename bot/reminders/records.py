@@ -3,7 +3,8 @@ their user id, when it is not the default."""
 
 from __future__ import annotations
 
-from bot.store.engine import Tx
+from bot.registrations.records import PlacesRecords
+from bot.store.engine import Engine, Tx
 
 TABLE = "choices"
 
@@ -24,3 +25,16 @@ def set_choice(tx: Tx, user: str, offsets: tuple[int, ...] | None) -> None:
 def choice_of(tx: Tx, user: str) -> tuple[int, ...] | None:
     doc = tx.get(TABLE, user)
     return None if doc is None else tuple(doc["offsets"])
+
+
+class ReminderRecords(PlacesRecords):
+    """Each person's reminder choice over `engine`; with places (who is reminded) and the
+    outbox (the reminders)."""
+
+    engine: Engine
+
+    def set_reminders(self, *, user_id: str, offsets: tuple[int, ...] | None) -> None:
+        self.engine.transaction(lambda tx: set_choice(tx, user_id, offsets))
+
+    def reminders_of(self, *, user_id: str) -> tuple[int, ...] | None:
+        return self.engine.read(lambda tx: choice_of(tx, user_id))

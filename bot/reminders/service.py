@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from bot.reminders.choices import Choice, normalise, seconds_of, toggle
 
 if TYPE_CHECKING:
-    from bot.records import Store
+    from bot.reminders.records import ReminderRecords
 
 
 class ReminderChoices:
     """Reads and changes people's reminder choices against the organisers' `offsets`."""
 
-    def __init__(self, *, store: Store, offsets: Sequence[timedelta]) -> None:
+    def __init__(self, *, store: ReminderRecords, offsets: Sequence[timedelta]) -> None:
         self._store = store
         self.planned = seconds_of(offsets)
         """The organisers' offsets in seconds, longest first."""

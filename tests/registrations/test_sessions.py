@@ -15,8 +15,8 @@ from bot.answers.messages import PAGE_SIZE, answer_message
 from bot.blocks import ids
 from bot.blocks.kit import SECTION_LIMIT, section
 from bot.blocks.values import Origin, read_button_value
-from bot.calendar.links import google_link, outlook_link
 from bot.programme import Event, Programme, Session, Speaker
+from bot.programme.links import google_link, outlook_link
 from bot.registrations.sessions import PAST, calendar_links, session_details
 
 LONDON = ZoneInfo("Europe/London")

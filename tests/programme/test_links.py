@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.calendar.links import google_link, outlook_link
 from bot.programme import Session
+from bot.programme.links import google_link, outlook_link
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -108,7 +108,7 @@ def test_a_value_is_kept_whole_when_it_fits_and_cut_to_fit_when_not() -> None:
     """Against the plain definition, on text with accents, symbols and emoji."""
     from urllib.parse import quote
 
-    from bot.calendar.links import SAFE, _fit
+    from bot.programme.links import SAFE, _fit
 
     rng = random.Random(7)
     alphabet = "abc XYZ-_.~/:&<>|é漢😀\n"
