@@ -115,7 +115,8 @@ class Bot:
         )
 
     def start(self) -> None:
-        """Once Slack is connected: run the schedule, resume the outbox, watch the programme."""
+        """Once Slack is connected: run the schedule, resume the outbox, keep the session
+        cards current, watch the programme. Nothing runs before this."""
         self.started = True
         self.scheduler.start()
         self.reminders.schedule()
@@ -125,6 +126,7 @@ class Bot:
         # (each process schedules every scheduled broadcast; the first to send it wins).
         self.scheduler.every(SYNC_JOB, SYNC_SECONDS, self.broadcasts.resume)
         self.outbox.start()
+        self.cards.start()
         self.watcher.start()
 
     def close(self) -> None:

@@ -154,10 +154,11 @@ def build_test_bot(
 
 
 def start_senders(parts: Bot) -> None:
-    """Start the scheduler and the outbox, but not the reminder plan or the file watcher
-    (`parts.start()` starts everything, as `python -m bot` does once connected)."""
+    """Start the scheduler, the outbox and the cards, but not the reminder plan or the file
+    watcher (`parts.start()` starts everything, as `python -m bot` does once connected)."""
     parts.scheduler.start()
     parts.outbox.start()
+    parts.cards.start()
 
 
 @pytest.fixture

@@ -118,6 +118,7 @@ class Console:
             self.bot.reminders, self.bot.current, settings.reminder_offsets, clock
         )
         self.bot.outbox.start()  # reminders and announcements go out as they would in Slack
+        self.bot.cards.start()
 
     # --- what the bot shows ---------------------------------------------------------------
 

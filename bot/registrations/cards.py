@@ -44,8 +44,13 @@ class Cards:
         self._lock = threading.Lock()
         self._changed = threading.Event()
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="cards", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start refreshing cards (changes noted before are applied then)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="cards", daemon=True)
+            self._thread.start()
 
     def post_day(self, *, day: date, channel: str) -> int:
         """Post a card for each of `day`'s sessions to `channel`, remember it, and add the
@@ -73,7 +78,8 @@ class Cards:
         """Apply the last changes and stop."""
         self._stop.set()
         self._changed.set()
-        self._thread.join(timeout=10)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
