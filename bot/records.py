@@ -111,11 +111,17 @@ class TinyDBStore(Store):
         super().__init__(engine)
 
 
+STATEMENT_TIMEOUT = 5.0
+"""Seconds a call to PostgreSQL may take in the running bot (a lock included): past Slack's
+3 s acknowledgement already, so a stuck database frees the request's thread instead of
+holding it. Backups and copies open the engine without it."""
+
+
 def open_store(path: Path, url: str | None = None) -> Store:
     """The bot's store: PostgreSQL at `url` (`DATABASE_URL`) when given, else the TinyDB
     files at `path` (`DATABASE_PATH`). StoreError if it cannot be opened."""
     if url:
         from bot.store.postgres import PostgresEngine  # psycopg is loaded only when used
 
-        return Store(PostgresEngine(url))
+        return Store(PostgresEngine(url, statement_timeout=STATEMENT_TIMEOUT))
     return TinyDBStore(path)

@@ -193,6 +193,34 @@ def _check_storable(value: Any) -> None:
             _check_storable(item)
 
 
+def _bounded(statement_timeout: float | None) -> dict[str, object]:
+    """libpq settings that drop a connection whose server stops acknowledging (a cut
+    network) after about `statement_timeout` (the server's own limit is set on each new
+    connection: `_limit`)."""
+    if statement_timeout is None:
+        return {}
+    millis = max(1, round(statement_timeout * 1000))
+    return {
+        "keepalives": 1,
+        "keepalives_idle": max(1, round(statement_timeout)),
+        "keepalives_interval": 1,
+        "keepalives_count": 3,
+        "tcp_user_timeout": millis + 1000,
+    }
+
+
+def _limit(statement_timeout: float) -> Callable[[psycopg.Connection], None]:
+    """Set on each new connection: the server cancels any statement that runs longer than
+    `statement_timeout` (waiting for a lock included). Set with SQL, not in the URL's
+    `options`, which are the operator's."""
+    millis = max(1, round(statement_timeout * 1000))
+
+    def configure(conn: psycopg.Connection) -> None:
+        conn.execute(f"SET statement_timeout = {millis}")
+
+    return configure
+
+
 class _Attempt:
     """How one try of a transaction ended: a change whose connection was lost before it
     committed was not kept, and is tried again; one lost while committing may have been
@@ -205,9 +233,19 @@ class _Attempt:
 class PostgresEngine(Engine):
     """Documents in a PostgreSQL database, through a pool of connections. Opening it
     checks that the database answers (StoreError within about `connect_timeout` seconds if
-    not) and migrates the schema."""
+    not) and migrates the schema. With `statement_timeout` (seconds), no statement runs
+    longer, a lock included (a transaction another process left open, a database that is
+    stuck), and a connection whose server stops answering is dropped after about as long:
+    the call fails with StoreError instead of holding its thread (the bot's request)."""
 
-    def __init__(self, url: str, *, pool_size: int = 8, connect_timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 8,
+        connect_timeout: float = 5.0,
+        statement_timeout: float | None = None,
+    ) -> None:
         self._address = parse_url(url)
         self._timeout = connect_timeout
         self._problem: str | None = None
@@ -224,11 +262,16 @@ class PostgresEngine(Engine):
             url,
             min_size=1,
             max_size=max(1, pool_size),
-            kwargs={"autocommit": True, "connect_timeout": seconds(connect_timeout)},
+            kwargs={
+                "autocommit": True,
+                "connect_timeout": seconds(connect_timeout),
+                **_bounded(statement_timeout),
+            },  # fmt: skip
             timeout=connect_timeout,
             # Give up reconnecting soon: the next call asks again at once, so the pool never
             # sleeps through the database's return on a long backoff.
             reconnect_timeout=max(connect_timeout, 2.0),
+            configure=None if statement_timeout is None else _limit(statement_timeout),
             name=f"bot-store {self._address.name}",
             open=True,
         )

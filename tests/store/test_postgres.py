@@ -161,6 +161,41 @@ def test_a_server_stopped_while_running_is_said_and_its_return_noticed(
         engine.close()
 
 
+def test_a_lock_held_by_a_stuck_transaction_fails_a_change_in_time_not_never(
+    postgres_url: str,
+) -> None:
+    """Another process took a decision's lock and is stuck with its transaction open: the
+    change that needs the lock fails after the statement timeout, said plainly, instead of
+    holding its thread (a person's request) for as long as the other is stuck."""
+    engine = PostgresEngine(postgres_url, statement_timeout=0.5)
+    stuck = psycopg.connect(postgres_url)
+    try:
+        stuck.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", ("session:s1",))
+        started = time.monotonic()
+        with pytest.raises(StoreError) as caught:
+            engine.transaction(lambda tx: (tx.lock("session:s1"), tx.put("t", "a", {"v": 1})))
+        assert time.monotonic() - started < 2.5
+        assert "refused the request (canceling statement due to statement timeout)" in str(
+            caught.value
+        )
+        assert engine.read(lambda tx: tx.get("t", "a")) is None  # nothing kept
+        stuck.rollback()  # the other process comes unstuck
+        engine.transaction(lambda tx: (tx.lock("session:s1"), tx.put("t", "a", {"v": 1})))
+        assert engine.read(lambda tx: tx.get("t", "a")) == {"v": 1}
+    finally:
+        stuck.close()
+        engine.close()
+
+
+def test_without_a_statement_timeout_a_long_read_is_let_finish(postgres_url: str) -> None:
+    """Backups and copies open the engine without one: a long statement is theirs to run."""
+    engine = PostgresEngine(postgres_url)
+    try:
+        engine.read(lambda tx: tx._conn.execute("SELECT pg_sleep(0.7)"))  # type: ignore[attr-defined]
+    finally:
+        engine.close()
+
+
 # --- replicas on one database -----------------------------------------------------------------
 
 
