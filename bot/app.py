@@ -24,6 +24,7 @@ from bot.broadcasts import Broadcasts
 from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme, Reloader
+from bot.current.watch import FileWatcher
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
@@ -34,12 +35,11 @@ from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
 from bot.privacy import Privacy
 from bot.programme import Programme
-from bot.programme.watch import FileWatcher
 from bot.registrations import PROMOTION, Registrations
 from bot.registrations.cards import Cards
 from bot.registrations.news import CHANGE, News
+from bot.reminders.choices import ReminderChoices
 from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
-from bot.reminders.service import ReminderChoices
 from bot.scheduler import Scheduler
 from bot.settings import Settings
 

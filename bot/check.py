@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.dates import day_name, offset_words, short_moment
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.reminders.plan import plan_reminders
 from bot.settings import Settings, SettingsError, load_settings
-from bot.wording import day_name, offset_words, short_moment
 
 
 def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = None) -> int:

@@ -19,8 +19,8 @@ from bot.answering.query import Query, parse_query
 from bot.answering.slots import grouped, is_online
 from bot.answering.week import DaySummary, joining_note, week_note, week_summary
 from bot.answering.words import tokens
+from bot.dates import clock, date_span, day_name
 from bot.programme import Programme, Session
-from bot.wording import clock, date_span, day_name
 
 Kind = Literal["help", "greeting", "sessions", "nothing", "mine", "joining", "overview"]
 _PERIOD_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}

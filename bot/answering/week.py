@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answering.slots import grouped, is_online, same_session
+from bot.dates import date_span
 from bot.programme import Programme, Session
-from bot.wording import date_span
 
 # Sessions of these kinds are what a day is known for.
 _FEATURED = ("headline", "keynote", "plenary")

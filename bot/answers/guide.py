@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.answering import Answer, DaySummary
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import Block, context, header, section
-from bot.wording import clock, short_day
+from bot.dates import clock, short_day
 
 GREETING = "Hello! I answer questions about the week's sessions and sign you up for them."
 MINE = "Your sessions are in `/mysessions`, and on my Home tab."

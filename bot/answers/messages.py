@@ -13,10 +13,10 @@ from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.blocks.values import Origin, button_value
+from bot.dates import short_day, time_range
 from bot.programme import Session
 from bot.registrations.records import Seat
 from bot.registrations.sessions import MAX_SLOTS, session_entry, speaker_list
-from bot.wording import short_day, time_range
 
 PAGE_SIZE = 10
 HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.wording import clock, short_moment
+from bot.dates import clock, short_moment
 
 
 @dataclass(frozen=True)

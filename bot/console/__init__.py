@@ -17,9 +17,9 @@ from bot.console.clock import ConsoleClock, in_zone
 from bot.console.console import Console
 from bot.console.options import ConsoleOptions, add_console_options
 from bot.console.terminal import Terminal
+from bot.dates import day_name
 from bot.programme import Programme
 from bot.settings import Settings
-from bot.wording import day_name
 
 __all__ = ["Console", "ConsoleOptions", "add_console_options", "run_console"]
 

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.dates import day_name, time_range
 from bot.feedback.records import Feedback
 from bot.programme import Programme, Session
-from bot.wording import day_name, time_range
 
 CSV_HEADER = (
     "Date",

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
+from bot.dates import short_day
 from bot.feedback.cpd import TEXT_LIMIT, CpdRow, cpd_hours, hours_words
 from bot.feedback.records import Feedback
 from bot.feedback.summary import SessionSummary
 from bot.programme import Session
-from bot.wording import short_day
 
 MESSAGE_BLOCKS = 50
 SHARE_OPTION = "share"

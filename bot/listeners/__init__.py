@@ -19,7 +19,7 @@ from bot.listeners.replies import Replies
 from bot.privacy import Privacy
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
-from bot.reminders.service import ReminderChoices
+from bot.reminders.choices import ReminderChoices
 
 
 def register_listeners(

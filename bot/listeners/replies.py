@@ -21,8 +21,7 @@ from bot.programme import Session
 from bot.registrations import Registrations
 from bot.registrations.messages import agenda_message, calendar_line, home_view
 from bot.registrations.records import Seat
-from bot.reminders.choices import describe
-from bot.reminders.service import ReminderChoices
+from bot.reminders.choices import ReminderChoices, describe
 from bot.store.engine import StoreError
 
 logger = logging.getLogger(__name__)

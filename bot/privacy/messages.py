@@ -9,8 +9,8 @@ from datetime import timedelta
 from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
+from bot.dates import offset_words
 from bot.privacy import Erased, Held, Kept
-from bot.wording import offset_words
 
 MAX_TITLES = 15  # listed by name; the rest are counted
 KEPT_AFTER = "Nothing about you is kept now, except that messages were sent (counts only)."

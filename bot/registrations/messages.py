@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from bot.blocks.formatting import Message, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, context, header, section
 from bot.blocks.values import Origin, button_value
+from bot.dates import day_name, time_range
 from bot.programme import Session
 from bot.registrations import Agenda, Change
 from bot.registrations.records import NO_SEAT, Seat
 from bot.registrations.sessions import session_details, session_section
-from bot.wording import day_name, time_range
 
 HOME_BLOCK_LIMIT = 100
 REGISTER_HINT = (

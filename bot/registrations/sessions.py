@@ -14,10 +14,10 @@ from bot.blocks.formatting import (
 )
 from bot.blocks.kit import SECTION_LIMIT, Block, actions, button, section
 from bot.blocks.values import Origin, button_value
+from bot.dates import short_moment
 from bot.programme import Session
 from bot.programme.links import google_link, outlook_link
 from bot.registrations.records import NO_SEAT, Seat
-from bot.wording import short_moment
 
 MAX_SLOTS = 5  # times listed, and buttons, for a session held several times
 

@@ -1,8 +1,8 @@
 """Reminders: the plan (which reminder goes out when; pure), its wording, and the jobs that
 put each batch in the outbox at its moment and draw each reminder when it is sent."""
 
+from bot.dates import offset_words, starts_words
 from bot.reminders.plan import Reminder, Skipped, due_time, job_id, plan_reminders
-from bot.wording import offset_words, starts_words
 
 __all__ = [
     "Reminder",

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 
 from bot.blocks.formatting import Message
 from bot.current import CurrentProgramme
+from bot.dates import offset_words, says_when, starts_words
 from bot.outbox.records import Entry
 from bot.programme import Programme
 from bot.reminders.choices import wants
 from bot.reminders.messages import reminder_message, starting_soon_message
 from bot.reminders.plan import JOB_PREFIX, due_time, job_id, plan_reminders
 from bot.scheduler import Scheduler
-from bot.wording import offset_words, says_when, starts_words
 
 if TYPE_CHECKING:
     from bot.reminders.records import ReminderRecords

@@ -11,11 +11,11 @@ from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import Block, actions, button, context, section
 from bot.blocks.values import Origin, button_value
+from bot.dates import offset_words
 from bot.programme import Session
 from bot.registrations.records import Seat
 from bot.registrations.sessions import session_section, where_to_join
 from bot.reminders.choices import Choice, describe, help_lines, offset_token, wants
-from bot.wording import offset_words
 
 
 def reminder_message(

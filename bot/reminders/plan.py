@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.dates import offset_words
 from bot.programme import Programme
-from bot.wording import offset_words
 
 JOB_PREFIX = "reminder:"
 

@@ -37,7 +37,7 @@ from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
 from bot.privacy import Privacy
 from bot.registrations import Registrations
-from bot.reminders.service import ReminderChoices
+from bot.reminders.choices import ReminderChoices
 
 
 def register(

@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Respond
 
 from bot.blocks import ids
+from bot.reminders.choices import ReminderChoices
 from bot.reminders.messages import reminder_settings, reminders_problem, reminders_stopped
-from bot.reminders.service import ReminderChoices
 
 NO_LONGER = "That reminder is no longer offered, so nothing changed."
 

@@ -17,12 +17,12 @@ from bot.blocks.formatting import escape, from_slack_text
 from bot.broadcasts import Broadcasts
 from bot.broadcasts.messages import history_message, scheduled_message
 from bot.current import CurrentProgramme
+from bot.dates import day_name
 from bot.feedback.messages import feedback_summary_message
 from bot.feedback.service import FeedbackService
 from bot.registrations import Registrations
 from bot.registrations.attendance import attendance_csv
 from bot.registrations.cards import Cards
-from bot.wording import day_name
 
 USAGE = (
     "`/announce <text>` previews an announcement for you to send · "

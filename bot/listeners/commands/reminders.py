@@ -8,9 +8,8 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.blocks.formatting import Message, from_slack_text
-from bot.reminders.choices import parse_request
+from bot.reminders.choices import ReminderChoices, parse_request
 from bot.reminders.messages import reminder_settings, reminders_help, reminders_problem
-from bot.reminders.service import ReminderChoices
 
 MAX_TEXT = 200
 

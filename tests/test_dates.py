@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.wording import (
+from bot.dates import (
     date_span,
     day_name,
     offset_words,
