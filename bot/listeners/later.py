@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -34,9 +34,19 @@ class Later:
         self._store = store
         self._clock = clock
 
-    def post(self, client: WebClient, *, channel: str, message: dict[str, Any], about: str) -> None:
+    def post(
+        self,
+        client: WebClient,
+        *,
+        channel: str,
+        message: dict[str, Any],
+        about: str,
+        person: str | None = None,
+    ) -> None:
         """Post `message` to `channel`; if Slack answers 429, queue it in the outbox under
-        `about` (what it answers: a question's timestamp), so a repeat queues nothing more."""
+        `about` (what it answers: a question's timestamp), so a repeat queues nothing more.
+        `person`: whose DM `channel` is; the queued message is addressed to them (the same
+        conversation), so that /forgetme finds it."""
         try:
             client.chat_postMessage(channel=channel, **message)
         except SlackApiError as error:
@@ -44,8 +54,11 @@ class Later:
                 raise
             wait = retry_after(error.response.headers)
             now = self._clock()
-            entry = Entry(REPLY, channel, channel, about, now + REPLY_EXPIRY, now,
-                          message={"text": "", **message},
-                          not_before=now + timedelta(seconds=wait))  # fmt: skip
+            recipient = person or channel
+            # As the outbox keeps its times: worth sending until a moment on the bot's
+            # clock; due again, as Slack said, on the real one.
+            due = datetime.now(UTC) + timedelta(seconds=wait)
+            entry = Entry(REPLY, recipient, recipient, about, now + REPLY_EXPIRY, now,
+                          message={"text": "", **message}, not_before=due)  # fmt: skip
             self._store.enqueue(entries=[entry])
             logger.info("Slack asked for %.0f s before a reply; it goes from the outbox", wait)

@@ -61,7 +61,11 @@ def _answer(
     )
     if thread is not None:
         message["thread_ts"] = thread
-    later.post(client, channel=event["channel"], message=message, about=f"{verdict} {asked}")
+    # An answer that waits in the outbox names the person when it is for their DM (the same
+    # conversation), so that /forgetme finds it.
+    person = user_id if thread is None else None
+    later.post(client, channel=event["channel"], message=message, about=f"{verdict} {asked}",
+               person=person)  # fmt: skip
 
 
 def home_opened(event: dict[str, Any], client: WebClient, *, replies: Replies) -> None:

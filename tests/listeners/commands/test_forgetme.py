@@ -99,3 +99,22 @@ def test_confirming_twice_is_harmless(bot: RunningBot) -> None:
     assert bot.store.waitlist(session_id=SMALL) == ["U3"]
     wait_until(lambda: len(dms(bot, "U2")) == 1)
     assert dms(bot, "U3") == [] and dms(bot, "U1") == []
+
+
+def test_an_answer_waiting_for_slack_is_forgotten_too(bot: RunningBot) -> None:
+    """Slack refused the answer to a DM (429): it waits in the outbox, addressed to the
+    person, and /forgetme cancels it with the rest."""
+    import time
+
+    bot.slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "60"})
+    question = {"type": "message", "channel_type": "im", "channel": "D0USER1", "user": "U1",
+                "text": "racism", "ts": f"{time.time():.6f}"}  # fmt: skip
+    assert bot.send.event(question).status == 200
+    deadline = time.monotonic() + 5
+    while bot.store.pending_to(recipient="U1") == 0:
+        assert time.monotonic() < deadline, "the refused answer never reached the outbox"
+        time.sleep(0.02)
+    reply = ack_body(bot.send.command("/forgetme", user_id="U1"))
+    press(bot, reply, ids.FORGET_CONFIRM, 1)
+    assert bot.store.pending_to(recipient="U1") == 0
+    assert bot.store.backlog() == 0
