@@ -87,7 +87,8 @@ class _Action(_Shape):
         # choice in a menu says which option.
         if self.type == "button" and self.value is None:
             raise ValueError("a button without its value")
-        if self.type.endswith("_select") and self.selected_option is None:
+        single_choice = self.type.endswith("_select") and not self.type.startswith("multi_")
+        if single_choice and self.selected_option is None:
             raise ValueError("a menu choice without the option chosen")
         return self
 

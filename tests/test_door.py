@@ -248,3 +248,13 @@ def test_slacks_payloads_broken_at_random_never_cause_a_500_or_a_traceback(
     time.sleep(1.0)  # the work after each acknowledgement
     quiet(caplog)
     assert 400 in statuses and 200 in statuses  # some refused at the door, some let through
+
+
+def test_a_menu_choice_must_say_its_option_but_a_multiple_choice_has_its_own() -> None:
+    chosen = {"action_id": "announce_audience", "type": "external_select",
+              "selected_option": {"value": "registered"}}  # fmt: skip
+    assert payloads.problem(action_payload([chosen])) is None
+    unchosen = {"action_id": "announce_audience", "type": "external_select"}
+    assert payloads.problem(action_payload([unchosen])) is not None
+    several = {"action_id": "x", "type": "multi_static_select", "selected_options": []}
+    assert payloads.problem(action_payload([several])) is None
