@@ -251,11 +251,11 @@ def backup_caught_working(tmp_path: Path, destination: Path) -> subprocess.Popen
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 30
-    while not any(work_folders(destination.parent)):
+    # Caught once its copy of the data is in its work folder: well into its work.
+    while not any(p for f in work_folders(destination.parent) for p in f.rglob("bot.json*")):
         assert process.poll() is None, "finished before it could be stopped: proves nothing"
         assert time.monotonic() < deadline
         time.sleep(0.002)
-    time.sleep(0.1)  # well into its work
     assert process.poll() is None, "finished before it could be stopped: proves nothing"
     return process
 
