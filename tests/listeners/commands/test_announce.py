@@ -14,6 +14,7 @@ import pytest
 
 from bot.blocks import ids
 from bot.listeners.actions.announce import NOBODY
+from bot.listeners.organisers import NOT_ORGANISER
 from bot.records import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
@@ -224,7 +225,9 @@ def test_a_scheduled_broadcast_survives_a_restart(served_bot: RunningBot) -> Non
         restarted.close()
 
 
-def submit(bot: RunningBot, view: dict[str, Any], picked: dict[str, Any]) -> Any:
+def submit(
+    bot: RunningBot, view: dict[str, Any], picked: dict[str, Any], user: str = ORGANISER
+) -> Any:
     state = {
         "values": {
             ids.ANNOUNCE_WHEN_BLOCK: {ids.ANNOUNCE_WHEN: {"type": "datetimepicker"} | picked}
@@ -233,7 +236,7 @@ def submit(bot: RunningBot, view: dict[str, Any], picked: dict[str, Any]) -> Any
     payload = {
         "type": "view_submission",
         "team": {"id": "T0TEST"},
-        "user": {"id": ORGANISER},
+        "user": {"id": user},
         "api_app_id": "A0TEST",
         "trigger_id": "1.2.def",
         "view": view | {"id": "V1", "state": state},
@@ -346,3 +349,21 @@ def test_send_to_an_audience_nobody_is_in_says_so_and_sends_nothing(bot: Running
     assert "Sent to 0" not in json.dumps(history)
     # Scheduled for then, and still nobody there: it goes back to being a draft.
     assert bot.parts.broadcasts.send(broadcast_id=draft.id) is False
+
+
+def test_the_send_later_form_submitted_by_someone_else_schedules_nothing(
+    bot: RunningBot,
+) -> None:
+    """The form is the organiser's; a submission of it by anyone else (a forged one) is
+    answered with the refusal under its field, and the draft stays a draft."""
+    draft, message = preview_of(bot)
+    press(bot, controls(message)[ids.ANNOUNCE_LATER], trigger_id="1.2.abc")
+    (opened,) = bot.slack.wait_for("views.open")
+    when = int((datetime.now(UTC) + timedelta(hours=1)).timestamp())
+    reply = submit(bot, opened.args["view"], {"selected_date_time": when}, user="U0SOMEONE")
+    assert reply.json() == {
+        "response_action": "errors",
+        "errors": {ids.ANNOUNCE_WHEN_BLOCK: NOT_ORGANISER},
+    }
+    current = bot.store.broadcast(broadcast_id=draft.id)
+    assert current is not None and (current.status, current.send_at) == ("draft", None)
