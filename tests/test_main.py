@@ -24,6 +24,7 @@ from bot.settings import load_settings
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_slack import FakeSlack
+from tests.support.live_programme import wait_until
 from tests.support.slack_payloads import command_payload
 from tests.support.slack_requests import SignedRequests, get_json, get_text
 
@@ -474,11 +475,15 @@ def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
         while set(delivered()) != set(people):
             assert time.monotonic() < deadline, f"{len(set(delivered()))} of {len(people)}"
             time.sleep(0.1)
-        time.sleep(0.5)
-        finished = [json.dumps(c.args["blocks"]) for c in fake_slack.calls_to("chat.update")]
+
+        def preview_says_finished() -> bool:
+            updates = fake_slack.calls_to("chat.update")
+            return bool(updates) and "Sent to 150 of 150" in json.dumps(updates[-1].args["blocks"])
+
+        # The preview's progress is redrawn at a pace, so its last redraw may come later.
+        wait_until(preview_says_finished, timeout=10)
     repeats = len(delivered()) - len(people)
     assert repeats <= 4, f"{repeats} people got it twice: more than the messages in flight"
-    assert "Sent to 150 of 150" in finished[-1]
 
 
 def test_an_attendees_choices_and_calendar_survive_a_kill(
