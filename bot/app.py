@@ -5,6 +5,7 @@ build it this way."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -129,6 +130,19 @@ class Bot:
         self.cards.start()
         self.watcher.start()
 
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until every job due on the clock has run and the outbox has sent all it holds;
+        False if that took longer than `timeout` seconds. For the console, tests and
+        benchmarks, which move the clock and then look, instead of sleeping."""
+        deadline = time.monotonic() + timeout
+        if not self.scheduler.drain(timeout):
+            return False
+        while self.store.backlog() or not self.outbox.idle():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
     def close(self) -> None:
         """Stop everything, then finish writing and close the store."""
         self.watcher.stop()
@@ -179,7 +193,7 @@ def build_bot(
     )
 
     current = CurrentProgramme(programme)
-    scheduler = Scheduler(programme.tz)
+    scheduler = Scheduler(programme.tz, clock=clock)
     cards = Cards(
         store=store,
         current=current,

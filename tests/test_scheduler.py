@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.scheduler import JOB_ERROR_LOGGER, Scheduler
+from tests.conftest import Clock
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -51,68 +52,108 @@ def soon(seconds: float) -> datetime:
     return datetime.now(UTC) + timedelta(seconds=seconds)
 
 
+T = datetime(2023, 3, 21, 12, 0, tzinfo=LONDON)
+
+
 @pytest.fixture
 def calls() -> Calls:
     return Calls()
 
 
 @pytest.fixture
-def scheduler() -> Iterator[Scheduler]:
-    running = Scheduler(LONDON)
+def clock() -> Clock:
+    return Clock(now=T)
+
+
+@pytest.fixture
+def scheduler(clock: Clock) -> Iterator[Scheduler]:
+    running = Scheduler(LONDON, clock=clock)
     running.start()
     yield running
     running.shutdown()
 
 
-def test_a_job_runs_once_at_its_time_with_its_arguments(scheduler: Scheduler, calls: Calls) -> None:
-    at = soon(0.3)
+def move(scheduler: Scheduler, clock: Clock, to: datetime) -> None:
+    """Move the clock to `to`, and wait for what falls due to have run."""
+    clock.now = to
+    scheduler.clock_moved()
+    assert scheduler.drain()
+
+
+def test_a_job_runs_once_at_its_time_on_the_clock_with_its_arguments(
+    scheduler: Scheduler, clock: Clock, calls: Calls
+) -> None:
+    at = T + timedelta(minutes=15)
     scheduler.at("reminder:s1", at, calls, "s1", 900, True)
     assert scheduler.jobs() == [("reminder:s1", at)]
-    assert calls.wait_for(1)
-    time.sleep(0.2)
+    move(scheduler, clock, at - timedelta(seconds=1))
+    assert calls.args() == []  # not yet
+    move(scheduler, clock, at)
     assert calls.args() == [("s1", 900, True)]
-    assert calls.times()[0] >= at
     assert scheduler.jobs() == []
+    move(scheduler, clock, at + timedelta(hours=1))
+    assert calls.args() == [("s1", 900, True)]  # once
 
 
 def test_the_same_id_again_moves_the_job_to_the_new_time_only(
-    scheduler: Scheduler, calls: Calls
+    scheduler: Scheduler, clock: Clock, calls: Calls
 ) -> None:
-    scheduler.at("job", soon(0.2), calls, "first")
-    later = soon(0.5)
+    scheduler.at("job", T + timedelta(minutes=10), calls, "first")
+    later = T + timedelta(minutes=20)
     scheduler.at("job", later, calls, "second")
     assert scheduler.jobs() == [("job", later)]
-    assert calls.wait_for(1)
-    time.sleep(0.2)
+    move(scheduler, clock, T + timedelta(minutes=10))
+    assert calls.args() == []
+    move(scheduler, clock, later)
     assert calls.args() == [("second",)]
-    assert calls.times()[0] >= later
 
 
-def test_the_same_id_can_be_moved_earlier(scheduler: Scheduler, calls: Calls) -> None:
-    scheduler.at("job", soon(30), calls, "late")
-    earlier = soon(0.2)
+def test_the_same_id_can_be_moved_earlier(scheduler: Scheduler, clock: Clock, calls: Calls) -> None:
+    scheduler.at("job", T + timedelta(hours=1), calls, "late")
+    earlier = T + timedelta(minutes=1)
     scheduler.at("job", earlier, calls, "early")
     assert scheduler.jobs() == [("job", earlier)]
-    assert calls.wait_for(1)
+    move(scheduler, clock, earlier)
     assert calls.args() == [("early",)]
 
 
-def test_a_cancelled_job_never_runs(scheduler: Scheduler, calls: Calls) -> None:
-    scheduler.at("gone", soon(0.2), calls, "gone")
-    scheduler.at("kept", soon(0.3), calls, "kept")
+def test_a_cancelled_job_never_runs(scheduler: Scheduler, clock: Clock, calls: Calls) -> None:
+    scheduler.at("gone", T + timedelta(minutes=1), calls, "gone")
+    scheduler.at("kept", T + timedelta(minutes=2), calls, "kept")
     scheduler.cancel("gone")
     scheduler.cancel("never-existed")  # nothing happens
     assert [job_id for job_id, _ in scheduler.jobs()] == ["kept"]
-    assert calls.wait_for(1)
-    time.sleep(0.2)
+    move(scheduler, clock, T + timedelta(minutes=3))
     assert calls.args() == [("kept",)]
     scheduler.cancel("kept")  # it ran already: nothing happens
+
+
+def test_a_clock_moved_back_puts_a_job_off(
+    scheduler: Scheduler, clock: Clock, calls: Calls
+) -> None:
+    scheduler.at("job", T + timedelta(seconds=1), calls, "job")
+    move(scheduler, clock, T - timedelta(hours=1))  # an hour before: an hour to wait
+    assert calls.args() == [] and [job_id for job_id, _ in scheduler.jobs()] == ["job"]
+    move(scheduler, clock, T + timedelta(seconds=1))
+    assert calls.args() == [("job",)]
+
+
+def test_on_the_real_clock_a_job_runs_at_its_real_time(calls: Calls) -> None:
+    scheduler = Scheduler(LONDON)
+    scheduler.start()
+    try:
+        at = soon(0.2)
+        scheduler.at("job", at, calls, "job")
+        assert calls.wait_for(1)
+        assert calls.times()[0] >= at
+    finally:
+        scheduler.shutdown()
 
 
 def test_a_time_in_the_past_runs_at_once(scheduler: Scheduler, calls: Calls) -> None:
     # Far beyond APScheduler's default one-second grace.
     began = time.monotonic()
-    scheduler.at("late", soon(-3600), calls, "late")
+    scheduler.at("late", T - timedelta(hours=1), calls, "late")
     assert calls.wait_for(1, timeout=0.5)
     assert time.monotonic() - began < 0.5
     assert calls.args() == [("late",)]
@@ -156,19 +197,15 @@ def test_jobs_lists_ids_and_utc_times_soonest_first(scheduler: Scheduler, calls:
 
 
 def test_a_failing_job_is_logged_and_later_jobs_still_run(
-    caplog: pytest.LogCaptureFixture,
+    scheduler: Scheduler, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
     calls = Calls(fail_for=("broken",))
-    scheduler = Scheduler(LONDON)
-    scheduler.start()
-    try:
-        scheduler.at("job:broken", soon(0.1), calls, "broken")
-        scheduler.at("job:fine", soon(0.3), calls, "fine")
-        assert calls.wait_for(2)
-        scheduler.at("job:after", soon(0.05), calls, "after")
-        assert calls.wait_for(3)
-    finally:
-        scheduler.shutdown()
+    scheduler.at("job:broken", T + timedelta(minutes=1), calls, "broken")
+    scheduler.at("job:fine", T + timedelta(minutes=2), calls, "fine")
+    move(scheduler, clock, T + timedelta(minutes=1))
+    move(scheduler, clock, T + timedelta(minutes=2))
+    scheduler.at("job:after", T, calls, "after")  # already due
+    assert scheduler.drain()
     assert calls.args() == [("broken",), ("fine",), ("after",)]
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert [r.name for r in errors] == [JOB_ERROR_LOGGER]
@@ -177,38 +214,37 @@ def test_a_failing_job_is_logged_and_later_jobs_still_run(
     assert "Slack said no for broken" in caplog.text  # the traceback is in the log
 
 
-def test_jobs_added_before_start_run_after_it(calls: Calls) -> None:
-    scheduler = Scheduler(LONDON)
-    first, second = soon(0.1), soon(0.2)
+def test_jobs_added_before_start_run_after_it(clock: Clock, calls: Calls) -> None:
+    scheduler = Scheduler(LONDON, clock=clock)
+    first, second = T + timedelta(minutes=1), T + timedelta(minutes=2)
     scheduler.at("a", first, calls, "a-first")
     scheduler.at("a", second, calls, "a-second")  # the same id twice: one job
     scheduler.at("b", second, calls, "b")
-    scheduler.at("c", soon(-60), calls, "c")  # already past
+    scheduler.at("c", T - timedelta(minutes=1), calls, "c")  # already past
     assert [job_id for job_id, _ in scheduler.jobs()][-2:] == ["a", "b"]
     assert ("a", second) in scheduler.jobs()
-    time.sleep(0.3)
-    assert calls.calls == []  # nothing runs before start
+    clock.now = second
+    scheduler.clock_moved()
+    assert not scheduler.drain()  # due, but nothing runs before start
+    assert calls.calls == []
     scheduler.start()
     try:
-        assert calls.wait_for(3)
-        time.sleep(0.3)
+        assert scheduler.drain()
     finally:
         scheduler.shutdown()
     assert sorted(calls.args()) == [("a-second",), ("b",), ("c",)]
 
 
-def test_cancel_and_keep_only_work_before_start(calls: Calls) -> None:
-    scheduler = Scheduler()
-    scheduler.at("x:1", soon(0.1), calls, "1")
-    scheduler.at("x:2", soon(0.1), calls, "2")
-    scheduler.at("x:3", soon(0.1), calls, "3")
+def test_cancel_and_keep_only_work_before_start(clock: Clock, calls: Calls) -> None:
+    scheduler = Scheduler(clock=clock)
+    for n in (1, 2, 3):
+        scheduler.at(f"x:{n}", T, calls, str(n))
     scheduler.cancel("x:1")
     scheduler.keep_only("x:", ["x:3"])
     assert [job_id for job_id, _ in scheduler.jobs()] == ["x:3"]
     scheduler.start()
     try:
-        assert calls.wait_for(1)
-        time.sleep(0.2)
+        assert scheduler.drain()
     finally:
         scheduler.shutdown()
     assert calls.args() == [("3",)]

@@ -7,7 +7,6 @@ import itertools
 import json
 import shutil
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -28,7 +27,6 @@ from bot.console.payloads import (
     message_payload,
     suggestion_payload,
 )
-from bot.console.reminders import DueReminders
 from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
 from bot.console.respond import ConsoleRespond
 from bot.listeners.allowance import Allowance
@@ -114,11 +112,9 @@ class Console:
             return next()
 
         self.app.use(use_console_client)
-        self._reminders = DueReminders(
-            self.bot.reminders, self.bot.current, settings.reminder_offsets, clock
-        )
-        self.bot.outbox.start()  # reminders and announcements go out as they would in Slack
-        self.bot.cards.start()
+        # Reminders, feedback requests and announcements go out as they would in Slack, on
+        # the console's clock.
+        self.bot.start()
 
     # --- what the bot shows ---------------------------------------------------------------
 
@@ -162,16 +158,16 @@ class Console:
                 else:
                     self._dispatch(message_payload(line, number=next(self._ids)))
                 self._later.run_pending()
-                self._settle()
+                self.bot.settle(SETTLE_TIMEOUT)
 
     def tick(self) -> None:
-        """Look at the clock: run the reminders that have fallen due, and print them."""
+        """Look at the clock (it may have been moved): print what has fallen due by now."""
         with self._turn:
             if self._closed:
                 return
             with self._reply():
-                if self._reminders.run_due():
-                    self._settle()
+                self.bot.scheduler.clock_moved()
+                self.bot.settle(SETTLE_TIMEOUT)
 
     def close(self) -> None:
         with self._turn:
@@ -232,10 +228,3 @@ class Console:
 
     def _dispatch(self, body: dict[str, Any]) -> BoltResponse:
         return self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
-
-    def _settle(self) -> None:
-        """Wait (a little) for the outbox to send what the last line queued."""
-        store, outbox = self.bot.store, self.bot.outbox
-        deadline = time.monotonic() + SETTLE_TIMEOUT
-        while (store.backlog() or not outbox.idle()) and time.monotonic() < deadline:
-            time.sleep(0.01)

@@ -32,8 +32,10 @@ class Entry:
     `subject` what it is about (a session or broadcast id), `version` which occurrence (a due
     time, a promotion time…): together with `recipient` they make the one-time `key`. It is
     worth sending from `not_before` (None: at once) until `deadline` (aware); after that it
-    expires. `message` holds chat.postMessage arguments when the message cannot be drawn
-    again at sending time (news of a change); otherwise the feature draws it then.
+    expires. `deadline` and `created_at` are read on the bot's clock (the event's time);
+    `not_before` on the real one, as it paces Slack calls (leases, back-off, Retry-After).
+    `message` holds chat.postMessage arguments when the message cannot be drawn again at
+    sending time (news of a change); otherwise the feature draws it then.
     `attempted_at` is set while a sender posts it and Slack has not said how that went: a
     sender that finds it set (the last one died, or the call timed out) asks Slack whether
     the message is there before posting it again. Once sent, `posted_in` and `posted_ts`
@@ -105,6 +107,10 @@ def aware(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+AT_ONCE = aware(datetime(2000, 1, 1, tzinfo=UTC))
+"""The `due` of an entry with no `not_before`: claimable at once, whatever the clock says."""
+
+
 def to_doc(entry: Entry) -> Doc:
     """An entry as its document; a pending one is claimable from `not_before`."""
     for name in ("kind", "subject", "recipient", "version"):
@@ -119,7 +125,7 @@ def to_doc(entry: Entry) -> Doc:
         if doc[name] is not None:
             doc[name] = aware(doc[name])
     if entry.status == "pending":
-        doc["due"] = doc["not_before"] or doc["created_at"]
+        doc["due"] = doc["not_before"] or AT_ONCE
         doc["rank"] = doc["deadline"]
     return doc
 

@@ -80,3 +80,14 @@ def test_a_reminder_is_delivered_before_the_next_reply(start_console: StartConso
     running.clock.now = tuesday(12, 20)
     reply = squeeze(running.type("/mysessions"))
     assert reply.index(f"⏰ {RACISM} starts in 10 minutes.") < reply.index("Your sessions")
+
+
+def test_feedback_is_asked_for_on_the_consoles_clock(start_console: StartConsole) -> None:
+    running = start_console(now=tuesday(12, 0))
+    running.type("/register racism")
+    running.clock.now = tuesday(14, 5)  # over at 14:00; asked 10 minutes after
+    running.console.tick()
+    assert "How useful" not in running.screen.new()
+    running.clock.now = tuesday(14, 10)
+    running.console.tick()
+    assert f"How useful was {RACISM}?" in squeeze(running.screen.new())

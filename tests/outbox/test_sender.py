@@ -441,7 +441,9 @@ def test_under_a_rate_limit_every_entry_is_delivered_once_close_to_the_limit(
     elapsed = time.monotonic() - started
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
     assert fake_slack.rate_limited_count("chat.postMessage") <= 10
-    assert 120 / 20 - 1 <= elapsed <= 120 / 20 * 1.3  # at least ~15 a second
+    # Near the limit: 6.8 s on a quiet machine; sending at half the rate would take 12 s.
+    # (The figure itself is bench/reminders.py's; a shared machine here only bounds it.)
+    assert 120 / 20 - 1 <= elapsed <= 120 / 20 * 1.75
 
 
 # --- cancelling and ordering -----------------------------------------------------------------
