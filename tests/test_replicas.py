@@ -40,6 +40,7 @@ from tests.support.forwarder import Forwarder
 from tests.support.live_programme import session
 from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.slack_requests import SignedRequests, get_text
+from tests.support.waiting import wait_until
 from tests.test_main import environment, free_port, http_settings, run_bot
 
 pytestmark = pytest.mark.postgres_replicas
@@ -221,20 +222,6 @@ def posted(fake: FakeSlack, *, words: str = "", text: str | None = None) -> list
         for c in calls
         if words in str(c.args.get("text", "")) and text in (None, c.args.get("text"))
     ]
-
-
-def wait_until(
-    condition: Callable[[], bool], timeout: float, what: str | Callable[[], str]
-) -> None:
-    """Wait until `condition()`; fail saying `what` (or what it returns, then) if it takes
-    longer than `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            raise AssertionError(
-                f"timed out after {timeout} s: {what if isinstance(what, str) else what()}"
-            )
-        time.sleep(0.05)
 
 
 def later(days: float = 2, **extra: Any) -> dict[str, Any]:

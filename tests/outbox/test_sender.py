@@ -26,6 +26,7 @@ from tests.store.test_outbox import cancel
 from tests.support.fake_slack import FakeSlack
 from tests.support.records import CONNECTION_DROPPED
 from tests.support.slack_answers import JsonDict
+from tests.support.waiting import wait_until
 
 NOTE = "note"
 SENDER_LOGGER = "bot.outbox.sender"
@@ -57,15 +58,6 @@ def note(
 
 def notes(count: int, *, subject: str = "s1", deadline_in: float = 30.0) -> list[Entry]:
     return [note(f"U{n:04d}", subject=subject, deadline_in=deadline_in) for n in range(count)]
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float = 3.0, what: str = "") -> None:
-    """Poll `condition` every 10 ms; fail after `timeout` seconds."""
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError(f"not within {timeout}s: {what or condition}")
-        time.sleep(0.01)
 
 
 def wait_settled(store: Store, count: int, *, subject: str = "s1", timeout: float = 3.0) -> Counts:

@@ -32,6 +32,7 @@ from bot.store.tinydb import OldFormat, TinyDBEngine
 from tests.conftest import ROOT
 from tests.store.helpers import crash_image
 from tests.store.tinydb_child import DUE, deleted_by
+from tests.support.waiting import wait_until
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -46,13 +47,6 @@ def put(engine: TinyDBEngine, table: str, key: str, doc: dict[str, Any]) -> None
 
 def rows(engine: TinyDBEngine, table: str) -> list[tuple[str, Any]]:
     return engine.read(lambda tx: tx.find(table))
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
 
 
 def start(work: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
@@ -245,7 +239,9 @@ def test_claim_hands_out_only_what_is_on_disk(
     claiming.join(0.2)
     assert claiming.is_alive()  # waiting for "a" to be on disk
     second, _ = start(lambda: put(engine, "out", "b", due))
-    wait_until(lambda: engine.read(lambda tx: tx.get("out", "b")) is not None, "b applied")
+    wait_until(
+        lambda: engine.read(lambda tx: tx.get("out", "b")) is not None, what="b applied", timeout=10
+    )
     gate.let_one()  # "a" reaches the disk; "b" is held next
     gate.wait_for_append()
     claiming.join(10)
@@ -696,7 +692,9 @@ def test_a_snapshot_including_a_change_that_failed_is_dropped(
     first, _ = start(lambda: put(engine, "t", "a", {"v": 1}))
     gate.wait_for_append()  # "a" is being written ...
     second, refused = start(lambda: put(engine, "t", "b", {"v": "never-saved"}))
-    wait_until(lambda: engine.read(lambda tx: tx.get("t", "b")) is not None, "b applied")
+    wait_until(
+        lambda: engine.read(lambda tx: tx.get("t", "b")) is not None, what="b applied", timeout=10
+    )
     gate.let_one()  # ... is saved: a compaction starts from a copy that includes "b"
     gate.wait_for_append()
     disk.full = True
@@ -709,7 +707,7 @@ def test_a_snapshot_including_a_change_that_failed_is_dropped(
     put(engine, "t", "c", {"v": 3})
     assert not dropped and engine._compaction is not None or not slow
     written.set()
-    wait_until(lambda: bool(dropped), "the compaction to be dropped")
+    wait_until(lambda: bool(dropped), what="the compaction to be dropped", timeout=10)
     assert dropped == [3]  # it included "b" (seq 3)
     assert not db.exists() or b"never-saved" not in db.read_bytes()
     image = crash_image(db, tmp_path / "image")
@@ -731,12 +729,14 @@ def test_a_snapshot_that_cannot_be_written_loses_nothing(
     monkeypatch.setattr("bot.store.compaction.write_snapshot", no_room)
     for n in range(10):
         put(engine, "t", f"k{n}", {"n": n})
-    wait_until(lambda: "Could not write a snapshot" in caplog.text, "a failed snapshot")
+    wait_until(
+        lambda: "Could not write a snapshot" in caplog.text, what="a failed snapshot", timeout=10
+    )
     assert engine.problem() is None  # changes are still saved, in the journal
     monkeypatch.undo()
     for n in range(10, 20):  # and the next compactions work
         put(engine, "t", f"k{n}", {"n": n})
-    wait_until(lambda: db.exists(), "a snapshot")
+    wait_until(lambda: db.exists(), what="a snapshot", timeout=10)
     engine.close()
     reopened = TinyDBEngine(db)
     assert keys(reopened) == [f"k{n}" for n in range(20)]
@@ -753,7 +753,11 @@ def test_a_new_journal_that_cannot_be_started_after_a_snapshot_loses_nothing(
     monkeypatch.setattr(JournalFile, "start", classmethod(no_room))
     for n in range(10):  # snapshots are put in place; no new journal can be started
         put(engine, "t", f"k{n}", {"n": n})
-    wait_until(lambda: "Could not put a new snapshot and journal" in caplog.text, "a failure")
+    wait_until(
+        lambda: "Could not put a new snapshot and journal" in caplog.text,
+        what="a failure",
+        timeout=10,
+    )
     monkeypatch.undo()
     assert engine.problem() is None
     put(engine, "t", "k10", {"n": 10})
@@ -788,7 +792,7 @@ def test_a_scrubbed_deletion_soon_leaves_neither_file(db: Path) -> None:
         on_disk = db.read_bytes() + journal_of(db).read_bytes()
         return b"Forgetme" not in on_disk and b"U-forget-me" not in on_disk
 
-    wait_until(gone, "the forgotten person to leave the files")
+    wait_until(gone, what="the forgotten person to leave the files", timeout=10)
     assert b"Ann" in db.read_bytes()
     put(engine, "t", "after", {"n": 6})
     image = crash_image(db, db.parent.parent / "image")

@@ -5,8 +5,7 @@ them with `from tests.support.live_programme import *`-style imports of the fixt
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,9 @@ import pytest
 
 from bot.app import Bot
 from tests.conftest import Clock, RunningBot
+from tests.support.waiting import wait_until
+
+__all__ = ["wait_until"]  # still imported from here by older tests
 
 OFFSETS = (timedelta(seconds=2), timedelta(seconds=1))
 
@@ -63,12 +65,3 @@ def dms(bot: RunningBot, user: str) -> list[str]:
     """The texts sent to `user`'s DM so far."""
     calls = bot.slack.calls_to("chat.postMessage")
     return [c.args["text"] for c in calls if c.args["channel"] == user and not c.failed]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 6.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
