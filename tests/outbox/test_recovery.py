@@ -58,7 +58,7 @@ def test_a_reminder_due_in_a_slack_outage_goes_after_it_and_before_the_start(
     wait_until(lambda: set(delivered(bot)) >= {"U1", "U2", ANNOUNCEMENTS}, timeout=8)
     assert time.monotonic() < starts, "delivered only after the session started"
     assert failed_calls(bot) >= 3  # the outage was met, and retried through
-    time.sleep(0.5)
+    assert bot.parts.settle()
     assert delivered(bot) == Counter({"U1": 1, "U2": 1, ANNOUNCEMENTS: 1})
     assert bot.store.counts(kind=REMINDER, subject="soon").sent == 2
 
@@ -70,7 +70,7 @@ def test_a_promotion_under_server_errors_is_told_once(bot: RunningBot) -> None:
     ack_body(bot.send.command("/unregister", "small", user_id="U1"))
     wait_until(lambda: delivered(bot)["U2"] == 1, timeout=6)
     assert failed_calls(bot) >= 1
-    time.sleep(0.5)
+    assert bot.parts.settle()
     assert delivered(bot) == Counter({"U2": 1})
     (told,) = [c for c in bot.slack.calls_to("chat.postMessage") if not c.failed]
     assert told.args["text"].startswith(":tada: A place came free")
@@ -84,12 +84,11 @@ def test_a_promotion_not_yet_sent_when_the_bot_stops_is_sent_after_the_restart(
     ack_body(bot.send.command("/register", "small", user_id="U2"))
     bot.parts.outbox.close()  # the sender is gone, as in a crash just after the decision
     ack_body(bot.send.command("/unregister", "small", user_id="U1"))
-    time.sleep(0.3)
-    assert delivered(bot) == Counter()
+    assert delivered(bot) == Counter()  # nothing sends it: the decision is only stored
     restarted = bot.restart()
     try:
         wait_until(lambda: delivered(bot)["U2"] == 1, timeout=6)
-        time.sleep(0.3)
+        assert restarted.settle()
         people = {who: n for who, n in delivered(bot).items() if who.startswith("U")}
         assert people == {"U2": 1}
     finally:
@@ -113,11 +112,11 @@ def test_reminders_and_a_broadcast_at_once_keep_to_slacks_rate(
     draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B now")
     broadcasts.choose_audience(broadcast_id=draft.id, audience="session:small")
     bot.parts.start()  # the reminders fall due in about 1 s...
-    time.sleep(1.0)
+    wait_until(lambda: any(user in delivered(bot) for user in reminded), timeout=5)
     assert broadcasts.send(broadcast_id=draft.id)  # ...and the broadcast goes with them
     everyone = set(reminded + announced)
     wait_until(lambda: everyone <= set(delivered(bot)), timeout=15)
-    time.sleep(0.3)
+    assert bot.parts.settle()
     counts = delivered(bot)
     assert all(counts[user] == 1 for user in everyone)
     assert bot.slack.rate_limited_count("chat.postMessage") <= 5
@@ -136,7 +135,7 @@ def test_an_expired_broadcast_is_reported_not_sent(bot: RunningBot) -> None:
     assert broadcasts.send(broadcast_id=draft.id)
     wait_until(lambda: bot.store.counts(kind=BROADCAST_KIND, subject=draft.id).expired == 3)
     wait_until(lambda: bot.store.broadcast(broadcast_id=draft.id).status == "sent")  # type: ignore[union-attr]
-    time.sleep(2.0)  # Slack is back: nothing expired goes now
+    assert bot.parts.settle()  # Slack is back: nothing expired goes now
     assert delivered(bot) == Counter()
     history = ack_body(bot.send.command("/announce", "history", user_id=ORGANISER))
     shown = json.dumps(history["blocks"])
