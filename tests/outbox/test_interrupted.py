@@ -9,7 +9,6 @@ answers conversations.history as Slack does."""
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -78,7 +77,7 @@ def test_a_message_a_dead_sender_had_posted_is_found_and_not_posted_again(
     left_by_a_dead_sender(store, entry, client)
     outbox.start()
     wait_until(lambda: status_of(store, entry) == "sent")
-    time.sleep(0.2)
+    wait_until(outbox.idle)  # nothing more in flight
     assert len(posts_to(fake_slack, "U0001")) == 1  # the dead sender's only
     settled = store.entry(key=entry.key)
     assert settled is not None and settled.detail == "found in Slack"
@@ -96,7 +95,7 @@ def test_a_message_a_dead_sender_had_not_posted_is_posted_once(
     left_by_a_dead_sender(store, entry, None)
     outbox.start()
     wait_until(lambda: status_of(store, entry) == "sent" and status_of(store, other) == "sent")
-    time.sleep(0.2)
+    wait_until(outbox.idle)  # nothing more in flight
     keys = Counter(str(post["metadata"]["event_payload"]["key"])  # type: ignore[index]
                    for post in posts_to(fake_slack, "U0001"))  # fmt: skip
     assert keys == Counter({entry.key: 1, other.key: 2})  # `other` was never marked attempted
@@ -126,7 +125,7 @@ def test_a_post_that_timed_out_after_slack_took_it_is_not_posted_again(
     outbox.start()
     store.enqueue(entries=[entry])
     wait_until(lambda: status_of(store, entry) == "sent", timeout=6.0)
-    time.sleep(0.2)
+    wait_until(outbox.idle)  # nothing more in flight
     assert len(posts_to(fake_slack, "U0001")) == 1
     settled = store.entry(key=entry.key)
     assert settled is not None and settled.detail == "found in Slack"

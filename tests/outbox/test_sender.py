@@ -599,12 +599,13 @@ def test_two_senders_on_one_store_send_each_entry_once(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:
     """As two replicas would: each claims its own entries, none is sent by both."""
-    for _ in range(2):
-        make_outbox(workers=2).start()
+    senders = [make_outbox(workers=2) for _ in range(2)]
+    for sender in senders:
+        sender.start()
     batch = notes(60)
     store.enqueue(entries=batch)
     assert wait_settled(store, 60, timeout=10.0) == Counts(sent=60)
-    time.sleep(0.2)
+    wait_until(lambda: all(sender.idle() for sender in senders), what="both senders idle")
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
@@ -622,7 +623,9 @@ def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_tw
     second = make_outbox(workers=2, lease=1.0)  # another process, not paused by that 429
     second.start()
     assert wait_settled(store, 4, timeout=10.0) == Counts(sent=4)
-    time.sleep(2.5)  # until the first sender's pause is over
+    # The first sender's pause ends; what it gave back was sent by the second, so it sends
+    # nothing more.
+    wait_until(first.idle, timeout=6.0, what="the first sender idle after its pause")
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
