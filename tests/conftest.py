@@ -67,6 +67,14 @@ class Clock:
         return self.now or datetime.now(UTC)
 
 
+def move_clock(clock: Clock, parts: Bot, to: datetime) -> None:
+    """Set `clock` to `to`, and wait until what fell due by then has run and been sent (the
+    scheduler told the clock moved, then `Bot.settle`)."""
+    clock.now = to
+    parts.scheduler.clock_moved()
+    assert parts.settle(), "what fell due did not settle"
+
+
 @dataclass
 class RunningBot:
     """The real bot, its fake Slack, and a way to send it signed requests."""

@@ -28,7 +28,7 @@ def test_a_late_save_of_the_preview_never_undoes_a_send(bot: RunningBot) -> None
     assert current.preview_ts is not None
     bot.slack.wait_for("chat.update")  # the preview shows where it stands, not the draft
     bot.slack.wait_for("chat.postMessage", count=2)  # the preview, and the outbox's post
-    time.sleep(0.2)  # room for a second channel post, were there one
+    assert bot.parts.settle()  # a second channel post, were there one, has gone too
     channel = [
         c for c in bot.slack.calls_to("chat.postMessage") if c.args["channel"] == ANNOUNCEMENTS
     ]
@@ -146,7 +146,7 @@ def test_a_fan_out_cut_short_is_queued_after_a_restart_each_once(
     broadcast_id = dm_draft(bot, 10)
     assert bot.parts.broadcasts.send(broadcast_id=broadcast_id)
     wait_until(lambda: len(dms(bot)) == 4, 10)
-    time.sleep(0.3)
+    assert bot.parts.settle()
     current = bot.store.broadcast(broadcast_id=broadcast_id)
     assert current is not None and current.status == "sending"  # not finished: 6 not queued
     monkeypatch.setattr(bot.store, "enqueue", enqueue)  # room again; as at a restart:
@@ -157,5 +157,5 @@ def test_a_fan_out_cut_short_is_queued_after_a_restart_each_once(
     )  # fmt: skip
     fresh.resume()
     wait_until(lambda: len(dms(bot)) == 10, 10)
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert sorted(dms(bot)) == [f"U{n:03}" for n in range(10)]  # each once

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,7 +40,7 @@ def test_a_moved_session_is_rescheduled_and_its_registrants_told_once(
     assert set(after) == set(before)
     assert all(after[job] > before[job] for job in after)
     assert not parts.reloader.reload()  # the same file again: nothing new, no message
-    time.sleep(0.3)
+    assert parts.settle()
     assert len(dms(bot, "U1")) == 1
 
 
@@ -146,7 +145,7 @@ def test_a_cancelled_session_that_comes_back_is_told_each_time(
     cancelled, back, again = dms(bot, "U1")
     assert "has been cancelled" in cancelled and "has been cancelled" in again
     assert back.startswith(":leftwards_arrow_with_hook: Session later is back on:")
-    time.sleep(0.3)
+    assert parts.settle()
     assert len(dms(bot, "U1")) == 3
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import Bot
 from tests.conftest import Clock
 from tests.support.live_programme import write_programme
 
@@ -41,10 +40,3 @@ def programme_path(tmp_path: Path, start: datetime) -> Path:
                "end": (start + timedelta(hours=1)).isoformat(), "location": "Leeds"}  # fmt: skip
     write_programme(path, [session])
     return path
-
-
-def move(clock: Clock, parts: Bot, to: datetime) -> None:
-    """Set the clock to `to`, and wait until what fell due has run and been sent."""
-    clock.now = to
-    parts.scheduler.clock_moved()
-    assert parts.settle()

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tests.conftest import ANNOUNCEMENTS, Clock, RunningBot
+from tests.conftest import move_clock as move
 from tests.listeners.helpers import ack_body
-from tests.reminders.conftest import move
 from tests.support.live_programme import dms
 
 MINUTE = timedelta(minutes=1)
