@@ -24,7 +24,8 @@ from bot.listeners.allowance import SLOW_DOWN
 from tests.conftest import SIGNING_SECRET
 from tests.support.fake_slack import FakeSlack
 from tests.support.live_programme import session, write_programme
-from tests.support.slack_requests import SignedRequests, get_text
+from tests.support.slack_requests import SignedRequests, get_json, get_text
+from tests.support.waiting import wait_until
 from tests.test_main import environment, free_port, http_settings
 
 NOISY, OTHER = "UNOISY", "UOTHER"
@@ -42,14 +43,7 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[SignedRequests]:
                                env=environment(tmp_path, **settings))  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / "bot.log").read_text()
-            try:
-                if get_text(base, "/healthz", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.05)
+        wait_until(lambda: healthy(base, process, tmp_path / "bot.log"), 30, "the bot healthy")
         yield SignedRequests(base + "/slack/events", SIGNING_SECRET,
                              response_url=fake_slack.response_url)  # fmt: skip
     finally:
@@ -66,6 +60,14 @@ def dm(user: str, text: str, n: int) -> dict[str, object]:
             "text": text, "ts": ts, "event_ts": ts}  # fmt: skip
 
 
+def healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> bool:
+    assert process.poll() is None, log.read_text()
+    try:
+        return get_text(base, "/healthz", timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
 def test_forty_dms_under_a_429_do_not_hold_up_another_persons_button(
     served: SignedRequests, fake_slack: FakeSlack
 ) -> None:
@@ -73,7 +75,8 @@ def test_forty_dms_under_a_429_do_not_hold_up_another_persons_button(
     with ThreadPoolExecutor(8) as pool:
         sent = list(pool.map(lambda n: served.event(dm(NOISY, f"racism {n}", n)), range(40)))
     assert all(result.status == 200 for result in sent)
-    time.sleep(0.5)  # the flood's work is queued, and the first replies refused
+    wait_until(lambda: any(c.failed for c in fake_slack.calls_to("chat.postMessage")), 5,
+               "the flood's first replies refused")  # fmt: skip
     button = {"action_id": ids.SESSION_REGISTER,
               "value": button_value(Origin("agenda"), "kin")}  # fmt: skip
     pressed = time.monotonic()
@@ -91,8 +94,7 @@ def test_forty_dms_under_a_429_do_not_hold_up_another_persons_button(
                  if not c.failed and c.args["channel"] in noisy_dm]  # fmt: skip
         return Counter("slow" if c.args["text"] == SLOW_DOWN else "answer" for c in posts)
 
-    deadline = time.monotonic() + 20
-    while replies() != Counter(answer=5, slow=1) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1.0)
-    assert replies() == Counter(answer=5, slow=1)
+    wait_until(lambda: replies() == Counter(answer=5, slow=1), 20, replies)
+    base = served.base_url.removesuffix("/slack/events")
+    wait_until(lambda: get_json(base, "/healthz")[1]["outbox_backlog"] == 0, 10, "all sent")
+    assert replies() == Counter(answer=5, slow=1)  # each once, nothing more to come
