@@ -32,6 +32,7 @@ from bot.health import Health
 from bot.listeners import register_listeners
 from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
+from bot.listeners.executor import FairExecutor
 from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
 from bot.privacy import Privacy
@@ -102,6 +103,7 @@ class Bot:
     watcher: FileWatcher
     feedback: FeedbackJobs
     calendar: Calendar
+    listeners: Executor | None = None  # where the work after each acknowledgement runs
     started: bool = False
 
     @property
@@ -131,11 +133,14 @@ class Bot:
         self.watcher.start()
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """Wait until every job due on the clock has run and the outbox has sent all it holds;
-        False if that took longer than `timeout` seconds. For the console, tests and
-        benchmarks, which move the clock and then look, instead of sleeping."""
+        """Wait until the work after each acknowledgement is done, every job due on the clock
+        has run and the outbox has sent all it holds; False if that took longer than
+        `timeout` seconds. For the console, tests and benchmarks, which move the clock (or
+        send a request) and then look, instead of sleeping."""
         deadline = time.monotonic() + timeout
-        if not self.scheduler.drain(timeout):
+        if isinstance(self.listeners, FairExecutor) and not self.listeners.drain(timeout):
+            return False
+        if not self.scheduler.drain(max(0.0, deadline - time.monotonic())):
             return False
         while self.store.backlog() or not self.outbox.idle():
             if time.monotonic() >= deadline:
@@ -281,4 +286,5 @@ def build_bot(
         watcher=watcher,
         feedback=feedback,
         calendar=calendar,
+        listeners=listener_executor,
     )

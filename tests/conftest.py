@@ -13,6 +13,7 @@ import pytest
 from slack_bolt import App
 
 from bot.app import Bot, build_bot
+from bot.listeners.executor import FairExecutor
 from bot.programme import load_programme
 from bot.records import MemoryStore, Store, open_store
 from bot.server import EVENTS_PATH, wsgi_app
@@ -156,6 +157,7 @@ def build_test_bot(
         card_interval=0.2,
         watch_interval=0.1,
         outbox_options=OUTBOX_OPTIONS,
+        listener_executor=FairExecutor(4),  # as python -m bot runs them; `settle` drains it
     )
     start_senders(parts)
     return parts

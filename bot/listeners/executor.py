@@ -39,6 +39,7 @@ class FairExecutor(Executor):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="listener")
         self._key = key
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._queues: dict[str, deque[tuple[Future[Any], Callable[[], Any]]]] = {}
         self._anonymous = itertools.count()
 
@@ -57,6 +58,12 @@ class FairExecutor(Executor):
             self._pool.submit(self._turn, key)
         return future
 
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until all the work submitted so far has run; False if `timeout` seconds passed
+        first. For the console and tests, which look at what the work did afterwards."""
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._queues, timeout)
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         self._pool.shutdown(wait, cancel_futures=cancel_futures)
 
@@ -74,6 +81,7 @@ class FairExecutor(Executor):
             more = bool(self._queues[key])
             if not more:
                 del self._queues[key]
+                self._idle.notify_all()
         if more:
             try:
                 self._pool.submit(self._turn, key)
