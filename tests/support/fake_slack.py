@@ -2,7 +2,6 @@
 
 import json
 import threading
-import time
 import uuid
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
@@ -185,6 +184,11 @@ class FakeSlack:
         with self._changed:
             self._drops[method] += times
 
+    def use_clock(self, clock: Callable[[], float]) -> None:
+        """Time the failure windows and rate limits by `clock` (seconds, as `time.monotonic`
+        counts them) instead of the real time, so a test moves it rather than waits."""
+        self._windows.clock = self._rate_limits.clock = clock
+
     def clear_faults(self) -> None:
         """Remove server-error windows, pending hangs, drops and `fail_next` failures, and answer
         calls being held now. Rate limits stay."""
@@ -238,7 +242,7 @@ class FakeSlack:
         return HttpReply(404, b"not found")
 
     def _api(self, method: str, request: HttpRequest) -> HttpReply:
-        arrived = time.monotonic()
+        arrived = self._windows.clock()
         try:
             args = request_args(request)
         except (ValueError, UnicodeDecodeError) as error:

@@ -4,6 +4,7 @@ server-error windows."""
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.support.records import Failure
@@ -23,9 +24,10 @@ class RateLimits:
     call is answered like Slack does: HTTP 429, `ratelimited` and a `Retry-After` header.
     Calls turned away do not use up the allowance."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._limits: dict[str, _Limit] = {}
         self._lock = threading.Lock()
+        self.clock = clock  # seconds, as time.monotonic counts them
 
     def limit(self, method: str, *, per_second: int | None, retry_after: int = 1) -> None:
         """Limit `method` (a fresh window); `per_second=None` lifts the limit."""
@@ -43,7 +45,7 @@ class RateLimits:
             limit = self._limits.get(method)
             if limit is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             while limit.accepted and limit.accepted[0] <= now - WINDOW:
                 limit.accepted.popleft()
             if len(limit.accepted) >= limit.per_second:
@@ -74,15 +76,16 @@ class FailureWindows:
     and apps.connections.open) arriving while a window is open gets the window's failure.
     Windows stack; where several are open, the one added last answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._windows: list[_Window] = []
         self._lock = threading.Lock()
+        self.clock = clock  # seconds, as time.monotonic counts them
 
     def add(self, method: str, seconds: float, failure: Failure) -> None:
         """Open a window on `method` (or "*") for the next `seconds` seconds."""
         if not seconds >= 0:
             raise ValueError("seconds must be zero or more")
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             self._windows.append(_Window(method, now, now + seconds, failure))
 

@@ -50,11 +50,23 @@ def errors(fake: FakeSlack, method: str = "chat.postMessage") -> list[str | None
     return [call.error for call in fake.calls_to(method)]
 
 
+@pytest.fixture
+def later(fake_slack: FakeSlack) -> Callable[[float], None]:
+    """Move the fake Slack's clock on by so many seconds (its windows and limits run on it)."""
+    now = [time.monotonic()]
+    fake_slack.use_clock(lambda: now[0])
+
+    def move(seconds: float) -> None:
+        now[0] += seconds
+
+    return move
+
+
 # -- fail_for ---------------------------------------------------------------------------------
 
 
 def test_a_503_window_fails_calls_inside_it_and_not_after(
-    fake_slack: FakeSlack, client: WebClient
+    fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
     fake_slack.fail_for("chat.postMessage", 0.3)
     with pytest.raises(SlackApiError) as raised:
@@ -63,9 +75,11 @@ def test_a_503_window_fails_calls_inside_it_and_not_after(
     assert raised.value.response.data == {"ok": False, "error": "service_unavailable"}
     assert failed_with(client, 503) == "service_unavailable"
     client.users_info(user="U1")  # another method is not in the window
-    time.sleep(0.35)
+    later(0.29)
+    assert failed_with(client, 503) == "service_unavailable"
+    later(0.01)
     post(client)
-    assert errors(fake_slack) == ["service_unavailable", "service_unavailable", None]
+    assert errors(fake_slack) == ["service_unavailable"] * 3 + [None]
     assert fake_slack.violations == []  # Slack being down is not the bot breaking a rule
 
 
@@ -99,25 +113,25 @@ def test_a_star_window_hits_every_method_but_auth_test_and_connections_open(
 
 
 def test_windows_stack_and_the_last_one_added_answers(
-    fake_slack: FakeSlack, client: WebClient
+    fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
     fake_slack.fail_for("chat.postMessage", 0.6, status=500)
     fake_slack.fail_for("chat.postMessage", 0.2)  # a shorter 503 on top
     assert failed_with(client, 503) == "service_unavailable"
-    time.sleep(0.25)
+    later(0.25)
     assert failed_with(client, 500) == "internal_error"  # the longer window is still open
-    time.sleep(0.4)
+    later(0.35)
     post(client)
 
 
 def test_a_window_comes_before_queued_failures_and_rate_limits(
-    fake_slack: FakeSlack, client: WebClient
+    fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
     fake_slack.limit_rate("chat.postMessage", per_second=1)
     fake_slack.fail_next("chat.postMessage", status=500)
     fake_slack.fail_for("chat.postMessage", 0.2)
     assert failed_with(client, 503) == "service_unavailable"
-    time.sleep(0.25)
+    later(0.25)
     assert failed_with(client, 500) == "internal_error"  # the queued failure was kept
     post(client)  # failures use up no allowance
     assert failed_with(client, 429) == "ratelimited"

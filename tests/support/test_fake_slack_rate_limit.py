@@ -36,13 +36,18 @@ def test_calls_beyond_the_rate_get_429_with_retry_after(
 def test_the_window_rolls_and_other_methods_are_not_limited(
     fake_slack: FakeSlack, client: WebClient
 ) -> None:
+    now = [time.monotonic()]
+    fake_slack.use_clock(lambda: now[0])
     fake_slack.limit_rate("chat.postMessage", per_second=2, retry_after=1)
     client.chat_postMessage(channel="U1", text="a")
     client.chat_postMessage(channel="U2", text="b")
     client.chat_postEphemeral(channel="C1", user="U1", text="not limited")
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="U3", text="c")  # refused calls use up nothing
-    time.sleep(1.05)
+    now[0] += 0.99
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="U3", text="c")  # not yet a second
+    now[0] += 0.01
     client.chat_postMessage(channel="U3", text="c")
     client.chat_postMessage(channel="U4", text="d")
 
