@@ -98,15 +98,15 @@ class Replicas:
 
     def wait_healthy(self, n: int, timeout: float = STARTUP_TIMEOUT) -> None:
         """Wait until replica `n` answers /healthz with 200: it has started its work."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def healthy() -> bool:
             process = self.processes[n]
             assert process is not None and process.poll() is None, self.log(n)
             with suppress(OSError, HTTPException):
-                if get_text(self.base_url(n), "/healthz", timeout=2)[0] == 200:
-                    return
-            time.sleep(0.05)
-        raise AssertionError(f"replica {n} not healthy in {timeout} s:\n{self.log(n)}")
+                return get_text(self.base_url(n), "/healthz", timeout=2)[0] == 200
+            return False
+
+        wait_until(healthy, timeout, lambda: f"replica {n} not healthy:\n{self.log(n)}")
 
     def kill(self, n: int) -> None:
         """SIGKILL: no goodbye, claims and all left as they are."""

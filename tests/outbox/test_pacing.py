@@ -1,6 +1,6 @@
 """The outbox's shared pace (`bot.outbox.pacing.Pacer`), on a fake clock.
 
-`time.monotonic` and `time.sleep` of the pacing module are replaced by a clock that only
+The pacing module's `time.monotonic` and its sleep are replaced by a clock that only
 moves when slept on (or moved by the test), so every turn is exact and nothing really waits.
 """
 
