@@ -127,14 +127,25 @@ def _malformed(raw: bytes, content_type: str) -> str | None:
     try:
         if content_type.split(";")[0].strip().lower() == "application/json":
             return payloads.problem(json_input.loads(text))
-        form = parse_qs(text, keep_blank_values=True)
-        if "payload" in form:
-            return payloads.problem(json_input.loads(form["payload"][0]))
+        # Only interactions carry a `payload` field: a command's form is not parsed here
+        # (Bolt parses it, once; the door checks what Bolt reads, see `bot.payloads`).
+        if _may_carry_payload(text):
+            form = parse_qs(text, keep_blank_values=True)
+            if "payload" in form:
+                return payloads.problem(json_input.loads(form["payload"][0]))
     except TooDeep as error:
         return f"a payload {error}"
     except ValueError:
         return "a body that is not valid JSON"
     return None
+
+
+def _may_carry_payload(form: str) -> bool:
+    """Whether a form body may have a `payload` field, however its name is encoded."""
+    return any(
+        name == "payload" or "%" in name
+        for name, _, _ in (pair.partition("=") for pair in form.split("&"))
+    )
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
