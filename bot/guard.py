@@ -140,12 +140,13 @@ def _malformed(raw: bytes, content_type: str) -> str | None:
     return None
 
 
+# A field named `payload`, or any field whose name is escaped (it might decode to `payload`).
+_PAYLOAD_FIELD = re.compile(r"(?:^|&)(?:payload|[^=&]*%[^=&]*)(?:=|&|$)")
+
+
 def _may_carry_payload(form: str) -> bool:
     """Whether a form body may have a `payload` field, however its name is encoded."""
-    return any(
-        name == "payload" or "%" in name
-        for name, _, _ in (pair.partition("=") for pair in form.split("&"))
-    )
+    return _PAYLOAD_FIELD.search(form) is not None
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, str]:
