@@ -29,10 +29,11 @@ from bot.current.watch import FileWatcher
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
-from bot.listeners import register_listeners
+from bot.listeners import actions, commands, errors, events, middleware
 from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
 from bot.listeners.later import REPLY, Later
+from bot.listeners.replies import Replies
 from bot.outbox import Outbox
 from bot.privacy import Privacy
 from bot.programme import Programme
@@ -249,24 +250,56 @@ def build_bot(
     calendar = Calendar(store=store, current=current, url=settings.calendar_url, clock=clock)
     choices = ReminderChoices(store=store, offsets=settings.reminder_offsets)
     privacy = Privacy(store=store, current=current, clock=clock, changed=cards.touch)
-    register_listeners(
+    feedback_service = FeedbackService(store=store, current=current, clock=clock)
+    replies = Replies(
+        current=current,
+        registrations=registrations,
+        clock=clock,
+        calendar=calendar,
+        choices=choices,
+        feedback=feedback_service,
+    )
+    later = Later(store=store, clock=clock)
+    organisers = frozenset(settings.organiser_ids)
+    # The listeners: the middleware first, then each feature's, each given only what it uses.
+    middleware.register(app, first=Deliveries(store.engine, clock).first)
+    commands.register(
         app,
-        feedback=FeedbackService(store=store, current=current, clock=clock),
+        feedback=feedback_service,
         choices=choices,
         privacy=privacy,
-        calendar=calendar,
+        replies=replies,
         current=current,
         registrations=registrations,
         cards=cards,
         broadcasts=broadcasts,
-        organisers=frozenset(settings.organiser_ids),
+        organisers=organisers,
         channel=channel,
-        emoji=settings.register_emoji,
         clock=clock,
-        first_delivery=Deliveries(store.engine, clock).first,
-        later=Later(store=store, clock=clock),
+        calendar=calendar,
+    )
+    events.register(
+        app,
+        replies=replies,
+        current=current,
+        registrations=registrations,
+        cards=cards,
+        emoji=settings.register_emoji,
+        later=later,
         allowance=allowance or Allowance(),
     )
+    actions.register(
+        app,
+        feedback=feedback_service,
+        choices=choices,
+        privacy=privacy,
+        replies=replies,
+        registrations=registrations,
+        broadcasts=broadcasts,
+        organisers=organisers,
+        clock=clock,
+    )
+    app.error(errors.on_error)
     return Bot(
         app=app,
         store=store,
