@@ -36,6 +36,7 @@ from bot.listeners.later import REPLY, Later
 from bot.listeners.replies import Replies
 from bot.outbox import Outbox
 from bot.privacy import Privacy
+from bot.privacy import listeners as privacy_listeners
 from bot.programme import Programme
 from bot.registrations import PROMOTION, Registrations
 from bot.registrations.cards import Cards
@@ -267,7 +268,6 @@ def build_bot(
         app,
         feedback=feedback_service,
         choices=choices,
-        privacy=privacy,
         replies=replies,
         current=current,
         registrations=registrations,
@@ -292,13 +292,13 @@ def build_bot(
         app,
         feedback=feedback_service,
         choices=choices,
-        privacy=privacy,
         replies=replies,
         registrations=registrations,
         broadcasts=broadcasts,
         organisers=organisers,
         clock=clock,
     )
+    privacy_listeners.register(app, privacy=privacy)
     app.error(errors.on_error)
     return Bot(
         app=app,

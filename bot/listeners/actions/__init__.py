@@ -28,14 +28,12 @@ from bot.listeners.actions.feedback import (
     feedback_reflection_saved,
     feedback_reflection_submitted,
 )
-from bot.listeners.actions.forget import forget_cancel, forget_confirm
 from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
 from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
-from bot.privacy import Privacy
 from bot.registrations import Registrations
 from bot.reminders.choices import ReminderChoices
 
@@ -50,7 +48,6 @@ def register(
     feedback: FeedbackService,
     clock: Callable[[], datetime],
     choices: ReminderChoices,
-    privacy: Privacy,
 ) -> None:
     for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
         app.action(action_id)(
@@ -90,12 +87,9 @@ def register(
         lazy=[after_ack(bind(feedback_reflection_saved, feedback=feedback))],
     )
     app.action(ids.CPD_SEND)(ack=acknowledge, lazy=[after_ack(bind(cpd_send, feedback=feedback))])
-    # Reminder choices and "forget me": the person's own, redrawn in place.
+    # Reminder choices: the person's own, redrawn in place.
     chooser = bind(reminders_button, choices=choices)
     for pattern in (ids.REMINDERS_ON, ids.REMINDERS_OFF, ids.family(ids.REMINDERS_OFFSET)):
         app.action(pattern)(ack=acknowledge, lazy=[after_ack(chooser)])
     stop = bind(reminders_stop, choices=choices)
     app.action(ids.REMINDERS_STOP)(ack=acknowledge, lazy=[after_ack(stop)])
-    forget = bind(forget_confirm, privacy=privacy)
-    app.action(ids.FORGET_CONFIRM)(ack=acknowledge, lazy=[after_ack(forget)])
-    app.action(ids.FORGET_CANCEL)(ack=acknowledge, lazy=[after_ack(forget_cancel)])

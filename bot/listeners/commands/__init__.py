@@ -13,7 +13,6 @@ from bot.current import CurrentProgramme
 from bot.feedback.service import FeedbackService
 from bot.listeners.commands.announce import announce_after_ack, announce_command
 from bot.listeners.commands.cpd import cpd_command
-from bot.listeners.commands.forgetme import forgetme_command
 from bot.listeners.commands.register import (
     mysessions_after_ack,
     mysessions_command,
@@ -25,7 +24,6 @@ from bot.listeners.commands.sessions import sessions_command
 from bot.listeners.errors import after_ack, bind
 from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
-from bot.privacy import Privacy
 from bot.registrations import Registrations
 from bot.registrations.cards import Cards
 from bot.reminders.choices import ReminderChoices
@@ -44,14 +42,12 @@ def register(
     channel: str | None,
     clock: Callable[[], datetime],
     choices: ReminderChoices,
-    privacy: Privacy,
     calendar: Calendar,
 ) -> None:
     app.command("/sessions")(bind(sessions_command, replies=replies))
     app.command("/cpd")(bind(cpd_command, feedback=feedback))
-    # The person's own choices and data: answered in the acknowledgement, once durable.
+    # The person's own choices: answered in the acknowledgement, once durable.
     app.command("/reminders")(bind(reminders_command, choices=choices))
-    app.command("/forgetme")(bind(forgetme_command, privacy=privacy))
     changes = {"replies": replies, "current": current, "registrations": registrations}
     app.command("/register")(bind(register_command, **changes))
     app.command("/unregister")(bind(unregister_command, **changes))
