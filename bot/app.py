@@ -22,6 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.broadcasts import Broadcasts
+from bot.broadcasts import listeners as broadcast_listeners
 from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme, Reloader
@@ -261,7 +262,6 @@ def build_bot(
         feedback=feedback_service,
     )
     later = Later(store=store, clock=clock)
-    organisers = frozenset(settings.organiser_ids)
     # The listeners: the middleware first, then each feature's, each given only what it uses.
     middleware.register(app, first=Deliveries(store.engine, clock).first)
     commands.register(
@@ -271,11 +271,6 @@ def build_bot(
         replies=replies,
         current=current,
         registrations=registrations,
-        cards=cards,
-        broadcasts=broadcasts,
-        organisers=organisers,
-        channel=channel,
-        clock=clock,
         calendar=calendar,
     )
     events.register(
@@ -294,8 +289,16 @@ def build_bot(
         choices=choices,
         replies=replies,
         registrations=registrations,
+    )
+    broadcast_listeners.register(
+        app,
         broadcasts=broadcasts,
-        organisers=organisers,
+        organisers=frozenset(settings.organiser_ids),
+        current=current,
+        registrations=registrations,
+        cards=cards,
+        feedback=feedback_service,
+        channel=channel,
         clock=clock,
     )
     privacy_listeners.register(app, privacy=privacy)

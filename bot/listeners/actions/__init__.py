@@ -4,23 +4,10 @@ its options) happen in the acknowledgement."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from slack_bolt import App
 
 from bot.blocks import ids
-from bot.broadcasts import Broadcasts
 from bot.feedback.service import FeedbackService
-from bot.listeners.actions.announce import (
-    announce_audience,
-    announce_audience_options,
-    announce_cancel,
-    announce_later,
-    announce_later_submitted,
-    announce_send,
-    announce_unschedule,
-)
 from bot.listeners.actions.feedback import (
     cpd_send,
     feedback_answered,
@@ -32,7 +19,6 @@ from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
-from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
 from bot.registrations import Registrations
 from bot.reminders.choices import ReminderChoices
@@ -43,10 +29,7 @@ def register(
     *,
     replies: Replies,
     registrations: Registrations,
-    broadcasts: Broadcasts,
-    organisers: frozenset[str],
     feedback: FeedbackService,
-    clock: Callable[[], datetime],
     choices: ReminderChoices,
 ) -> None:
     for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
@@ -56,26 +39,6 @@ def register(
     button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
         app.action(ids.family(action_id))(ack=acknowledge, lazy=[after_ack(button)])
-    # The organisers' tools: the one check, as listener middleware, before each.
-    only = [organisers_only(organisers, form_block=ids.ANNOUNCE_WHEN_BLOCK)]
-    organiser = {"broadcasts": broadcasts}
-    for action_id, listener in (
-        (ids.ANNOUNCE_AUDIENCE, announce_audience),
-        (ids.ANNOUNCE_SEND, announce_send),
-        (ids.ANNOUNCE_CANCEL, announce_cancel),
-        (ids.ANNOUNCE_UNSCHEDULE, announce_unschedule),
-    ):
-        app.action(action_id, middleware=only)(
-            ack=acknowledge, lazy=[after_ack(bind(listener, **organiser))]
-        )
-    # The audience menu's search: answered in the acknowledgement, as Slack requires.
-    app.options(ids.ANNOUNCE_AUDIENCE, middleware=only)(
-        bind(announce_audience_options, **organiser)
-    )
-    app.action(ids.ANNOUNCE_LATER, middleware=only)(bind(announce_later, clock=clock, **organiser))
-    app.view(ids.ANNOUNCE_LATER_VIEW, middleware=only)(
-        bind(announce_later_submitted, clock=clock, **organiser)
-    )
     # Feedback: a rating or "didn't attend" redraws the DM; the reflection modal opens in the
     # acknowledgement and is checked in its own; /cpd's files are sent afterwards.
     answered = after_ack(bind(feedback_answered, feedback=feedback))

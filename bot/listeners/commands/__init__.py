@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
 from slack_bolt import App
 
-from bot.broadcasts import Broadcasts
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme
 from bot.feedback.service import FeedbackService
-from bot.listeners.commands.announce import announce_after_ack, announce_command
 from bot.listeners.commands.cpd import cpd_command
 from bot.listeners.commands.register import (
     mysessions_after_ack,
@@ -22,10 +17,8 @@ from bot.listeners.commands.register import (
 from bot.listeners.commands.reminders import reminders_command
 from bot.listeners.commands.sessions import sessions_command
 from bot.listeners.errors import after_ack, bind
-from bot.listeners.organisers import organisers_only
 from bot.listeners.replies import Replies
 from bot.registrations import Registrations
-from bot.registrations.cards import Cards
 from bot.reminders.choices import ReminderChoices
 
 
@@ -35,12 +28,7 @@ def register(
     replies: Replies,
     current: CurrentProgramme,
     registrations: Registrations,
-    cards: Cards,
-    broadcasts: Broadcasts,
-    organisers: frozenset[str],
     feedback: FeedbackService,
-    channel: str | None,
-    clock: Callable[[], datetime],
     choices: ReminderChoices,
     calendar: Calendar,
 ) -> None:
@@ -54,14 +42,4 @@ def register(
     app.command("/mysessions")(
         ack=bind(mysessions_command, replies=replies, calendar=calendar),
         lazy=[after_ack(bind(mysessions_after_ack, calendar=calendar))],  # the .ics file
-    )
-    organiser = {"current": current, "broadcasts": broadcasts, "channel": channel,
-                 "clock": clock, "feedback": feedback}  # fmt: skip
-    app.command("/announce", middleware=[organisers_only(organisers)])(
-        ack=bind(announce_command, **organiser),
-        lazy=[
-            after_ack(
-                bind(announce_after_ack, registrations=registrations, cards=cards, **organiser)
-            )
-        ],  # fmt: skip
     )
