@@ -16,10 +16,10 @@ from bot.blocks.kit import section
 from bot.calendar import Calendar
 from bot.calendar.service import FILENAME
 from bot.current import CurrentProgramme
-from bot.listeners.replies import Replies
 from bot.programme import Session
 from bot.registrations import Registrations
 from bot.registrations.messages import change_message, register_help
+from bot.registrations.replies import Replies
 
 CHOOSE = "Several sessions match “{}”: press *{}* on the one you mean."
 MAYBE = "This session may be what “{}” means: press *{}* if it is."
