@@ -21,6 +21,8 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.answers import listeners as answer_listeners
+from bot.answers.replies import Replies
 from bot.broadcasts import Broadcasts
 from bot.broadcasts import listeners as broadcast_listeners
 from bot.broadcasts.records import BROADCAST_KIND
@@ -34,7 +36,6 @@ from bot.listeners import actions, commands, errors, events, middleware
 from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
 from bot.listeners.later import REPLY, Later
-from bot.listeners.replies import Replies
 from bot.outbox import Outbox
 from bot.privacy import Privacy
 from bot.privacy import listeners as privacy_listeners
@@ -264,6 +265,7 @@ def build_bot(
     later = Later(store=store, clock=clock)
     # The listeners: the middleware first, then each feature's, each given only what it uses.
     middleware.register(app, first=Deliveries(store.engine, clock).first)
+    answer_listeners.register(app, replies=replies, later=later, allowance=allowance or Allowance())
     commands.register(
         app,
         feedback=feedback_service,
@@ -275,13 +277,11 @@ def build_bot(
     )
     events.register(
         app,
-        replies=replies,
         current=current,
         registrations=registrations,
         cards=cards,
         emoji=settings.register_emoji,
         later=later,
-        allowance=allowance or Allowance(),
     )
     actions.register(
         app,

@@ -15,12 +15,11 @@ from bot.listeners.actions.feedback import (
     feedback_reflection_saved,
     feedback_reflection_submitted,
 )
-from bot.listeners.actions.pages import sessions_page
 from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
-from bot.listeners.replies import Replies
 from bot.registrations import Registrations
+from bot.registrations.replies import Replies
 from bot.reminders.choices import ReminderChoices
 
 
@@ -32,10 +31,6 @@ def register(
     feedback: FeedbackService,
     choices: ReminderChoices,
 ) -> None:
-    for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
-        app.action(action_id)(
-            ack=acknowledge, lazy=[after_ack(bind(sessions_page, replies=replies))]
-        )
     button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
         app.action(ids.family(action_id))(ack=acknowledge, lazy=[after_ack(button)])

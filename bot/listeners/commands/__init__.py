@@ -15,10 +15,9 @@ from bot.listeners.commands.register import (
     unregister_command,
 )
 from bot.listeners.commands.reminders import reminders_command
-from bot.listeners.commands.sessions import sessions_command
 from bot.listeners.errors import after_ack, bind
-from bot.listeners.replies import Replies
 from bot.registrations import Registrations
+from bot.registrations.replies import Replies
 from bot.reminders.choices import ReminderChoices
 
 
@@ -32,7 +31,6 @@ def register(
     choices: ReminderChoices,
     calendar: Calendar,
 ) -> None:
-    app.command("/sessions")(bind(sessions_command, replies=replies))
     app.command("/cpd")(bind(cpd_command, feedback=feedback))
     # The person's own choices: answered in the acknowledgement, once durable.
     app.command("/reminders")(bind(reminders_command, choices=choices))
