@@ -29,6 +29,7 @@ from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme, Reloader
 from bot.current.watch import FileWatcher
+from bot.feedback import listeners as feedback_listeners
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
@@ -268,7 +269,6 @@ def build_bot(
     answer_listeners.register(app, replies=replies, later=later, allowance=allowance or Allowance())
     commands.register(
         app,
-        feedback=feedback_service,
         choices=choices,
         replies=replies,
         current=current,
@@ -285,7 +285,6 @@ def build_bot(
     )
     actions.register(
         app,
-        feedback=feedback_service,
         choices=choices,
         replies=replies,
         registrations=registrations,
@@ -301,6 +300,7 @@ def build_bot(
         channel=channel,
         clock=clock,
     )
+    feedback_listeners.register(app, feedback=feedback_service)
     privacy_listeners.register(app, privacy=privacy)
     app.error(errors.on_error)
     return Bot(

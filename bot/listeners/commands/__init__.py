@@ -6,8 +6,6 @@ from slack_bolt import App
 
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme
-from bot.feedback.service import FeedbackService
-from bot.listeners.commands.cpd import cpd_command
 from bot.listeners.commands.register import (
     mysessions_after_ack,
     mysessions_command,
@@ -27,11 +25,9 @@ def register(
     replies: Replies,
     current: CurrentProgramme,
     registrations: Registrations,
-    feedback: FeedbackService,
     choices: ReminderChoices,
     calendar: Calendar,
 ) -> None:
-    app.command("/cpd")(bind(cpd_command, feedback=feedback))
     # The person's own choices: answered in the acknowledgement, once durable.
     app.command("/reminders")(bind(reminders_command, choices=choices))
     changes = {"replies": replies, "current": current, "registrations": registrations}
