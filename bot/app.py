@@ -44,6 +44,7 @@ from bot.programme import Programme
 from bot.registrations import PROMOTION, Registrations
 from bot.registrations.cards import Cards
 from bot.registrations.news import CHANGE, News
+from bot.reminders import listeners as reminder_listeners
 from bot.reminders.choices import ReminderChoices
 from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
 from bot.scheduler import Scheduler
@@ -269,7 +270,6 @@ def build_bot(
     answer_listeners.register(app, replies=replies, later=later, allowance=allowance or Allowance())
     commands.register(
         app,
-        choices=choices,
         replies=replies,
         current=current,
         registrations=registrations,
@@ -285,7 +285,6 @@ def build_bot(
     )
     actions.register(
         app,
-        choices=choices,
         replies=replies,
         registrations=registrations,
     )
@@ -301,6 +300,7 @@ def build_bot(
         clock=clock,
     )
     feedback_listeners.register(app, feedback=feedback_service)
+    reminder_listeners.register(app, choices=choices)
     privacy_listeners.register(app, privacy=privacy)
     app.error(errors.on_error)
     return Bot(

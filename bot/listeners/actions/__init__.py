@@ -7,12 +7,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.blocks import ids
-from bot.listeners.actions.reminders import reminders_button, reminders_stop
 from bot.listeners.actions.sessions import session_button
 from bot.listeners.errors import acknowledge, after_ack, bind
 from bot.registrations import Registrations
 from bot.registrations.replies import Replies
-from bot.reminders.choices import ReminderChoices
 
 
 def register(
@@ -20,14 +18,7 @@ def register(
     *,
     replies: Replies,
     registrations: Registrations,
-    choices: ReminderChoices,
 ) -> None:
     button = bind(session_button, replies=replies, registrations=registrations)
     for action_id in (ids.SESSION_REGISTER, ids.SESSION_UNREGISTER):
         app.action(ids.family(action_id))(ack=acknowledge, lazy=[after_ack(button)])
-    # Reminder choices: the person's own, redrawn in place.
-    chooser = bind(reminders_button, choices=choices)
-    for pattern in (ids.REMINDERS_ON, ids.REMINDERS_OFF, ids.family(ids.REMINDERS_OFFSET)):
-        app.action(pattern)(ack=acknowledge, lazy=[after_ack(chooser)])
-    stop = bind(reminders_stop, choices=choices)
-    app.action(ids.REMINDERS_STOP)(ack=acknowledge, lazy=[after_ack(stop)])

@@ -12,11 +12,9 @@ from bot.listeners.commands.register import (
     register_command,
     unregister_command,
 )
-from bot.listeners.commands.reminders import reminders_command
 from bot.listeners.errors import after_ack, bind
 from bot.registrations import Registrations
 from bot.registrations.replies import Replies
-from bot.reminders.choices import ReminderChoices
 
 
 def register(
@@ -25,11 +23,8 @@ def register(
     replies: Replies,
     current: CurrentProgramme,
     registrations: Registrations,
-    choices: ReminderChoices,
     calendar: Calendar,
 ) -> None:
-    # The person's own choices: answered in the acknowledgement, once durable.
-    app.command("/reminders")(bind(reminders_command, choices=choices))
     changes = {"replies": replies, "current": current, "registrations": registrations}
     app.command("/register")(bind(register_command, **changes))
     app.command("/unregister")(bind(unregister_command, **changes))
