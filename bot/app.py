@@ -27,6 +27,7 @@ from bot.broadcasts import Broadcasts
 from bot.broadcasts import listeners as broadcast_listeners
 from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
+from bot.calendar import listeners as calendar_listeners
 from bot.current import CurrentProgramme, Reloader
 from bot.current.watch import FileWatcher
 from bot.feedback import listeners as feedback_listeners
@@ -273,7 +274,6 @@ def build_bot(
         replies=replies,
         current=current,
         registrations=registrations,
-        calendar=calendar,
     )
     events.register(
         app,
@@ -299,6 +299,7 @@ def build_bot(
         channel=channel,
         clock=clock,
     )
+    calendar_listeners.register(app, replies=replies, calendar=calendar)
     feedback_listeners.register(app, feedback=feedback_service)
     reminder_listeners.register(app, choices=choices)
     privacy_listeners.register(app, privacy=privacy)
