@@ -34,7 +34,7 @@ from bot.feedback import listeners as feedback_listeners
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
-from bot.listeners import actions, commands, errors, events, middleware
+from bot.listeners import errors, middleware
 from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
 from bot.listeners.later import REPLY, Later
@@ -43,6 +43,7 @@ from bot.privacy import Privacy
 from bot.privacy import listeners as privacy_listeners
 from bot.programme import Programme
 from bot.registrations import PROMOTION, Registrations
+from bot.registrations import listeners as registration_listeners
 from bot.registrations.cards import Cards
 from bot.registrations.news import CHANGE, News
 from bot.reminders import listeners as reminder_listeners
@@ -269,24 +270,14 @@ def build_bot(
     # The listeners: the middleware first, then each feature's, each given only what it uses.
     middleware.register(app, first=Deliveries(store.engine, clock).first)
     answer_listeners.register(app, replies=replies, later=later, allowance=allowance or Allowance())
-    commands.register(
+    registration_listeners.register(
         app,
         replies=replies,
-        current=current,
-        registrations=registrations,
-    )
-    events.register(
-        app,
         current=current,
         registrations=registrations,
         cards=cards,
         emoji=settings.register_emoji,
         later=later,
-    )
-    actions.register(
-        app,
-        replies=replies,
-        registrations=registrations,
     )
     broadcast_listeners.register(
         app,
