@@ -21,25 +21,33 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.answers import listeners as answer_listeners
+from bot.answers.replies import Replies
 from bot.broadcasts import Broadcasts
+from bot.broadcasts import listeners as broadcast_listeners
 from bot.broadcasts.records import BROADCAST_KIND
 from bot.calendar import Calendar
+from bot.calendar import listeners as calendar_listeners
 from bot.current import CurrentProgramme, Reloader
 from bot.current.watch import FileWatcher
+from bot.feedback import listeners as feedback_listeners
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
 from bot.health import Health
-from bot.listeners import register_listeners
+from bot.listeners import errors, middleware
 from bot.listeners.allowance import Allowance
 from bot.listeners.deliveries import Deliveries
 from bot.listeners.executor import FairExecutor
 from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
 from bot.privacy import Privacy
+from bot.privacy import listeners as privacy_listeners
 from bot.programme import Programme
 from bot.registrations import PROMOTION, Registrations
+from bot.registrations import listeners as registration_listeners
 from bot.registrations.cards import Cards
 from bot.registrations.news import CHANGE, News
+from bot.reminders import listeners as reminder_listeners
 from bot.reminders.choices import ReminderChoices
 from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
 from bot.scheduler import Scheduler
@@ -254,24 +262,44 @@ def build_bot(
     calendar = Calendar(store=store, current=current, url=settings.calendar_url, clock=clock)
     choices = ReminderChoices(store=store, offsets=settings.reminder_offsets)
     privacy = Privacy(store=store, current=current, clock=clock, changed=cards.touch)
-    register_listeners(
-        app,
-        feedback=FeedbackService(store=store, current=current, clock=clock),
-        choices=choices,
-        privacy=privacy,
+    feedback_service = FeedbackService(store=store, current=current, clock=clock)
+    replies = Replies(
+        current=current,
+        registrations=registrations,
+        clock=clock,
         calendar=calendar,
+        choices=choices,
+        feedback=feedback_service,
+    )
+    later = Later(store=store, clock=clock)
+    # The listeners: the middleware first, then each feature's, each given only what it uses.
+    middleware.register(app, first=Deliveries(store.engine, clock).first)
+    answer_listeners.register(app, replies=replies, later=later, allowance=allowance or Allowance())
+    registration_listeners.register(
+        app,
+        replies=replies,
         current=current,
         registrations=registrations,
         cards=cards,
+        emoji=settings.register_emoji,
+        later=later,
+    )
+    broadcast_listeners.register(
+        app,
         broadcasts=broadcasts,
         organisers=frozenset(settings.organiser_ids),
+        current=current,
+        registrations=registrations,
+        cards=cards,
+        feedback=feedback_service,
         channel=channel,
-        emoji=settings.register_emoji,
         clock=clock,
-        first_delivery=Deliveries(store.engine, clock).first,
-        later=Later(store=store, clock=clock),
-        allowance=allowance or Allowance(),
     )
+    calendar_listeners.register(app, replies=replies, calendar=calendar)
+    feedback_listeners.register(app, feedback=feedback_service)
+    reminder_listeners.register(app, choices=choices)
+    privacy_listeners.register(app, privacy=privacy)
+    app.error(errors.on_error)
     return Bot(
         app=app,
         store=store,

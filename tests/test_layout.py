@@ -86,6 +86,13 @@ def test_the_shared_block_kit_imports_no_feature() -> None:
         assert graph.get(package, set()) <= shared | {"settings"}, (package, graph[package])
 
 
+def test_the_shared_listeners_import_no_feature() -> None:
+    """`bot/listeners/` holds the mechanisms every feature's listeners share (middleware, the
+    error policy, the organiser check, fair threads...); each feature registers its own."""
+    mechanisms = {"store", "outbox", "logs", "payloads", "json_input", "blocks", "settings"}
+    assert imports().get("listeners", set()) <= mechanisms
+
+
 def test_a_loop_is_found_when_there_is_one() -> None:
     assert loops({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [{"a", "b", "c"}]
     assert loops({"a": {"b"}, "b": set()}) == []

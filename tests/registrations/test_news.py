@@ -20,7 +20,19 @@ from bot.registrations.news import change_news
 from tests.conftest import ANNOUNCEMENTS, RunningBot
 from tests.listeners.helpers import ack_body
 from tests.registrations.test_sessions import assert_valid_message
-from tests.support.live_programme import dms, session, wait_until, write_programme
+from tests.support.live_programme import (
+    clock,
+    dms,
+    parts,
+    programme_path,
+    session,
+    settings_overrides,
+    wait_until,
+    write_programme,
+)
+
+# The bot runs on real time here: see `tests.support.live_programme`.
+__all__ = ["clock", "parts", "programme_path", "settings_overrides"]
 
 
 def test_a_moved_session_is_rescheduled_and_its_registrants_told_once(

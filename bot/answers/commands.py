@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from bot.listeners.replies import Replies
+from bot.answers.replies import Replies
 
 
 def sessions_command(ack: Ack, command: dict[str, Any], *, replies: Replies) -> None:

@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from bot.blocks import ids
 from bot.blocks.kit import section
 from bot.blocks.values import read_button_value
-from bot.listeners.replies import Replies
 from bot.registrations import Registrations
 from bot.registrations.messages import change_notice
+from bot.registrations.replies import Replies
 
 GONE = "That session is no longer in the programme."
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from bot.listeners.actions.announce import NOBODY
+from bot.broadcasts.buttons import NOBODY
 from bot.listeners.organisers import NOT_ORGANISER
 from bot.records import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot

@@ -10,9 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import ids
+from bot.feedback.buttons import SENT_FILES
 from bot.feedback.cpd import CSV_HEADER
 from bot.feedback.messages import NO_RECORD
-from bot.listeners.actions.feedback import SENT_FILES
 from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, pressed

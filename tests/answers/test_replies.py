@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.answers.replies import Replies
 from bot.current import CurrentProgramme
-from bot.listeners.replies import Replies
 from bot.programme import Event, Programme, Session
 from bot.records import MemoryStore
 from bot.registrations import Registrations

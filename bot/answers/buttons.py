@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Respond
 
+from bot.answers.replies import Replies
 from bot.blocks.values import read_button_value
-from bot.listeners.replies import Replies
 
 
 def sessions_page(

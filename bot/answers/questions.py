@@ -1,5 +1,5 @@
 """Questions asked in a direct message or by @mentioning the bot in a channel, and the Home
-tab opened. All run after the event is acknowledged (see `bot.listeners.events.register`)."""
+tab opened. All run after the event is acknowledged (see `bot.answers.listeners`)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import Say
 from slack_sdk import WebClient
 
+from bot.answers.replies import Replies
 from bot.listeners.allowance import SLOW_DOWN, Allowance
 from bot.listeners.later import Later
-from bot.listeners.replies import Replies
 
 
 def direct_message(

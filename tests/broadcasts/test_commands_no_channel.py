@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import ids
-from tests.conftest import ORGANISER, RunningBot
-from tests.listeners.commands.test_announce import (
+from tests.broadcasts.test_commands import (
     audience_options,
     choose,
     controls,
@@ -21,6 +20,7 @@ from tests.listeners.commands.test_announce import (
     submit,
     wait_status,
 )
+from tests.conftest import ORGANISER, RunningBot
 from tests.listeners.helpers import ack_body
 
 NOTE = "ANNOUNCEMENTS_CHANNEL is not set: this can go to registrants by DM only"

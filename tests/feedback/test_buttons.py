@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.blocks import ids
+from bot.feedback.buttons import EMPTY, NOT_REGISTERED, NOTHING_TO_SHARE
 from bot.feedback.messages import SHARE_OPTION
-from bot.listeners.actions.feedback import EMPTY, NOT_REGISTERED, NOTHING_TO_SHARE
 from bot.records import Feedback
 from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, pressed

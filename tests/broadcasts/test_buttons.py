@@ -11,8 +11,7 @@ from slack_sdk.models.blocks import Option
 
 from bot.blocks import ids
 from tests.broadcasts.test_audiences import many_sessions
-from tests.conftest import ORGANISER, RunningBot
-from tests.listeners.commands.test_announce import (
+from tests.broadcasts.test_commands import (
     audience_options,
     choose,
     controls,
@@ -20,6 +19,7 @@ from tests.listeners.commands.test_announce import (
     preview_of,
     wait_status,
 )
+from tests.conftest import ORGANISER, RunningBot
 
 SESSIONS = 2000
 

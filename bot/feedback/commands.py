@@ -1,5 +1,5 @@
 """`/cpd`: the person's CPD record for the week, answered privately in the acknowledgement,
-with a button that sends it to their DM as files (`bot.listeners.actions.feedback.cpd_send`)."""
+with a button that sends it to their DM as files (`bot.feedback.buttons.cpd_send`)."""
 
 from __future__ import annotations
 
