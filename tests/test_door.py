@@ -96,8 +96,11 @@ def malformed() -> list[Any]:
     return [
         pytest.param(('{"a":' + deep(100_000) + "}").encode(), JSON, id="json-100000-deep"),
         pytest.param(nested_payload.encode(), FORM, id="payload-100000-deep"),
-        pytest.param(b"team_id=T1&" + nested_payload.replace("payload", "pay%6Coad").encode(),
-                     FORM, id="payload-named-in-escapes"),  # fmt: skip
+        pytest.param(
+            b"team_id=T1&" + nested_payload.replace("payload", "pay%6Coad").encode(),
+            FORM,
+            id="payload-named-in-escapes",
+        ),  # fmt: skip
         pytest.param(('{"a":' + deep(500) + "}").encode(), JSON, id="json-500-deep"),
         pytest.param(interaction(no_actions), FORM, id="block-actions-without-actions"),
         pytest.param(interaction(no_type), FORM, id="view-without-type"),

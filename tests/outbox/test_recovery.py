@@ -111,8 +111,8 @@ def test_reminders_and_a_broadcast_at_once_keep_to_slacks_rate(
     broadcasts = bot.parts.broadcasts
     draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B now")
     broadcasts.choose_audience(broadcast_id=draft.id, audience="session:small")
-    bot.parts.start()  # the reminders fall due in about 1 s...
-    wait_until(lambda: any(user in delivered(bot) for user in reminded), timeout=5)
+    bot.parts.start()  # the reminders fall due about 5 s after the programme was written...
+    wait_until(lambda: any(user in delivered(bot) for user in reminded), timeout=15)
     assert broadcasts.send(broadcast_id=draft.id)  # ...and the broadcast goes with them
     everyone = set(reminded + announced)
     wait_until(lambda: everyone <= set(delivered(bot)), timeout=15)
