@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from bot.listeners.organisers import NOT_ORGANISER
 from bot.records import Broadcast
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, Clock, RunningBot
 from tests.listeners.helpers import ack_body
+from tests.support.waiting import wait_until
 
 TEXT = "Room change: the racism session is now in <!channel> Hall B & online"
 
@@ -28,10 +28,8 @@ def preview_of(bot: RunningBot, text: str = TEXT) -> tuple[Broadcast, dict[str, 
     assert "preview" in reply["text"]
     (posted,) = bot.slack.wait_for("chat.postMessage")
     assert posted.args["channel"] == ORGANISER
-    deadline = time.monotonic() + 5
-    while not [b for b in bot.store.broadcasts() if b.preview_ts]:
-        assert time.monotonic() < deadline, "the draft never recorded its preview"
-        time.sleep(0.02)
+    wait_until(lambda: [b for b in bot.store.broadcasts() if b.preview_ts], 5,
+               "the draft never recorded its preview")  # fmt: skip
     (draft,) = bot.store.broadcasts()
     return draft, posted.args
 
@@ -66,23 +64,26 @@ def choose(bot: RunningBot, message: dict[str, Any], audience: str, typed: str =
 
 
 def wait_status(bot: RunningBot, broadcast_id: str, status: str) -> Broadcast:
-    deadline = time.monotonic() + 8
-    while time.monotonic() < deadline:
-        current = bot.store.broadcast(broadcast_id=broadcast_id)
-        if current is not None and current.status == status:
-            return current
-        time.sleep(0.05)
-    raise AssertionError(f"{broadcast_id} never became {status}")
+    def current() -> Broadcast | None:
+        return bot.store.broadcast(broadcast_id=broadcast_id)
+
+    wait_until(lambda: (now := current()) is not None and now.status == status, 8,
+               f"{broadcast_id} never became {status}")  # fmt: skip
+    found = current()
+    assert found is not None
+    return found
 
 
 def wait_for_update(bot: RunningBot, text: str) -> bool:
     """Whether the preview is updated to show `text` (the store is saved just before)."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if any(text in json.dumps(c.args["blocks"]) for c in bot.slack.calls_to("chat.update")):
-            return True
-        time.sleep(0.02)
-    return False
+    wait_until(
+        lambda: any(
+            text in json.dumps(c.args["blocks"]) for c in bot.slack.calls_to("chat.update")
+        ),
+        5,
+        f"the preview never showed {text!r}",
+    )
+    return True
 
 
 def channel_posts(bot: RunningBot) -> list[str]:
@@ -99,7 +100,7 @@ def test_preview_shows_exactly_what_will_be_posted_and_send_posts_once(bot: Runn
     press(bot, send)  # a second press
     bot.send.action([send], user_id=ORGANISER)  # and a redelivered click
     sent = wait_status(bot, draft.id, "sent")
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert channel_posts(bot) == [TEXT]
     assert (sent.delivered, sent.failed) == (1, 0) and sent.sent_at is not None
     assert wait_for_update(bot, "Posted in the announcements channel")
@@ -110,7 +111,7 @@ def test_cancel_posts_nothing(bot: RunningBot) -> None:
     press(bot, controls(message)[ids.ANNOUNCE_CANCEL])
     wait_status(bot, draft.id, "cancelled")
     press(bot, controls(message)[ids.ANNOUNCE_SEND])  # too late: it was cancelled
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert channel_posts(bot) == []
 
 
@@ -178,7 +179,7 @@ def test_export_sends_a_csv_of_registrations(bot: RunningBot) -> None:
 def test_every_form_is_refused_to_non_organisers(bot: RunningBot, text: str) -> None:
     reply = ack_body(bot.send.command("/announce", text, user_id="U1"))
     assert reply["text"] == "Sorry, only the week's organisers can use `/announce`."
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("chat.postMessage") == []
     assert bot.store.broadcasts() == []
 
@@ -192,7 +193,7 @@ def test_buttons_pressed_by_a_non_organiser_are_refused_and_change_nothing(
     (refusal,) = bot.slack.wait_for_response()
     assert refusal.payload["text"] == "Sorry, only the week's organisers can send announcements."
     assert refusal.payload["response_type"] == "ephemeral"
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert bot.store.broadcast(broadcast_id=draft.id) == draft
     assert channel_posts(bot) == []
     assert bot.slack.calls_to("views.open") == []
@@ -216,10 +217,8 @@ def test_a_scheduled_broadcast_survives_a_restart(served_bot: RunningBot) -> Non
     # The bot stops before the moment, and at start-up reschedules what the store holds.
     restarted = bot.restart(clock=Clock(now=None))
     try:
-        deadline = time.monotonic() + 8
-        while restarted.store.broadcast(broadcast_id=draft.id).status != "sent":  # type: ignore[union-attr]
-            assert time.monotonic() < deadline, "the scheduled broadcast was never sent"
-            time.sleep(0.05)
+        wait_until(lambda: restarted.store.broadcast(broadcast_id=draft.id).status == "sent",  # type: ignore[union-attr]
+                   8, "the scheduled broadcast was never sent")  # fmt: skip
         assert channel_posts(bot) == [TEXT]
     finally:
         restarted.close()
@@ -284,10 +283,15 @@ def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
 def test_cancel_while_sending_stops_what_has_not_gone(bot: RunningBot) -> None:
     draft, message, people = send_slowly_to(bot, 40, "session:tue-racism")  # about 4 s
     wait_status(bot, draft.id, "sending")
-    time.sleep(1.0)
+
+    def delivered() -> int:
+        return sum(1 for c in bot.slack.calls_to("chat.postMessage")
+                   if c.args["channel"] in people and not c.failed)  # fmt: skip
+
+    wait_until(lambda: delivered() >= 5, 8, "the sending under way")
     press(bot, controls(message)[ids.ANNOUNCE_CANCEL])
     wait_status(bot, draft.id, "cancelled")
-    time.sleep(1.0)
+    assert bot.parts.settle()
     sent = [c for c in bot.slack.calls_to("chat.postMessage")
             if c.args["channel"] in people and not c.failed]  # fmt: skip
     assert 0 < len(sent) < len(people)
@@ -305,7 +309,7 @@ def test_help_explains_every_form_and_drafts_nothing(bot: RunningBot) -> None:
         (line,) = [x for x in lines if x.startswith(f"`/announce {form}`")]
         assert len(line) > len(form) + 14  # each with what it does
     assert "ANNOUNCEMENTS_CHANNEL" not in reply["text"]  # it is set
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert bot.store.broadcasts() == []
     assert bot.slack.calls_to("chat.postMessage") == []
 
@@ -341,7 +345,7 @@ def test_send_to_an_audience_nobody_is_in_says_so_and_sends_nothing(bot: Running
     press(bot, controls(message)[ids.ANNOUNCE_SEND], response_url=bot.slack.response_url("s"))
     (told,) = bot.slack.wait_for_response()
     assert told.payload["text"] == NOBODY
-    time.sleep(0.2)
+    assert bot.parts.settle()
     current = bot.store.broadcast(broadcast_id=draft.id)
     assert current is not None and current.status == "draft"
     assert [c for c in bot.slack.calls_to("chat.postMessage") if c.args["text"] == TEXT] == []
