@@ -142,9 +142,10 @@ class Bot:
 
     def settle(self, timeout: float = 10.0) -> bool:
         """Wait until the work after each acknowledgement is done, every job due on the clock
-        has run and the outbox has sent all it holds; False if that took longer than
-        `timeout` seconds. For the console, tests and benchmarks, which move the clock (or
-        send a request) and then look, instead of sleeping."""
+        has run, the outbox has sent all it holds and the session cards show every change;
+        False if that took longer than `timeout` seconds. For the console, tests and
+        benchmarks, which move the clock (or send a request) and then look, instead of
+        sleeping."""
         deadline = time.monotonic() + timeout
         if isinstance(self.listeners, FairExecutor) and not self.listeners.drain(timeout):
             return False
@@ -154,7 +155,7 @@ class Bot:
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.01)
-        return True
+        return self.cards.drain(max(0.0, deadline - time.monotonic()))
 
     def close(self) -> None:
         """Stop everything, then finish writing and close the store."""

@@ -14,6 +14,7 @@ from bot.current import CurrentProgramme
 from bot.programme import Session
 from bot.registrations.messages import cancelled_card, session_card
 from bot.registrations.records import Card
+from bot.store.engine import StoreError
 
 if TYPE_CHECKING:
     from bot.registrations.records import PlacesRecords
@@ -42,6 +43,8 @@ class Cards:
         self._interval = interval
         self._dirty: dict[str, Session] = {}
         self._lock = threading.Lock()
+        self._redrawn = threading.Condition(self._lock)
+        self._refreshing = False
         self._changed = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -74,6 +77,15 @@ class Cards:
             self._dirty[session.id] = session
         self._changed.set()
 
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every change noted so far is on the cards; False if `timeout` seconds
+        passed first (or nothing refreshes them: not started)."""
+        def done() -> bool:
+            return not self._dirty and not self._refreshing
+
+        with self._redrawn:
+            return done() or (self._thread is not None and self._redrawn.wait_for(done, timeout))
+
     def close(self) -> None:
         """Apply the last changes and stop."""
         self._stop.set()
@@ -84,15 +96,31 @@ class Cards:
     def _loop(self) -> None:
         while not self._stop.is_set():
             self._changed.wait()
-            self._stop.wait(self._interval)  # gather a burst of changes into one update
             self._changed.clear()
             with self._lock:
+                noted = list(self._dirty)
+            if self._any_cards(noted):
+                self._stop.wait(self._interval)  # gather a burst of changes into one update
+            with self._lock:
                 dirty, self._dirty = self._dirty, {}
-            for session_id in sorted(dirty):
-                try:
-                    self.refresh(dirty[session_id])
-                except Exception:
-                    logger.exception("Could not refresh the cards of session %s", session_id)
+                self._refreshing = True
+            try:
+                for session_id in sorted(dirty):
+                    try:
+                        self.refresh(dirty[session_id])
+                    except Exception:
+                        logger.exception("Could not refresh the cards of session %s", session_id)
+            finally:
+                with self._redrawn:
+                    self._refreshing = False
+                    self._redrawn.notify_all()
+
+    def _any_cards(self, session_ids: list[str]) -> bool:
+        """Whether any of these sessions has a card (a store that cannot say: assume so)."""
+        try:
+            return any(self._store.cards_for(session_id=session_id) for session_id in session_ids)
+        except StoreError:
+            return True
 
     def refresh(self, session: Session) -> None:
         """Update every card of one session as it now stands (cancelled, if it has gone)."""

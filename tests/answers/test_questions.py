@@ -70,7 +70,7 @@ def test_the_same_event_delivered_again_is_answered_once(bot: RunningBot) -> Non
     for retry in (1, 2, 3):
         result = bot.send.event(event, event_id="Ev0SAME", retry_num=retry)
         assert result.status == 200
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
 
 
@@ -80,6 +80,6 @@ def test_edits_and_the_bots_own_messages_get_no_answer(bot: RunningBot) -> None:
     bot.send.event(dm("tuesday", subtype="bot_message", bot_id="BOTHER"))
     bot.send.event(dm("now"))  # a real question, sent last, to know the others were handled
     (call,) = bot.slack.wait_for("chat.postMessage")
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert len(bot.slack.calls_to("chat.postMessage")) == 1
     assert titles(call.args) == ["Racism in the workplace, in communities and in practice"]

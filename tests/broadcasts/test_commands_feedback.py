@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import datetime
 from typing import Any
 
@@ -74,7 +73,7 @@ def test_without_feedback_it_says_so_and_sends_no_file(bot: RunningBot) -> None:
     answer(bot, "U1", "tue-amhp", rating=4)  # rated, nothing shared
     reply = ack_body(bot.send.command("/announce", "feedback", user_id=ORGANISER))
     assert "Nobody has shared a reflection yet." in reply["text"]
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("files.getUploadURLExternal") == []
 
 
@@ -88,7 +87,7 @@ def test_a_non_organiser_is_refused_and_sent_nothing(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/announce", "feedback", user_id="U1"))
     assert reply["text"] == NOT_ORGANISER
     assert "blocks" not in reply
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("files.getUploadURLExternal") == []
     assert bot.slack.calls_to("conversations.open") == []
 

@@ -4,7 +4,6 @@ audiences, and nothing can be sent to the channel, not even by a crafted press."
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -69,7 +68,7 @@ def test_crafted_presses_cannot_send_or_schedule_to_the_channel(bot: RunningBot)
     press(bot, select, selected_option=channel_option)
     later = {"action_id": ids.ANNOUNCE_LATER, "value": draft.id, "block_id": block_id}
     press(bot, later)
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert bot.store.broadcast(broadcast_id=draft.id) == draft  # still a draft for the channel
     assert bot.slack.calls_to("views.open") == []
 
@@ -80,7 +79,7 @@ def test_crafted_presses_cannot_send_or_schedule_to_the_channel(bot: RunningBot)
     assert refused.json()["response_action"] == "errors"
     assert bot.parts.broadcasts.send(broadcast_id=draft.id) is False
     assert bot.parts.broadcasts.schedule(broadcast_id=draft.id, when=when) is None
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert bot.store.broadcast(broadcast_id=draft.id) == draft
     posts = [c.args["channel"] for c in bot.slack.calls_to("chat.postMessage")]
     assert posts == [ORGANISER]  # the preview, and nothing else

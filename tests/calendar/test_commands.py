@@ -6,7 +6,6 @@ with the feed's link when there is one; anything else gets a short help line."""
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -69,7 +68,7 @@ def test_reset_without_a_public_url_sends_the_file_too(bot: RunningBot) -> None:
 def test_with_no_sessions_nothing_is_sent(bot: RunningBot) -> None:
     reply = mysessions(bot, "calendar")
     assert reply["text"].startswith("You have no sessions yet")
-    time.sleep(0.3)  # the work after the acknowledgement has had its chance
+    assert bot.parts.settle()  # the work after the acknowledgement is done
     assert bot.slack.calls_to("files.getUploadURLExternal") == []
     assert bot.slack.calls_to("conversations.open") == []
 
@@ -107,7 +106,7 @@ class TestWithPublicUrl:
         assert "From URL" in text and "Subscribe from web" in text
         assert "`/mysessions calendar reset`" in text
         assert LINK.findall(reply["text"]) == [link]  # the notification text too
-        time.sleep(0.3)
+        assert bot.parts.settle()
         assert bot.slack.calls_to("files.getUploadURLExternal") == []  # no file
         token = link.rsplit("/", 1)[1].removesuffix(".ics")
         assert bot.parts.calendar.feed(token) is not None

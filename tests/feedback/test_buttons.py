@@ -5,7 +5,6 @@ the DM the fake Slack received: an answer changed in place, "didn't attend", the
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime
 from typing import Any
 
@@ -187,7 +186,7 @@ def test_a_forged_form_naming_another_message_cannot_change_it(bot: RunningBot) 
     assert submit(bot, forged, learnt="Plan earlier", change="", share=False).status == 200
     (update,) = bot.slack.wait_for("chat.update")
     assert (update.args["channel"], update.args["ts"]) == (dm_channel("U1"), dm["ts"])
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert len(bot.slack.calls_to("chat.update")) == 1
 
 
@@ -202,7 +201,7 @@ def test_the_modal_answers_mistakes_with_errors_and_saves_nothing(bot: RunningBo
         "errors": {ids.FEEDBACK_SHARE: NOTHING_TO_SHARE},
     }
     assert stored(bot) is None
-    time.sleep(0.2)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("chat.update") == []
 
 

@@ -110,10 +110,8 @@ def test_an_answer_waiting_for_slack_is_forgotten_too(bot: RunningBot) -> None:
     question = {"type": "message", "channel_type": "im", "channel": "D0USER1", "user": "U1",
                 "text": "racism", "ts": f"{time.time():.6f}"}  # fmt: skip
     assert bot.send.event(question).status == 200
-    deadline = time.monotonic() + 5
-    while bot.store.pending_to(recipient="U1") == 0:
-        assert time.monotonic() < deadline, "the refused answer never reached the outbox"
-        time.sleep(0.02)
+    wait_until(lambda: bot.store.pending_to(recipient="U1") > 0, 5,
+               "the refused answer never reached the outbox")  # fmt: skip
     reply = ack_body(bot.send.command("/forgetme", user_id="U1"))
     press(bot, reply, ids.FORGET_CONFIRM, 1)
     assert bot.store.pending_to(recipient="U1") == 0

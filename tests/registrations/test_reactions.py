@@ -52,7 +52,7 @@ def dms_to(bot: RunningBot, user: str) -> list[str]:
 def test_non_organisers_are_refused_and_nothing_is_posted(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/announce", "sessions tuesday", user_id="U1"))
     assert reply["text"] == "Sorry, only the week's organisers can use `/announce`."
-    time.sleep(0.3)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("chat.postMessage") == []
 
 
@@ -79,7 +79,7 @@ def test_the_same_reaction_delivered_twice_registers_and_confirms_once(bot: Runn
     bot.slack.wait_for("chat.postMessage")
     bot.send.event(event, event_id="Ev0REACT", retry_num=1)
     bot.send.event(event, event_id="Ev0REACT2")  # a repeat with a new id changes nothing either
-    time.sleep(0.5)
+    assert bot.parts.settle()
     assert len(dms_to(bot, "U1")) == 1
     assert bot.store.registrants(session_id="tue-care-leavers") == ["U1"]
 
@@ -101,7 +101,7 @@ def test_other_emoji_and_other_messages_change_nothing(bot: RunningBot) -> None:
     bot.slack.reset()
     bot.send.event(reaction("reaction_added", cards["tue-racism"], emoji="heart"))
     bot.send.event(reaction("reaction_added", "1679000000.000001"))
-    time.sleep(0.5)
+    assert bot.parts.settle()
     assert bot.slack.calls_to("chat.postMessage") == []
     assert bot.store.seats_of(user_id="U1") == {}
 
@@ -112,7 +112,7 @@ def test_cards_show_counts_kept_current_without_an_update_per_reaction(bot: Runn
     for number in range(8):
         bot.send.event(reaction("reaction_added", cards["tue-racism"], user=f"U{number}"))
     bot.slack.wait_for("chat.postMessage", count=8)
-    time.sleep(0.8)  # the refresher gathers changes for 0.2 s in tests
+    assert bot.parts.settle()  # the cards show every change (gathered 0.2 s in tests)
     updates = bot.slack.calls_to("chat.update")
     assert 1 <= len(updates) < 8
     assert updates[-1].args["ts"] == cards["tue-racism"]
