@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -84,7 +83,7 @@ def test_a_progress_count_held_up_on_its_way_never_covers_the_final_one(bot: Run
     progress = threading.Thread(target=broadcasts.show_preview, args=(sending,),
                                 kwargs={"progress": True})  # fmt: skip
     progress.start()
-    time.sleep(0.2)
+    bot.slack.wait_holding("chat.update")  # the progress redraw is on its way
     sent = bot.store.change_broadcast(
         broadcast_id=draft.id, when=("sending",), changes={"status": "sent", "delivered": 2}
     )

@@ -45,6 +45,7 @@ class FakeSlack:
         self._hangs: defaultdict[str, deque[float]] = defaultdict(deque)  # seconds per held call
         self._drops: Counter[str] = Counter()
         self._releases = 0  # bumped to answer held calls at once (clear_faults, stop)
+        self._holding: Counter[str] = Counter()  # calls being held now, by method
         self._http = LocalHttpServer(self._route)
         self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
         identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
@@ -177,6 +178,12 @@ class FakeSlack:
         with self._changed:
             self._hangs[method].extend([seconds] * times)
 
+    def wait_holding(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Wait until `count` calls to `method` are being held (see `hang`)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self._holding[method] >= count, timeout):
+                raise AssertionError(f"no {count} call(s) to {method} held within {timeout} s")
+
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection of the next `times` calls to `method` without any HTTP response
         (the client sees it disconnect); each is recorded as failed with `connection_dropped`."""
@@ -308,8 +315,11 @@ class FakeSlack:
                 return
             seconds = queue.popleft()
             releases = self._releases
+            self._holding[method] += 1
+            self._changed.notify_all()
             # Waiting releases the lock, so other requests go on meanwhile.
             self._changed.wait_for(lambda: self._releases != releases, timeout=seconds)
+            self._holding[method] -= 1
 
     def _release_held(self) -> None:
         with self._changed:

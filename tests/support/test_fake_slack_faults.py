@@ -168,7 +168,7 @@ def test_a_hang_times_out_a_short_client_while_other_calls_are_answered_at_once(
 
     thread = threading.Thread(target=impatient)
     thread.start()
-    time.sleep(0.1)  # the held call has arrived
+    fake_slack.wait_holding("chat.postMessage")  # the held call has arrived
     started = time.monotonic()
     post(client, "prompt")  # the same method: times=1 held only the first call
     client.auth_test()
@@ -250,7 +250,7 @@ def test_clear_faults_answers_a_call_being_held(fake_slack: FakeSlack, client: W
     thread = threading.Thread(target=post, args=(client,))
     started = time.monotonic()
     thread.start()
-    time.sleep(0.1)
+    fake_slack.wait_holding("chat.postMessage")
     fake_slack.clear_faults()
     thread.join(timeout=2)
     assert not thread.is_alive()
