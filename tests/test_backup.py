@@ -9,7 +9,6 @@ import stat
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from bot.registrations import records as places
 from bot.store.snapshot import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
+from tests.support.waiting import wait_until
 
 
 class Registering:
@@ -86,7 +86,9 @@ def test_backups_taken_while_a_process_registers_hold_every_confirmed_registrati
     with registering(db) as child:
         checks = []
         for n in range(8):
-            time.sleep(0.15)  # a few hundred registrations, and a new snapshot, in between
+            # A few hundred registrations (and a new snapshot, now and then) in between.
+            so_far = len(child.confirmed())
+            wait_until(lambda so_far=so_far: len(child.confirmed()) >= so_far + 150, 10)  # type: ignore[misc]
             before = child.confirmed()
             made = back_up(db, copies / f"bot-{n}.json")
             assert made.registrations + made.waitlisted >= len(before)
@@ -128,7 +130,6 @@ def test_a_new_snapshot_between_reading_the_journal_and_the_snapshot_is_still_co
             while not _journal_starts(db) or _journal_starts(db)[0] <= snapshot_seq + 1:
                 later.append(f"V{len(later)}")
                 store.register(user_id=later[-1], session_id="s1", capacity=None)
-                time.sleep(0.01)
         return content
 
     monkeypatch.setattr(backup_module, "_read", read_then_compact)
@@ -151,7 +152,7 @@ def test_python_m_bot_backup_copies_a_running_database(tmp_path: Path) -> None:
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_PATH"}
     env |= {"DATABASE_PATH": str(db), "PYTHONPATH": str(ROOT)}
     with registering(db) as child:
-        time.sleep(0.3)
+        wait_until(lambda: len(child.confirmed()) >= 200, 10)  # a database being written
         before = child.confirmed()
         result = subprocess.run(
             [sys.executable, "-m", "bot", "backup", str(tmp_path / "copy.json")],
@@ -250,12 +251,13 @@ def backup_caught_working(tmp_path: Path, destination: Path) -> subprocess.Popen
         [sys.executable, "-m", "bot", "backup", str(destination)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    # Caught once its copy of the data is in its work folder: well into its work.
-    while not any(p for f in work_folders(destination.parent) for p in f.rglob("bot.json*")):
+
+    def copying() -> bool:
+        # Caught once its copy of the data is in its work folder: well into its work.
         assert process.poll() is None, "finished before it could be stopped: proves nothing"
-        assert time.monotonic() < deadline
-        time.sleep(0.002)
+        return any(p for f in work_folders(destination.parent) for p in f.rglob("bot.json*"))
+
+    wait_until(copying, 30, "the backup's work folder", poll=0.002)  # it is there briefly
     assert process.poll() is None, "finished before it could be stopped: proves nothing"
     return process
 

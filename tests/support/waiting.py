@@ -15,12 +15,14 @@ def wait_until(
     condition: Callable[[], object],
     timeout: float = 6.0,
     what: str | Callable[[], object] = "",
+    *,
+    poll: float = POLL,
 ) -> None:
-    """Return once `condition()` is true; fail saying `what` (or what it returns then) if that
-    takes longer than `timeout` seconds."""
+    """Return once `condition()` is true, looking every `poll` seconds; fail saying `what`
+    (or what it returns then) if that takes longer than `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() >= deadline:
             said = what() if callable(what) else what
             raise AssertionError(f"not within {timeout} s: {said or condition}")
-        time.sleep(POLL)
+        time.sleep(poll)
