@@ -444,9 +444,13 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
     replicas = launch([later(id="big", title="Big plenary")])
     released = threading.Event()
     post = fake_slack.answers.handlers["chat.postMessage"]
+    holding = [0]  # posts Slack is holding
+    counting = threading.Lock()
 
     def hold(args: dict[str, Any]) -> dict[str, Any]:
         if args.get("text") == "Room moved to B2":
+            with counting:
+                holding[0] += 1
             released.wait(30)
         return post(args)
 
@@ -457,13 +461,13 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
         docs = store.engine.read(lambda tx: tx.find("outbox", kind="broadcast"))
         return sum(doc.get("attempted_at") is not None for _, doc in docs)
 
-    wait_until(lambda: attempted() >= 6, 15, "posts held by Slack")
-    time.sleep(0.5)  # the other workers reach Slack too
+    # Every post a sender marked has reached Slack, and is held there (each worker is).
+    wait_until(lambda: attempted() >= 6 and holding[0] == attempted(), 15, "posts held by Slack")
     for n in range(REPLICAS):
         replicas.kill(n)
     released.set()  # Slack takes what it held, and answers nobody
-    wait_until(lambda: bool(posted(fake_slack, text="Room moved to B2")), 5, "held posts taken")
-    time.sleep(0.2)
+    wait_until(lambda: len(posted(fake_slack, text="Room moved to B2")) == holding[0], 5,
+               "held posts taken")  # fmt: skip
     held = len(posted(fake_slack, text="Room moved to B2"))
     replicas.start(0)
     wait_until(
