@@ -4,6 +4,7 @@ moving from there, so "now", "next", "today" and reminders can be tried on a pas
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,11 +32,12 @@ def in_zone(moment: datetime, tz: ZoneInfo) -> datetime:
 class ConsoleClock:
     """Starts at `start` and runs on at the real pace: now = start + (real now - real start)."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, *, real: Callable[[], float] = time.monotonic) -> None:
         if start.tzinfo is None:
             raise ValueError("start must be an aware datetime")
         self._start = start.astimezone(UTC)
-        self._began = time.monotonic()
+        self._real = real  # seconds of real time, as time.monotonic counts them
+        self._began = real()
 
     def __call__(self) -> datetime:
-        return self._start + timedelta(seconds=time.monotonic() - self._began)
+        return self._start + timedelta(seconds=self._real() - self._began)
