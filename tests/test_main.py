@@ -8,8 +8,9 @@ import pty
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -107,6 +108,18 @@ def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 20
     wait_until(listening, timeout, f"nothing listening on port {port}")
 
 
+def output_of(process: subprocess.Popen[str]) -> Callable[[], str]:
+    """What `process` has printed so far (read on a thread as it comes)."""
+    lines: list[str] = []
+
+    def pump() -> None:
+        assert process.stdout is not None
+        lines.extend(iter(process.stdout.readline, ""))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lambda: "".join(lines)
+
+
 def outbox_settled(port: int) -> bool:
     """Whether the bot serving `port` has sent or settled everything in its outbox, so that
     nothing more is coming unless a job falls due (its health check says so)."""
@@ -133,9 +146,7 @@ def on_a_terminal(tmp_path: Path, typed: bytes, **settings: str) -> tuple[int, s
         env=environment(tmp_path, **settings),
     )
     os.close(child)
-    os.write(main, typed)
-    time.sleep(0.2)
-    os.write(main, b"quit\n")
+    os.write(main, typed + b"quit\n")  # typed ahead, as a quick typist does
     output, _ = process.communicate(timeout=60)
     os.close(main)
     return process.returncode, output.decode()
@@ -542,7 +553,10 @@ def test_an_attendees_choices_and_calendar_survive_a_kill(
     assert received("U1", "Soon starts") == 1  # only the 2-second one, as chosen
     assert received("U2", "Soon starts") == 2
     with bot_process(tmp_path, **settings) as process:
+        log = output_of(process)
         wait_for_port(port, process)
-        time.sleep(1.5)
+        # The late batch runs again at start-up, and finds both requests already there.
+        wait_until(lambda: "Feedback for soon (late): 0 queued, 2 already" in log(), 10, log)
+        wait_until(lambda: outbox_settled(port), 5, "the outbox settled")
     assert received("U1", "How useful") == received("U2", "How useful") == 1
     assert received("U1", "Soon starts") == 1 and received("U2", "Soon starts") == 2
