@@ -109,6 +109,11 @@ class Pacer:
                 self._rate = self._ceiling * (1 + (1 - BACKOFF) * ahead**3)
             self._rate = min(self._max_rate, max(MIN_RATE, self._rate))
 
+    def paused(self) -> bool:
+        """Whether Slack asked for a pause (a 429's `Retry-After`) that has not ended."""
+        with self._lock:
+            return self._pause_until > time.monotonic()
+
     def limited(self, retry_after: float, sent_at: float, *, seen: int | None = None) -> None:
         """Slack answered 429 to a call made at `sent_at` (from `wait_turn`): pause everyone
         for `retry_after` seconds and slow down. `seen`: the calls that went through in the

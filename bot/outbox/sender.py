@@ -164,6 +164,14 @@ class Outbox:
             except StoreError:
                 logger.warning("Could not give back %s; it is sent after its lease", item.entry.key)
 
+    def paused(self) -> bool:
+        """Whether this sender is holding back for a pause Slack asked for (a 429)."""
+        return self._pacer.paused()
+
+    def stopped(self) -> bool:
+        """Whether no worker of this sender is left to call Slack (after `close`)."""
+        return bool(self._threads) and not any(thread.is_alive() for thread in self._threads)
+
     def idle(self) -> bool:
         """Nothing waiting, being retried or in flight (entries not yet picked up aside); for
         tests and benchmarks that wait for the outbox to settle."""

@@ -80,6 +80,7 @@ class Cards:
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until every change noted so far is on the cards; False if `timeout` seconds
         passed first (or nothing refreshes them: not started)."""
+
         def done() -> bool:
             return not self._dirty and not self._refreshing
 

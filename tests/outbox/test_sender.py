@@ -544,9 +544,9 @@ def test_close_returns_promptly_during_an_outage_and_leaves_unsent_entries_pendi
     started = time.monotonic()
     outbox.close()
     assert time.monotonic() - started < 2.0
+    assert outbox.stopped()  # no worker left to call again, now that Slack would answer
     calls = len(fake_slack.calls_to("chat.postMessage"))
     fake_slack.clear_faults()
-    time.sleep(0.2)  # long enough for a worker still running to call again
     assert len(fake_slack.calls_to("chat.postMessage")) == calls
     assert store.counts(kind=NOTE, subject="s1") == Counts(pending=8)
     assert delivered(fake_slack) == Counter()
@@ -559,7 +559,8 @@ def test_close_returns_promptly_during_a_rate_limit_pause_and_sends_nothing_more
     entry = note("U0001")
     store.enqueue(entries=[entry])
     fake_slack.wait_for("chat.postMessage", 1)
-    time.sleep(0.1)  # the 429 is back: the worker waits for the pause to end
+    # The 429 is back: the pause is recorded, and the worker waits for it to end.
+    wait_until(outbox.paused, what="the pause Slack asked for")
     started = time.monotonic()
     outbox.close()
     closing = time.monotonic() - started

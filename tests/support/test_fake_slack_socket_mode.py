@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from tests.support.fake_slack import FakeSlack
 from tests.support.slack_payloads import action_payload, command_payload, event_envelope
 from tests.support.socket_mode_handler import close_handler
+from tests.support.waiting import wait_until
 
 
 def build_app(fake: FakeSlack) -> App:
@@ -106,10 +107,7 @@ def test_explicit_web_client_is_used_for_connections_open(fake_slack: FakeSlack)
 def test_client_pings_are_answered(handler: SocketModeHandler) -> None:
     session = handler.client.current_session
     assert session is not None
-    deadline = time.monotonic() + 2
-    while session.last_ping_pong_time is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert session.last_ping_pong_time is not None
+    wait_until(lambda: session.last_ping_pong_time is not None, 2, "no ping answered")
 
 
 def test_stop_closes_connections_quickly() -> None:
