@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import json_input
 from bot.importing.csv_file import read_csv
+from bot.importing.markup import to_mrkdwn
 from bot.importing.pretalx import is_pretalx, read_pretalx
 from bot.importing.result import Imported, compact
 from bot.importing.sessionize import is_sessionize, read_sessionize
@@ -78,7 +79,7 @@ def convert(
             f"event name {name!r} taken from the file name; give --event-name to change it"
         )
     event = compact({"name": name, "timezone": tz_name, "url": imported.event_url})
-    sessions = [_localised(session, tz) for session in imported.sessions]
+    sessions = [compact(_described(_localised(session, tz))) for session in imported.sessions]
     sessions.sort(key=lambda s: (s["start"], s.get("location", ""), s["id"]))
     text = json.dumps({"event": event, "sessions": sessions}, ensure_ascii=False, indent=2)
     try:
@@ -167,6 +168,12 @@ def _zone(name: str, origin: str, result: Conversion) -> ZoneInfo | None:
             f"{origin}: unknown timezone {name!r}; use an IANA name such as Europe/London"
         )
         return None
+
+
+def _described(session: dict[str, Any]) -> dict[str, Any]:
+    """The description as Slack mrkdwn, whatever the export wrote it in (HTML, Markdown or
+    plain text)."""
+    return session | {"description": to_mrkdwn(session.get("description") or "")}
 
 
 def _localised(session: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
