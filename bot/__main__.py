@@ -215,7 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check the programme and settings")
     add_import_options(
         commands.add_parser(
-            "import", help="turn a CSV, Sessionize or pretalx export into a programme"
+            "import", help="turn a CSV, Sessionize or frab/pretalx export into a programme"
         )
     )
     add_backup_options(

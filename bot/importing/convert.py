@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot import json_input
 from bot.importing.csv_file import read_csv
 from bot.importing.markup import to_mrkdwn
-from bot.importing.pretalx import is_pretalx, read_pretalx
+from bot.importing.pretalx import is_pretalx, read_pretalx, written_by_pretalx
 from bot.importing.result import Imported, compact
 from bot.importing.sessionize import is_sessionize, read_sessionize
 from bot.json_input import TooDeep
 from bot.programme import Programme, ProgrammeError, parse_programme
 
-FORMATS = ("csv", "sessionize", "pretalx")
+FORMATS = ("csv", "sessionize", "pretalx", "frab")  # pretalx's export is frab's schedule.json
 DEFAULT_TIMEZONE = "Europe/London"
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -53,8 +53,8 @@ def convert(
             _programme_already(raw, path)
             or _nested_too_deeply(raw, path)
             or (
-                f"cannot tell whether {path.name} is a CSV, Sessionize or pretalx export; "
-                "name it with --format csv, --format sessionize or --format pretalx"
+                f"cannot tell whether {path.name} is a CSV, Sessionize or frab/pretalx export; "
+                "name it with --format csv, --format sessionize or --format frab"
             )
         )
         return Conversion(format=None, problems=[problem])
@@ -93,7 +93,8 @@ def convert(
 
 def guess_format(raw: bytes, path: PurePath) -> str | None:
     """csv for `.csv`, `.tsv` and `.txt` files; for JSON, Sessionize's "All data" (top-level
-    sessions, speakers and rooms) or pretalx's schedule (schedule.conference)."""
+    sessions, speakers and rooms) or frab's schedule (schedule.conference), which is "pretalx"
+    when pretalx wrote it."""
     if path.suffix.casefold() in _CSV_SUFFIXES:
         return "csv"
     try:
@@ -105,7 +106,7 @@ def guess_format(raw: bytes, path: PurePath) -> str | None:
     if is_sessionize(data):
         return "sessionize"
     if is_pretalx(data):
-        return "pretalx"
+        return "pretalx" if written_by_pretalx(data) else "frab"
     return None
 
 
@@ -135,7 +136,7 @@ def _read(raw: bytes, fmt: str, path: PurePath) -> Imported:
     else:
         if is_pretalx(data):
             return read_pretalx(data)
-        problem = 'not a pretalx schedule.json: it should have "schedule" with "conference"'
+        problem = 'not a frab or pretalx schedule.json: it should have "schedule" with "conference"'
     return Imported(problems=[_programme_already(raw, path) or problem])
 
 

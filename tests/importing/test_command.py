@@ -110,7 +110,7 @@ def test_the_format_and_timezone_named_on_the_command_line(
     assert (status, out) == (1, "")
     assert err.splitlines() == [
         "dddmelbourne-2024-sessionize.json has 1 problem:",
-        '  - not a pretalx schedule.json: it should have "schedule" with "conference"',
+        '  - not a frab or pretalx schedule.json: it should have "schedule" with "conference"',
         "Nothing was written.",
     ]
     status, out, err = run_main(capsys, sessionize, "--timezone", "Europe/Lundon")

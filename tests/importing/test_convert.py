@@ -33,6 +33,7 @@ ANSWERED = [
         "open source contributions",
         "Getting Started with Open Source Contributions",
     ),
+    ("camp2019-frab-schedule.json", {}, "kubernetes", "Hacking Containers and Kubernetes"),
 ]
 
 
@@ -56,6 +57,8 @@ def test_the_format_is_told_by_the_name_or_the_contents() -> None:
         ("broken.csv", "csv"),
         ("dddmelbourne-2024-sessionize.json", "sessionize"),
         ("pyconfr-2024-schedule.json", "pretalx"),
+        ("rc3-2020-pretalx-schedule.json", "pretalx"),
+        ("camp2019-frab-schedule.json", "frab"),
     ):
         assert guess_format((DATA / name).read_bytes(), PurePath(name)) == expected
     assert guess_format(b"Title,Date\n", PurePath("export")) == "csv"
@@ -65,8 +68,8 @@ def test_the_format_is_told_by_the_name_or_the_contents() -> None:
 
 def test_what_cannot_be_converted() -> None:
     assert convert_text('{"data": []}', filename="export.json").problems == [
-        "cannot tell whether export.json is a CSV, Sessionize or pretalx export; name it with "
-        "--format csv, --format sessionize or --format pretalx"
+        "cannot tell whether export.json is a CSV, Sessionize or frab/pretalx export; name it "
+        "with --format csv, --format sessionize or --format frab"
     ]
     assert convert_text("{", filename="x.json", format="pretalx").problems == [
         "x.json is not valid JSON at line 1, column 2: Expecting property name enclosed in "
@@ -77,7 +80,7 @@ def test_what_cannot_be_converted() -> None:
         "lists"
     ]
     assert convert_text("[]", filename="x.json", format="pretalx").problems == [
-        'not a pretalx schedule.json: it should have "schedule" with "conference"'
+        'not a frab or pretalx schedule.json: it should have "schedule" with "conference"'
     ]
     programme = (DATA.parents[2] / "programme.json").read_text(encoding="utf-8")
     for options in ({}, {"format": "pretalx"}):

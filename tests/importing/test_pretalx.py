@@ -4,8 +4,10 @@ cases it lacks (a talk in two slots, a time without an offset, a bad length) in 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from bot.importing.convert import Conversion
 from bot.importing.pretalx import read_pretalx
 from tests.importing.helpers import convert_file
 
@@ -107,3 +109,96 @@ def test_slots_offsets_and_mistakes() -> None:
     assert by_id["ABC-2"]["tags"] == ["Web"]
     assert imported.notes == ["talk ABC is held in 2 slots: ids ABC-1 to ABC-2"]
     assert (imported.event_name, imported.timezone) == ("Camp", "Europe/Berlin")
+
+
+# Real exports that nobody here wrote (see tests/data/import/README.md).
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+HTML_TAG = re.compile(r"</?(?!https?://|mailto:)[a-z][a-z0-9]*(?:[\s/>]|$)", re.I)
+
+
+def sessions_of(result: Conversion) -> dict[str, dict[str, Any]]:
+    assert result.problems == [] and result.text is not None
+    return {session["id"]: session for session in json.loads(result.text)["sessions"]}
+
+
+def assert_typeable_ids(ids: list[str], shape: str) -> None:
+    assert len(set(ids)) == len(ids)
+    for session_id in ids:
+        assert len(session_id) <= 40 and re.fullmatch(shape, session_id), session_id
+        assert not UUID.search(session_id), session_id
+
+
+def assert_slack_descriptions(sessions: dict[str, dict[str, Any]]) -> None:
+    """No HTML left, and every `&` one of Slack's three escapes."""
+    for session in sessions.values():
+        text = session.get("description", "")
+        assert not HTML_TAG.search(text), (session["id"], text)
+        assert not re.search(r"&(?!amp;|lt;|gt;)", text), (session["id"], text)
+
+
+def test_camp_2019_frab_schedule_without_codes() -> None:
+    """frab's own schedule.json: no `code`, so ids come from frab's slugs, not its guids."""
+    result = convert_file("camp2019-frab-schedule.json")
+    assert result.format == "frab" and result.notes == []
+    sessions = sessions_of(result)
+    assert result.programme is not None
+    assert result.programme.event.timezone == "Europe/Berlin"
+    assert len(sessions) == 60
+    assert_typeable_ids(list(sessions), r"[a-z0-9-]+")
+    assert sessions["opening-ceremony"] | {"description": ""} == {
+        "id": "opening-ceremony",  # frab's slug Camp2019-10386-opening_ceremony
+        "title": "Opening Ceremony",
+        "start": "2019-08-21T11:00:00",
+        "end": "2019-08-21T11:30:00",
+        "type": "lecture",
+        "description": "",
+        "speakers": [{"name": "jinxx"}, {"name": "smtw"}],
+        "location": "Curie",
+        "tags": ["CCC"],
+    }
+    assert sessions["opening-ceremony"]["description"] == "A hearty welcome me lasses and lads!"
+    # Long slugs are cut at a word: Camp2019-10370-aufstand_oder_aussterben_ein_vortrag_…
+    assert sessions["aufstand-oder-aussterben-ein-vortrag"]["start"] == "2019-08-21T20:00:00"
+    reporting = sessions["reporting-from-brussels-the-state-of"]
+    assert [s["name"] for s in reporting["speakers"]] == [
+        "Chloé Berthélémy (EDRi)",
+        "Andreea Belu (EDRi)",
+    ]
+    assert_slack_descriptions(sessions)
+    spispy = sessions["spispy-spi-flash-device-emulation"]["description"]
+    assert spispy.startswith(
+        "<https://github.com/osresearch/spispy|spispy> is an open source hardware tool"
+    )
+    show = sessions["achtung-datenpannen"]["description"]
+    assert "Die große *Datenschutz- und DSGVO-Show* vermittelt" in show
+    assert "\n• Oder die „bisher ungeknackte Vollbitverschlüsselung“?\n" in show
+    assert (
+        "\n• Folks doing anti-oppression work\n"
+        in (sessions["privacy-an-unequally-distributed"]["description"])
+    )
+
+
+def test_ids_from_slugs_and_titles_stay_unique() -> None:
+    """frab's slugs without their `<acronym>-<number>-`, titles when there is no slug, and a
+    frab number when two talks would share an id; pretalx's slots keep `CODE-1`, `CODE-2`."""
+    day = {
+        "date": "2027-07-01",
+        "rooms": {
+            "Hall A": [
+                talk("", "2027-07-01T10:00:00+02:00", slug="Camp-101-lightning_talks", id=101),
+                talk("", "2027-07-01T18:00:00+02:00", slug="Camp-102-lightning_talks", id=102),
+                talk("", "2027-07-01T12:00:00+02:00", guid="0c1a…", title="Ünïcode für alle!"),
+                talk("", "2027-07-01T13:00:00+02:00", guid="f00d…", title="Ünïcode für alle"),
+            ]
+        },
+    }
+    data = {"schedule": {"conference": {"acronym": "camp", "days": [day]}}}
+    imported = read_pretalx(data)
+    assert imported.problems == []
+    assert [s["id"] for s in imported.sessions] == [
+        "lightning-talks",
+        "lightning-talks-102",
+        "unicode-fur-alle",
+        "unicode-fur-alle-2",
+    ]
