@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,13 +60,15 @@ def convert(
         return Conversion(format=None, problems=[problem])
     imported = _read(raw, fmt, path)
     result = Conversion(format=fmt, problems=imported.problems, notes=imported.notes)
+    if not timezone and not imported.timezone and not result.problems:
+        imported.timezone = _zone_of_offsets(imported, result)
+        if imported.timezone is None and not result.problems:
+            result.notes.append(
+                f"times read as {DEFAULT_TIMEZONE} time; give --timezone if the event is elsewhere"
+            )
     tz_name = timezone or imported.timezone or DEFAULT_TIMEZONE
     tz = _zone(tz_name, "--timezone" if timezone else "the export's timezone", result)
-    if not timezone and not imported.timezone and not result.problems:
-        result.notes.append(
-            f"times read as {DEFAULT_TIMEZONE} time; give --timezone if the event is elsewhere"
-        )
-    elif timezone and imported.timezone and timezone != imported.timezone:
+    if timezone and imported.timezone and timezone != imported.timezone:
         result.notes.append(f"timezone {timezone} used, not the export's {imported.timezone}")
     if not result.problems and not imported.sessions:
         result.problems.append(f"no sessions found in {path.name}")
@@ -159,6 +161,52 @@ def _nested_too_deeply(raw: bytes, path: PurePath) -> str | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return None
+
+
+def _zone_of_offsets(imported: Imported, result: Conversion) -> str | None:
+    """The timezone of an export that names none, from the UTC offset its times carry: when
+    they all carry the same whole-hour offset, the IANA zone of that fixed offset (`+01:00`
+    is `Etc/GMT-1`: IANA writes the sign the other way round), said in a note. None when the
+    times carry no offset; a problem when their offsets differ or have no such zone."""
+    offsets = {
+        offset
+        for session in imported.sessions
+        for moment in (session["start"], session["end"])
+        if (offset := moment.utcoffset()) is not None
+    }
+    if not offsets:
+        return None
+    if len(offsets) > 1:
+        listed = ", ".join(_offset(offset) for offset in sorted(offsets))
+        result.problems.append(
+            f"the export names no timezone and its times are at different UTC offsets "
+            f"({listed}), so its clocks change: give --timezone, the IANA name of the "
+            "event's place, such as Europe/Berlin"
+        )
+        return None
+    (offset,) = offsets
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest:
+        result.problems.append(
+            f"the export names no timezone and its times are at UTC{_offset(offset)}, which "
+            "has no fixed-offset IANA zone: give --timezone, the IANA name of the event's "
+            "place, such as Asia/Kolkata"
+        )
+        return None
+    name = "UTC" if not hours else f"Etc/GMT{-hours:+d}"
+    result.notes.append(
+        f"the export names no timezone; all its times are at UTC{_offset(offset)}, so the "
+        f"programme's timezone is {name} (that offset all year); give --timezone with the "
+        "IANA name of the event's place (such as Europe/Berlin) if its clocks change"
+    )
+    return name
+
+
+def _offset(offset: timedelta) -> str:
+    """`+01:00`, `-05:30`, `+00:00`."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _zone(name: str, origin: str, result: Conversion) -> ZoneInfo | None:

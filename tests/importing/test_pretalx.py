@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
+from bot.answering import Answerer
 from bot.importing.convert import Conversion
 from bot.importing.pretalx import read_pretalx
 from tests.importing.helpers import convert_file
@@ -177,6 +179,56 @@ def test_camp_2019_frab_schedule_without_codes() -> None:
         "\n• Folks doing anti-oppression work\n"
         in (sessions["privacy-an-unequally-distributed"]["description"])
     )
+
+
+def test_rc3_2020_pretalx_export_without_a_timezone() -> None:
+    """pretalx 1.3 wrote no `time_zone_name` and no `code` (the code is the `slug`); every
+    time carries +01:00, so the programme keeps that offset instead of London's."""
+    result = convert_file("rc3-2020-pretalx-schedule.json")
+    assert result.format == "pretalx"
+    assert result.notes == [
+        "the export names no timezone; all its times are at UTC+01:00, so the programme's "
+        "timezone is Etc/GMT-1 (that offset all year); give --timezone with the IANA name of "
+        "the event's place (such as Europe/Berlin) if its clocks change"
+    ]
+    sessions = sessions_of(result)
+    programme = result.programme
+    assert programme is not None and programme.event.timezone == "Etc/GMT-1"
+    assert [day.isoformat() for day in programme.days] == [
+        "2020-12-27",
+        "2020-12-28",
+        "2020-12-29",
+    ]
+    assert len(sessions) == 41
+    # pretalx's codes, as pretalx writes them and as `code` gives them in newer exports.
+    assert_typeable_ids(list(sessions), r"[A-Z0-9]{6}")
+    gluon = sessions["MJA8QY"]
+    assert gluon["title"] == "Der faule Admin automatisiert: Gluon auf echter Hardware testen"
+    assert (gluon["start"], gluon["end"]) == ("2020-12-27T11:30:00", "2020-12-27T12:10:00")
+    assert gluon["speakers"] == [{"name": "Chris Fiege"}, {"name": "Kasa"}]
+    assert "auf <https://gluon.readthedocs.io/|Gluon>.\n" in gluon["description"]
+    assert_slack_descriptions(sessions)
+    boxes = sessions["DZKNXQ"]["description"]
+    assert "well my on-line box generator <https://festi.info/boxes.py/?language=en|Boxes.py>." in (
+        boxes
+    )
+    assert "• IBM i, with emphasis on the Single Level Store" in sessions["KMVBDB"]["description"]
+    assert "\n\n*Einführung*\n\nZu Beginn der Corona-Pandemie" in sessions["A9EBRK"]["description"]
+
+
+def test_rc3_talk_at_half_past_eleven_on_sunday_is_found_then() -> None:
+    """Read in London time, as before, it started at 10:30 and 11:30 found nothing."""
+    result = convert_file("rc3-2020-pretalx-schedule.json")
+    assert result.programme is not None
+    programme = result.programme
+    saturday = datetime(2020, 12, 26, 12, 0, tzinfo=programme.tz)
+    answer = Answerer(programme).answer("what's on at 11:30 on sunday?", now=saturday)
+    assert "MJA8QY" in [session.id for session in answer.sessions]
+    gluon = programme.by_id["MJA8QY"]
+    assert programme.local(gluon.start).strftime("%A %H:%M") == "Sunday 11:30"
+    named = convert_file("rc3-2020-pretalx-schedule.json", timezone="Europe/Berlin").programme
+    assert named is not None and named.event.timezone == "Europe/Berlin"
+    assert named.by_id["MJA8QY"].start == gluon.start
 
 
 def test_ids_from_slugs_and_titles_stay_unique() -> None:
