@@ -41,6 +41,12 @@ ANSWERED = [
         "laser cutter boxes",
         "Create boxes and more with a lasercutter",
     ),
+    (
+        "pnf-2022-program.csv",
+        {"timezone": "Europe/Stockholm"},
+        "Frank Hu",
+        "Promises and challenges of precision nutrition in disease prevention and management",
+    ),
 ]
 
 
@@ -66,6 +72,7 @@ def test_the_format_is_told_by_the_name_or_the_contents() -> None:
         ("pyconfr-2024-schedule.json", "pretalx"),
         ("rc3-2020-pretalx-schedule.json", "pretalx"),
         ("camp2019-frab-schedule.json", "frab"),
+        ("pnf-2022-program.csv", "csv"),
     ):
         assert guess_format((DATA / name).read_bytes(), PurePath(name)) == expected
     assert guess_format(b"Title,Date\n", PurePath("export")) == "csv"
