@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from urllib.error import URLError
 
 from slack_bolt.error import BoltError
@@ -15,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import Bot, build_bot, web_client
 from bot.backup import add_backup_options, run_backup
-from bot.check import run_check
+from bot.check import run_check, unreadable
 from bot.console import ConsoleOptions, add_console_options, run_console
 from bot.copying import add_copy_options, run_copy
 from bot.importing import add_import_options, run_import
@@ -32,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
     if command == "check":
-        return run_check()
+        if args.file is not None and (problem := unreadable(args.file)):
+            print(problem, file=sys.stderr)
+            return 1
+        return run_check(programme_path=args.file)
     if command == "import":
         return run_import(args)
     if command == "backup":
@@ -212,10 +216,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("run", help="connect to Slack (the default)")
     add_console_options(commands.add_parser("console", help="try the bot offline"))
-    commands.add_parser("check", help="check the programme and settings")
+    check = commands.add_parser("check", help="check the programme and settings")
+    check.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="the programme to check (default: PROGRAMME_PATH, else programme.json)",
+    )
     add_import_options(
         commands.add_parser(
-            "import", help="turn a CSV, Sessionize or pretalx export into a programme"
+            "import", help="turn a CSV, Sessionize or frab/pretalx export into a programme"
         )
     )
     add_backup_options(

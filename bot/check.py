@@ -1,33 +1,45 @@
-"""`python -m bot check`: is the programme usable, and are the settings right?"""
+"""`python -m bot check [FILE]`: is the programme usable, and are the settings right?"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from bot.dates import day_name, offset_words, short_moment
+from bot.importing.convert import guess_format
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.reminders.plan import plan_reminders
 from bot.settings import Settings, SettingsError, load_settings
 
 
-def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = None) -> int:
-    """Print what the programme and the settings hold and every problem found; return the exit
-    status (0 when usable, 1 when not)."""
+def run_check(
+    out: Callable[[str], None] = print,
+    *,
+    env_file: Path | None = None,
+    programme_path: Path | None = None,
+) -> int:
+    """Print what the programme (`programme_path`, else the setting's) and the settings hold
+    and every problem found; return the exit status (0 when usable, 1 when not)."""
     problems: list[str] = []
     settings: Settings | None = None
     try:
         settings = load_settings() if env_file is None else load_settings(_env_file=env_file)
     except SettingsError as error:
         problems.append(str(error))
-    path = settings.programme_path if settings else Path("programme.json")
+    path = programme_path or (settings.programme_path if settings else Path("programme.json"))
     try:
         programme, warnings = load_programme(path)
     except ProgrammeError as error:
         lines = [f"  - {problem}" for problem in error.problems]
         lines += [f"  warning: {warning}" for warning in error.warnings]  # may explain them
+        export = _export_format(path)
+        if export:
+            lines.append(
+                f"  {path.name} looks like a {export} export, not a programme: turn it into "
+                f"one with `python -m bot import {path}`"
+            )
         problems.append(
             f"{path} has {counted(len(error.problems), 'problem')}:\n" + "\n".join(lines)
         )
@@ -41,10 +53,36 @@ def run_check(out: Callable[[str], None] = print, *, env_file: Path | None = Non
         out(describe_settings(settings))
     if problems:
         out("\n".join(problems))
-        out("Not OK: fix the problems above and run `python -m bot check` again.")
+        again = f"python -m bot check {programme_path}" if programme_path else "python -m bot check"
+        out(f"Not OK: fix the problems above and run `{again}` again.")
         return 1
     out("OK")
     return 0
+
+
+def unreadable(path: Path) -> str | None:
+    """One line saying why the file named on the command line cannot be read, if it cannot."""
+    try:
+        with path.open("rb"):
+            return None
+    except FileNotFoundError:
+        return f"Cannot read {path}: there is no such file"
+    except IsADirectoryError:
+        return f"Cannot read {path}: it is a folder; name the programme file in it"
+    except OSError as error:
+        return f"Cannot read {path}: {(error.strerror or str(error)).lower()}"
+
+
+def _export_format(path: Path) -> str | None:
+    """The export format `python -m bot import` would read `path` as, if it is one."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    found = guess_format(raw, PurePath(path.name))
+    return {"csv": "CSV", "sessionize": "Sessionize", "pretalx": "pretalx", "frab": "frab"}.get(
+        found or ""
+    )
 
 
 def summary(programme: Programme, path: Path) -> str:

@@ -143,3 +143,66 @@ def test_start_up_prints_warnings_with_the_problems(tmp_path: Path) -> None:
         "  warning: session 's1' (#1): unknown field 'lenght' ignored",
         "Run `python -m bot check` after fixing it.",
     ]
+
+
+def run_check_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    env.pop("PROGRAMME_PATH", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+
+
+def test_check_names_the_file_to_check(tmp_path: Path) -> None:
+    """`python -m bot check FILE`, as `import` leaves the file for it: the rC3 2020 export,
+    imported, is checked with its days in its own time."""
+    source = ROOT / "tests" / "data" / "import" / "rc3-2020-pretalx-schedule.json"
+    imported = tmp_path / "rc3.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "import", str(source), "--output", str(imported)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    result = run_check_command(tmp_path, str(imported))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[:5] == [
+        f"{imported}: rC3 Channels (Etc/GMT-1)",
+        "  Sunday 27 December: 12 sessions",
+        "  Monday 28 December: 15 sessions",
+        "  Tuesday 29 December: 14 sessions",
+        "  41 sessions in all",
+    ]
+    assert result.stdout.rstrip().endswith("OK")
+
+
+def test_check_of_a_file_that_cannot_be_read_says_so_in_one_line(tmp_path: Path) -> None:
+    for name, expected in (
+        ("missing.json", "Cannot read missing.json: there is no such file"),
+        (".", "Cannot read .: it is a folder; name the programme file in it"),
+    ):
+        result = run_check_command(tmp_path, name)
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr.splitlines() == [expected]
+
+
+def test_check_of_an_export_says_to_import_it(tmp_path: Path) -> None:
+    export = ROOT / "tests" / "data" / "import" / "pnf-2022-program.csv"
+    result = run_check_command(tmp_path, str(export))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[-4:] == [
+        f"{export} has 1 problem:",
+        "  - not valid JSON at line 1, column 1: Expecting value",
+        "  pnf-2022-program.csv looks like a CSV export, not a programme: turn it into one with "
+        f"`python -m bot import {export}`",
+        f"Not OK: fix the problems above and run `python -m bot check {export}` again.",
+    ]
+    assert "Traceback" not in result.stdout + result.stderr

@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answering.words import STOP_WORDS, joined, stem, tokens, topic_words
-from bot.programme import Session
+from bot.programme import Session, mrkdwn
 
 # At most this many programme words that start with a term count as its matches.
 MAX_PREFIXED = 20
@@ -39,7 +39,7 @@ def _weighted_fields(session: Session) -> Iterable[tuple[str, float]]:
         yield f"{speaker.role or ''} {speaker.organisation or ''}", _DETAIL
     yield session.host or "", _DETAIL
     yield session.location or "", _DETAIL
-    yield session.description or "", _BODY
+    yield mrkdwn.plain(session.description or "", urls=False), _BODY
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vDuration
 from pydantic import ValidationError
 
-from bot.programme import Session
+from bot.programme import Session, mrkdwn
 
 PRODID = "-//Social Work Week bot//Sessions//EN"
 UID_DOMAIN = "socialworkweek-bot"
@@ -120,7 +120,7 @@ def description(session: Session, *, cancelled: bool = False) -> str:
     if session.host:
         lines.append(f"Hosted by {session.host}")
     if session.description:
-        lines.append(_shortened(session.description.strip(), DESCRIPTION_LIMIT))
+        lines.append(_shortened(mrkdwn.plain(session.description).strip(), DESCRIPTION_LIMIT))
     if session.join_url:
         lines.append(f"Join online: {session.join_url}")
     return "\n\n".join(lines)

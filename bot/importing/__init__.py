@@ -1,6 +1,6 @@
 """`python -m bot import FILE`: a programme kept elsewhere (a spreadsheet's CSV, Sessionize's
-"All data" export, pretalx's schedule.json) turned into `programme.json`, checked as `check`
-checks it, and written to standard output or `--output`."""
+"All data" export, frab's or pretalx's schedule.json) turned into `programme.json`, checked as
+`check` checks it, and written to standard output or `--output`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from bot.importing.convert import DEFAULT_TIMEZONE, FORMATS, Conversion, convert
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="the CSV, Sessionize or pretalx export")
+    parser.add_argument("file", type=Path, help="the CSV, Sessionize, frab or pretalx export")
     parser.add_argument(
         "--format", choices=FORMATS, help="the file's format (guessed from the file if not given)"
     )

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import json_input
 from bot.importing.csv_file import read_csv
-from bot.importing.pretalx import is_pretalx, read_pretalx
+from bot.importing.markup import to_mrkdwn
+from bot.importing.pretalx import is_pretalx, read_pretalx, written_by_pretalx
 from bot.importing.result import Imported, compact
 from bot.importing.sessionize import is_sessionize, read_sessionize
 from bot.json_input import TooDeep
 from bot.programme import Programme, ProgrammeError, parse_programme
 
-FORMATS = ("csv", "sessionize", "pretalx")
+FORMATS = ("csv", "sessionize", "pretalx", "frab")  # pretalx's export is frab's schedule.json
 DEFAULT_TIMEZONE = "Europe/London"
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
@@ -52,20 +53,22 @@ def convert(
             _programme_already(raw, path)
             or _nested_too_deeply(raw, path)
             or (
-                f"cannot tell whether {path.name} is a CSV, Sessionize or pretalx export; "
-                "name it with --format csv, --format sessionize or --format pretalx"
+                f"cannot tell whether {path.name} is a CSV, Sessionize or frab/pretalx export; "
+                "name it with --format csv, --format sessionize or --format frab"
             )
         )
         return Conversion(format=None, problems=[problem])
     imported = _read(raw, fmt, path)
     result = Conversion(format=fmt, problems=imported.problems, notes=imported.notes)
+    if not timezone and not imported.timezone and not result.problems:
+        imported.timezone = _zone_of_offsets(imported, result)
+        if imported.timezone is None and not result.problems:
+            result.notes.append(
+                f"times read as {DEFAULT_TIMEZONE} time; give --timezone if the event is elsewhere"
+            )
     tz_name = timezone or imported.timezone or DEFAULT_TIMEZONE
     tz = _zone(tz_name, "--timezone" if timezone else "the export's timezone", result)
-    if not timezone and not imported.timezone and not result.problems:
-        result.notes.append(
-            f"times read as {DEFAULT_TIMEZONE} time; give --timezone if the event is elsewhere"
-        )
-    elif timezone and imported.timezone and timezone != imported.timezone:
+    if timezone and imported.timezone and timezone != imported.timezone:
         result.notes.append(f"timezone {timezone} used, not the export's {imported.timezone}")
     if not result.problems and not imported.sessions:
         result.problems.append(f"no sessions found in {path.name}")
@@ -78,7 +81,7 @@ def convert(
             f"event name {name!r} taken from the file name; give --event-name to change it"
         )
     event = compact({"name": name, "timezone": tz_name, "url": imported.event_url})
-    sessions = [_localised(session, tz) for session in imported.sessions]
+    sessions = [compact(_described(_localised(session, tz))) for session in imported.sessions]
     sessions.sort(key=lambda s: (s["start"], s.get("location", ""), s["id"]))
     text = json.dumps({"event": event, "sessions": sessions}, ensure_ascii=False, indent=2)
     try:
@@ -92,7 +95,8 @@ def convert(
 
 def guess_format(raw: bytes, path: PurePath) -> str | None:
     """csv for `.csv`, `.tsv` and `.txt` files; for JSON, Sessionize's "All data" (top-level
-    sessions, speakers and rooms) or pretalx's schedule (schedule.conference)."""
+    sessions, speakers and rooms) or frab's schedule (schedule.conference), which is "pretalx"
+    when pretalx wrote it."""
     if path.suffix.casefold() in _CSV_SUFFIXES:
         return "csv"
     try:
@@ -104,7 +108,7 @@ def guess_format(raw: bytes, path: PurePath) -> str | None:
     if is_sessionize(data):
         return "sessionize"
     if is_pretalx(data):
-        return "pretalx"
+        return "pretalx" if written_by_pretalx(data) else "frab"
     return None
 
 
@@ -134,7 +138,7 @@ def _read(raw: bytes, fmt: str, path: PurePath) -> Imported:
     else:
         if is_pretalx(data):
             return read_pretalx(data)
-        problem = 'not a pretalx schedule.json: it should have "schedule" with "conference"'
+        problem = 'not a frab or pretalx schedule.json: it should have "schedule" with "conference"'
     return Imported(problems=[_programme_already(raw, path) or problem])
 
 
@@ -159,6 +163,52 @@ def _nested_too_deeply(raw: bytes, path: PurePath) -> str | None:
     return None
 
 
+def _zone_of_offsets(imported: Imported, result: Conversion) -> str | None:
+    """The timezone of an export that names none, from the UTC offset its times carry: when
+    they all carry the same whole-hour offset, the IANA zone of that fixed offset (`+01:00`
+    is `Etc/GMT-1`: IANA writes the sign the other way round), said in a note. None when the
+    times carry no offset; a problem when their offsets differ or have no such zone."""
+    offsets = {
+        offset
+        for session in imported.sessions
+        for moment in (session["start"], session["end"])
+        if (offset := moment.utcoffset()) is not None
+    }
+    if not offsets:
+        return None
+    if len(offsets) > 1:
+        listed = ", ".join(_offset(offset) for offset in sorted(offsets))
+        result.problems.append(
+            f"the export names no timezone and its times are at different UTC offsets "
+            f"({listed}), so its clocks change: give --timezone, the IANA name of the "
+            "event's place, such as Europe/Berlin"
+        )
+        return None
+    (offset,) = offsets
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if rest:
+        result.problems.append(
+            f"the export names no timezone and its times are at UTC{_offset(offset)}, which "
+            "has no fixed-offset IANA zone: give --timezone, the IANA name of the event's "
+            "place, such as Asia/Kolkata"
+        )
+        return None
+    name = "UTC" if not hours else f"Etc/GMT{-hours:+d}"
+    result.notes.append(
+        f"the export names no timezone; all its times are at UTC{_offset(offset)}, so the "
+        f"programme's timezone is {name} (that offset all year); give --timezone with the "
+        "IANA name of the event's place (such as Europe/Berlin) if its clocks change"
+    )
+    return name
+
+
+def _offset(offset: timedelta) -> str:
+    """`+01:00`, `-05:30`, `+00:00`."""
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
 def _zone(name: str, origin: str, result: Conversion) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
@@ -167,6 +217,12 @@ def _zone(name: str, origin: str, result: Conversion) -> ZoneInfo | None:
             f"{origin}: unknown timezone {name!r}; use an IANA name such as Europe/London"
         )
         return None
+
+
+def _described(session: dict[str, Any]) -> dict[str, Any]:
+    """The description as Slack mrkdwn, whatever the export wrote it in (HTML, Markdown or
+    plain text)."""
+    return session | {"description": to_mrkdwn(session.get("description") or "")}
 
 
 def _localised(session: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:

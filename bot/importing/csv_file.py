@@ -27,7 +27,8 @@ from bot.importing.slots import Row, assign_ids
 # Our fields, each with the headings people use for it (compared by `header_key`).
 COLUMNS: dict[str, str] = {
     "id": "id sessionid ref reference code",
-    "title": "title session sessiontitle sessionname name talk talktitle",
+    "title": "title sessiontitle talk talktitle presentation presentationtitle "
+    "titleofpresentation titleofmypresentation titleofthetalk",
     "date": "date day sessiondate when",
     "start": "start starttime starts startsat from begins time times",
     "end": "end endtime ends endsat to until finish finishes",
@@ -35,13 +36,18 @@ COLUMNS: dict[str, str] = {
     "type": "type sessiontype format kind category",
     "description": "description abstract summary details about blurb",
     "speakers": "speakers speaker presenters presenter facilitators facilitator panellists "
-    "panelists with",
+    "panelists with fullname speakername speakernames speakerfullname presentername "
+    "presenternames author authors",
     "host": "host hosts hostedby organiser organizer hostorganisation",
     "location": "location room venue place where",
     "join_url": "link joininglink joinurl joinlink url meetinglink zoomlink teamslink onlinelink",
-    "tags": "tags tag themes theme topics keywords track",
+    "track": "track tracks stream streams block blocks strand strands sessionblock",
+    "tags": "tags tag themes theme topics keywords",
     "capacity": "capacity places spaces seats maxattendees limit",
 }
+# Headings that give the title only when no other column does: otherwise `Session` is the
+# block or track a talk belongs to (`session,title,full_name`), and `Name` a person's.
+AMBIGUOUS: dict[str, str] = {"session": "track", "sessionname": "track", "name": "speakers"}
 NAMES = {
     "title": "the title",
     "date": "the date",
@@ -78,12 +84,12 @@ def read_csv(raw: bytes, *, tsv: bool = False) -> Imported:
     if header_at:
         above = "row 1" if header_at == 1 else f"rows 1 to {header_at}"
         imported.notes.append(f"{above} (above the column headings) skipped")
-    columns = _columns(rows[header_at], imported)
+    columns, tracks = _columns(rows[header_at], imported)
     if imported.problems:
         return imported
     width = len(rows[header_at])
     read = [
-        _read_row(number, cells, columns, width, imported)
+        _read_row(number, cells, columns, tracks, width, imported)
         for number, cells in enumerate(rows[header_at + 1 :], start=header_at + 2)
         if any(cell.strip() for cell in cells)
     ]
@@ -136,19 +142,38 @@ def _delimiter(text: str) -> str:
 
 def _find_header(rows: list[list[str]]) -> int | None:
     for index, cells in enumerate(rows[:_HEADER_SEARCH]):
-        if any(_FIELDS.get(header_key(cell)) == "title" for cell in cells):
+        keys = [header_key(cell) for cell in cells]
+        if any(_FIELDS.get(key) == "title" or key in AMBIGUOUS for key in keys):
             return index
     return None
 
 
-def _columns(headings: list[str], imported: Imported) -> dict[str, tuple[int, str]]:
-    """Each of our fields found, with its column's index and heading as written."""
+def _columns(
+    headings: list[str], imported: Imported
+) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]]:
+    """Each of our fields found, with its column's index and heading as written; and the
+    track columns, of which there may be several."""
     columns: dict[str, tuple[int, str]] = {}
-    for index, heading in enumerate(headings):
-        name = _FIELDS.get(header_key(heading))
+    tracks: list[tuple[int, str]] = []
+    keys = [header_key(heading) for heading in headings]
+    title_at = next((i for i, key in enumerate(keys) if _FIELDS.get(key) == "title"), None)
+    if title_at is None:
+        title_at = next((i for i, key in enumerate(keys) if key in AMBIGUOUS), None)
+    for index, (heading, key) in enumerate(zip(headings, keys, strict=True)):
+        name = _FIELDS.get(key)
+        if key in AMBIGUOUS:
+            name = "title" if index == title_at else AMBIGUOUS[key]
+            if name != "title" and title_at is not None:
+                imported.notes.append(
+                    f"column {heading.strip()!r} read as "
+                    f"{'a track (a tag)' if name == 'track' else 'the speakers'}, as "
+                    f"{headings[title_at].strip()!r} gives the title"
+                )
         if name is None:
             if heading.strip():
                 imported.notes.append(f"column {heading.strip()!r} ignored")
+        elif name == "track":
+            tracks.append((index, heading.strip()))
         elif name in columns:
             imported.problems.append(
                 f"columns {columns[name][1]!r} and {heading.strip()!r} both give "
@@ -164,13 +189,14 @@ def _columns(headings: list[str], imported: Imported) -> dict[str, tuple[int, st
             "no column for the end time or the length (a heading such as 'End time', 'To' "
             "or 'Duration')"
         )
-    return columns
+    return columns, tracks
 
 
 def _read_row(
     number: int,
     cells: list[str],
     columns: dict[str, tuple[int, str]],
+    tracks: list[tuple[int, str]],
     width: int,
     imported: Imported,
 ) -> Row | None:
@@ -220,7 +246,17 @@ def _read_row(
         "host": cell("host"),
         "location": cell("location"),
         "join_url": read("join_url", check_url),
-        "tags": read("tags", parse_tags),
+        # A track names one block of the programme, commas and all; only tags are a list.
+        "tags": list(
+            dict.fromkeys(
+                [
+                    " ".join(cells[index].split())
+                    for index, _ in tracks
+                    if index < len(cells) and cells[index].strip()
+                ]
+                + (read("tags", parse_tags) or [])
+            )
+        ),
         "capacity": read("capacity", parse_capacity),
     }
     if day is not None and times is not None:

@@ -194,7 +194,7 @@ def check_url(text: str) -> str:
     return cleaned
 
 
-def slugify(text: str, *, limit: int = 60) -> str:
+def slugify(text: str, *, limit: int = 40) -> str:
     """`Smashing stereotypes: in the profession!` -> `smashing-stereotypes-in-the-profession`;
     accents folded (`Łukasz` -> `lukasz`), cut at a word to at most `limit` characters."""
     folded = anyascii(text).casefold().replace("'", "")  # "people's" -> "peoples"

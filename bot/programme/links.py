@@ -11,7 +11,7 @@ import string
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from bot.programme import Session
+from bot.programme import Session, mrkdwn
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.office.com/calendar/0/deeplink/compose"
@@ -54,7 +54,7 @@ def _place_and_details(session: Session) -> dict[str, str]:
     found: dict[str, str] = {}
     lines = [f"Join online: {session.join_url}"] if session.join_url else []
     if session.description:
-        lines.append(session.description)
+        lines.append(mrkdwn.plain(session.description))
     if lines:
         found["details"] = _fit("\n\n".join(lines), DETAILS_BUDGET)
     where = session.location or session.join_url

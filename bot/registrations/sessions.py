@@ -15,7 +15,7 @@ from bot.blocks.formatting import (
 from bot.blocks.kit import SECTION_LIMIT, Block, actions, button, section
 from bot.blocks.values import Origin, button_value
 from bot.dates import short_moment
-from bot.programme import Session
+from bot.programme import Session, mrkdwn
 from bot.programme.links import google_link, outlook_link
 from bot.registrations.records import NO_SEAT, Seat
 
@@ -80,7 +80,7 @@ def _details(
         links = None  # rather than a link cut in half
     if full and session.description:
         room = SECTION_LIMIT - len("\n".join([*lines, *([links] if links else [])])) - 1
-        description = _escaped_within(session.description, min(DESCRIPTION_LIMIT, room))
+        description = _description_within(session.description, min(DESCRIPTION_LIMIT, room))
         if description:
             lines.append(description)
     if links:
@@ -100,14 +100,15 @@ def calendar_links(session: Session) -> str:
     return f"Add to calendar: <{google}|Google> · <{outlook}|Outlook>"
 
 
-def _escaped_within(text: str, room: int) -> str:
-    """`text` shortened so that, escaped, it fits `room` characters ("" when nothing fits)."""
+def _description_within(text: str, room: int) -> str:
+    """The description (mrkdwn) shortened so that, made safe, it fits `room` characters ("" when
+    nothing fits); never cut inside a link."""
     limit = room
     while limit > 1:
-        escaped = escape(truncate(text, limit))
-        if len(escaped) <= room:
-            return escaped
-        limit -= len(escaped) - room
+        shown = mrkdwn.safe(mrkdwn.cut(text, limit))
+        if len(shown) <= room:
+            return shown
+        limit -= len(shown) - room
     return ""
 
 

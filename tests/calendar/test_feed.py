@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from bot.calendar.feed import FeedEntry, calendar_file, fingerprint, last_seen
+from bot.calendar.feed import FeedEntry, calendar_file, description, fingerprint, last_seen
 from bot.programme import Session, Speaker
 
 LONDON = ZoneInfo("Europe/London")
@@ -81,6 +81,17 @@ def test_each_entry_is_an_event_in_the_events_timezone() -> None:
     assert description.startswith("With Ann Lee (Chair, BASW)\n\nHosted by Social Work England")
     assert description.endswith("Join online: https://example.org/join/court")
     assert len(description) < 800  # the long description is shortened
+
+
+def test_a_description_is_plain_text_in_calendars() -> None:
+    """Descriptions are Slack mrkdwn; a calendar shows a link's words and address, and `&`."""
+    boxes = WEDNESDAY.model_copy(
+        update={"description": "With <https://festi.info/boxes.py/|Boxes.py> &amp; a laser."}
+    )
+    assert description(boxes).endswith(
+        "With Boxes.py (https://festi.info/boxes.py/) & a laser.\n\n"
+        "Join online: https://example.org/join/court"
+    )
 
 
 def test_a_cancelled_session_is_marked_cancelled() -> None:

@@ -39,8 +39,8 @@ def test_the_programme_goes_to_standard_output(tmp_path: Path) -> None:
     assert done.stderr.splitlines() == [
         "note: column 'Notes for the team' ignored",
         "note: rows 5 and 9: 'Motivational interviewing: a practical introduction' is held in 2 "
-        "slots, given ids motivational-interviewing-a-practical-introduction-1 and "
-        "motivational-interviewing-a-practical-introduction-2",
+        "slots, given ids motivational-interviewing-a-practical-1 and "
+        "motivational-interviewing-a-practical-2",
         "note: times read as Europe/London time; give --timezone if the event is elsewhere",
         "Imported 9 sessions over 5 days from week.csv (csv): Social Work Week 2027, Europe/London",
     ]
@@ -110,7 +110,7 @@ def test_the_format_and_timezone_named_on_the_command_line(
     assert (status, out) == (1, "")
     assert err.splitlines() == [
         "dddmelbourne-2024-sessionize.json has 1 problem:",
-        '  - not a pretalx schedule.json: it should have "schedule" with "conference"',
+        '  - not a frab or pretalx schedule.json: it should have "schedule" with "conference"',
         "Nothing was written.",
     ]
     status, out, err = run_main(capsys, sessionize, "--timezone", "Europe/Lundon")

@@ -3,6 +3,7 @@ be converted says why."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import PurePath
 
@@ -33,6 +34,19 @@ ANSWERED = [
         "open source contributions",
         "Getting Started with Open Source Contributions",
     ),
+    ("camp2019-frab-schedule.json", {}, "kubernetes", "Hacking Containers and Kubernetes"),
+    (
+        "rc3-2020-pretalx-schedule.json",
+        {},
+        "laser cutter boxes",
+        "Create boxes and more with a lasercutter",
+    ),
+    (
+        "pnf-2022-program.csv",
+        {"timezone": "Europe/Stockholm"},
+        "Frank Hu",
+        "Promises and challenges of precision nutrition in disease prevention and management",
+    ),
 ]
 
 
@@ -56,6 +70,9 @@ def test_the_format_is_told_by_the_name_or_the_contents() -> None:
         ("broken.csv", "csv"),
         ("dddmelbourne-2024-sessionize.json", "sessionize"),
         ("pyconfr-2024-schedule.json", "pretalx"),
+        ("rc3-2020-pretalx-schedule.json", "pretalx"),
+        ("camp2019-frab-schedule.json", "frab"),
+        ("pnf-2022-program.csv", "csv"),
     ):
         assert guess_format((DATA / name).read_bytes(), PurePath(name)) == expected
     assert guess_format(b"Title,Date\n", PurePath("export")) == "csv"
@@ -65,8 +82,8 @@ def test_the_format_is_told_by_the_name_or_the_contents() -> None:
 
 def test_what_cannot_be_converted() -> None:
     assert convert_text('{"data": []}', filename="export.json").problems == [
-        "cannot tell whether export.json is a CSV, Sessionize or pretalx export; name it with "
-        "--format csv, --format sessionize or --format pretalx"
+        "cannot tell whether export.json is a CSV, Sessionize or frab/pretalx export; name it "
+        "with --format csv, --format sessionize or --format frab"
     ]
     assert convert_text("{", filename="x.json", format="pretalx").problems == [
         "x.json is not valid JSON at line 1, column 2: Expecting property name enclosed in "
@@ -77,7 +94,7 @@ def test_what_cannot_be_converted() -> None:
         "lists"
     ]
     assert convert_text("[]", filename="x.json", format="pretalx").problems == [
-        'not a pretalx schedule.json: it should have "schedule" with "conference"'
+        'not a frab or pretalx schedule.json: it should have "schedule" with "conference"'
     ]
     programme = (DATA.parents[2] / "programme.json").read_text(encoding="utf-8")
     for options in ({}, {"format": "pretalx"}):
@@ -123,3 +140,45 @@ def test_the_readme_example() -> None:
     ]
     for note in result.notes:
         assert f"note: {note}" in section
+
+
+def schedule(*moments: str) -> str:
+    """A frab schedule.json naming no timezone, a talk at each of `moments`."""
+    talks = [
+        {"guid": f"g{n}", "title": f"Talk {n}", "date": moment, "duration": "00:30"}
+        for n, moment in enumerate(moments)
+    ]
+    conference = {"title": "Camp", "days": [{"date": "2027-10-30", "rooms": {"Hall": talks}}]}
+    return json.dumps({"schedule": {"conference": conference}})
+
+
+def test_a_timezone_from_the_offsets_when_the_export_names_none() -> None:
+    west = convert_text(schedule("2027-10-30T09:00:00-05:00"), filename="s.json")
+    assert west.programme is not None and west.programme.event.timezone == "Etc/GMT+5"
+    assert west.programme.sessions[0].start.isoformat() == "2027-10-30T09:00:00-05:00"
+    utc = convert_text(
+        schedule("2027-10-30T09:00:00+00:00", "2027-10-30T10:00:00Z"), filename="s.json"
+    )
+    assert utc.programme is not None and utc.programme.event.timezone == "UTC"
+    assert utc.notes[0].startswith("the export names no timezone; all its times are at UTC+00:00")
+    naive = convert_text(schedule("2027-10-30T09:00:00"), filename="s.json")
+    assert naive.programme is not None and naive.programme.event.timezone == "Europe/London"
+    assert naive.notes == [
+        "times read as Europe/London time; give --timezone if the event is elsewhere"
+    ]
+
+
+def test_offsets_that_no_fixed_zone_fits_need_the_timezone_named() -> None:
+    changing = schedule("2027-10-30T09:00:00+02:00", "2027-11-01T09:00:00+01:00")
+    assert convert_text(changing, filename="s.json").problems == [
+        "the export names no timezone and its times are at different UTC offsets (+01:00, "
+        "+02:00), so its clocks change: give --timezone, the IANA name of the event's place, "
+        "such as Europe/Berlin"
+    ]
+    assert convert_text(changing, filename="s.json", timezone="Europe/Berlin").problems == []
+    india = schedule("2027-10-30T09:00:00+05:30")
+    assert convert_text(india, filename="s.json").problems == [
+        "the export names no timezone and its times are at UTC+05:30, which has no "
+        "fixed-offset IANA zone: give --timezone, the IANA name of the event's place, such as "
+        "Asia/Kolkata"
+    ]

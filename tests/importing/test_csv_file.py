@@ -4,12 +4,13 @@ instead of end times, mixed dates, and every mistake named by row and column."""
 from __future__ import annotations
 
 import json
+import re
 
 from bot.importing.convert import convert
 from tests.importing.helpers import convert_file, convert_text
 
 SWW = "Social Work Week 2027"
-MI = "motivational-interviewing-a-practical-introduction"
+MI = "motivational-interviewing-a-practical"
 
 
 def test_a_week_kept_in_a_spreadsheet() -> None:
@@ -21,7 +22,7 @@ def test_a_week_kept_in_a_spreadsheet() -> None:
     sessions = {session["id"]: session for session in data["sessions"]}
     assert list(sessions) == [
         "opening-of-social-work-week-2027",
-        "racism-in-the-workplace-in-communities-and-in-practice",
+        "racism-in-the-workplace-in-communities",
         "writing-case-notes-people-can-read",
         f"{MI}-1",
         "smashing-stereotypes-in-the-profession",
@@ -30,8 +31,8 @@ def test_a_week_kept_in_a_spreadsheet() -> None:
         f"{MI}-2",
         "closing-what-we-learned-this-week",
     ]
-    assert sessions["racism-in-the-workplace-in-communities-and-in-practice"] == {
-        "id": "racism-in-the-workplace-in-communities-and-in-practice",
+    assert sessions["racism-in-the-workplace-in-communities"] == {
+        "id": "racism-in-the-workplace-in-communities",
         "title": "Racism in the workplace, in communities and in practice",
         "start": "2027-03-15T12:30:00",
         "end": "2027-03-15T14:00:00",
@@ -177,3 +178,91 @@ def test_other_encodings_separators_and_shapes() -> None:
     assert result.text is not None
     assert json.loads(result.text)["sessions"][0]["title"] == "Café talk"
     assert result.notes[0] == "the file is not UTF-8; read it as Windows-1252 (Excel's CSV)"
+
+
+PNF = "Precision Nutrition Forum 2022"
+DEEP = (
+    "Deep molecular phenotyping in cohorts and trials - Elucidating the interplay between "
+    "diet, metabolism, and disease risk"
+)
+
+
+def test_precision_nutrition_forum_2022() -> None:
+    """Real (see tests/data/import/README.md): `session` is the block a talk is in, `title` the
+    talk's title, `full_name` its speaker; a block's name has commas and stays one tag."""
+    result = convert_file("pnf-2022-program.csv", timezone="Europe/Stockholm", event_name=PNF)
+    assert result.problems == [] and result.text is not None
+    assert result.notes == [
+        "column 'speaker_id' ignored",
+        "column 'session' read as a track (a tag), as 'title' gives the title",
+    ]
+    sessions = json.loads(result.text)["sessions"]
+    assert len(sessions) == 23
+    ids = [session["id"] for session in sessions]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) <= 40 and re.fullmatch(r"[a-z0-9-]+", i) for i in ids), ids
+    by_id = {session["id"]: session for session in sessions}
+    assert by_id["promises-and-challenges-of-precision"] == {
+        "id": "promises-and-challenges-of-precision",
+        "title": "Promises and challenges of precision nutrition in disease prevention and "
+        "management",
+        "start": "2022-09-12T13:45:00",
+        "end": "2022-09-12T14:15:00",
+        "speakers": [{"name": "Frank Hu"}],
+        "tags": ["Towards Precision Nutrition - Improving Individual and Population Health"],
+    }
+    michaelsson = next(s for s in sessions if s["speakers"] == [{"name": "Karl Michaëlsson"}])
+    assert michaelsson["tags"] == [DEEP]
+    assert (michaelsson["start"], michaelsson["end"]) == (
+        "2022-09-13T09:20:00",
+        "2022-09-13T09:45:00",
+    )
+    speakers = [speaker["name"] for session in sessions for speaker in session["speakers"]]
+    assert len(speakers) == len(set(speakers)) == 23
+    assert "Göran Bergström" in speakers and "Marta Guasch-Ferré" in speakers
+    assert result.programme is not None
+    first = result.programme.sessions[0]
+    assert first.start.isoformat() == "2022-09-12T13:45:00+02:00"  # Gothenburg's summer time
+
+
+def test_precision_nutrition_forum_2022_with_its_breaks() -> None:
+    """An earlier version of the same file, with breaks and remarks that have no speaker."""
+    result = convert_file("pnf-2022-schedule-with-breaks.csv", timezone="Europe/Stockholm")
+    assert result.problems == [] and result.text is not None
+    sessions = {s["id"]: s for s in json.loads(result.text)["sessions"]}
+    assert len(sessions) == 29
+    assert sessions["coffee-and-snack-break-2"] == {
+        "id": "coffee-and-snack-break-2",
+        "title": "Coffee and snack break.",
+        "start": "2022-09-13T10:45:00",
+        "end": "2022-09-13T11:15:00",
+        "tags": ["Break"],
+    }
+    assert sessions["poster-presentation-flash-talks-poster"]["tags"] == ["Posters and networking"]
+    assert "speakers" not in sessions["opening-remarks-for-conference-by-rikard"]
+
+
+def test_session_title_and_name_headings() -> None:
+    """`Session` and `Name` are the title only when no other column is; tracks are one tag
+    each, only tag columns are split."""
+    row = "2027-03-16,09:00,10:00"
+    given = convert_text(f"Session,Name,Date,From,To\nOpening,Ann Lee,{row}\n")
+    assert given.text is not None
+    assert json.loads(given.text)["sessions"][0] | {"start": "", "end": ""} == {
+        "id": "opening",
+        "title": "Opening",
+        "start": "",
+        "end": "",
+        "speakers": [{"name": "Ann Lee"}],
+    }
+    assert given.notes[0] == "column 'Name' read as the speakers, as 'Session' gives the title"
+    named = convert_text(f"Name,Date,From,To\nOpening,{row}\n")
+    assert named.programme is not None and named.programme.sessions[0].title == "Opening"
+    tracks = convert_text(
+        "Talk title,Presenter,Stream,Block,Keywords,Date,From,To\n"
+        f'Case law,Jo Bloggs,"Law, courts",Morning,"law, courts; rights",{row}\n'
+    )
+    assert tracks.text is not None
+    session = json.loads(tracks.text)["sessions"][0]
+    assert session["speakers"] == [{"name": "Jo Bloggs"}]
+    assert session["tags"] == ["Law, courts", "Morning", "law", "courts", "rights"]

@@ -73,6 +73,29 @@ def test_session_details_show_everything_a_person_needs() -> None:
     assert "Hosted by" not in session_details(session, LONDON)
 
 
+def test_a_description_shows_its_links_and_nothing_else_that_slack_reads() -> None:
+    """Descriptions are mrkdwn (`import` writes links as `<url|text>`): its web links and
+    escapes are shown as they are; a mention, a channel or a stray `<` or `&` is not."""
+    description = (
+        "My generator <https://festi.info/boxes.py/?language=en|Boxes.py> &amp; more.\n"
+        "• Q&A <!channel> <@U999> <javascript:x|y> &lt;3"
+    )
+    text = session_details(make_session(1, description=description), LONDON, full=True)
+    assert text.splitlines()[2:4] == [
+        "My generator <https://festi.info/boxes.py/?language=en|Boxes.py> &amp; more.",
+        "• Q&amp;A &lt;!channel&gt; &lt;@U999&gt; &lt;javascript:x|y&gt; &lt;3",
+    ]
+
+
+def test_a_long_description_is_never_cut_inside_a_link() -> None:
+    link = "<https://example.org/" + "a" * 60 + "|the long link>"
+    description = "Words " * 187 + link + " and more words" * 50
+    text = session_details(make_session(1, description=description), LONDON, full=True)
+    shown = text.splitlines()[2]
+    assert shown.endswith("Words…") and "<https://example.org/" not in shown
+    assert len(text) <= SECTION_LIMIT
+
+
 def test_every_session_offers_add_to_calendar_links_that_cannot_break_mrkdwn() -> None:
     session = make_session(1, title="Racism <b>|</b> & <!channel>", location="Room | <1>")
     line = session_details(session, LONDON).splitlines()[-1]
