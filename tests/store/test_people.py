@@ -5,7 +5,6 @@ person. Through every engine, and read back after a reopen."""
 from __future__ import annotations
 
 import contextlib
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from bot.records import (
     TinyDBStore,
     Unregistered,
 )
+from tests.support.waiting import wait_until
 
 AT = datetime(2023, 3, 21, 12, 0, tzinfo=UTC)
 LATER = AT + timedelta(days=1)
@@ -351,10 +351,8 @@ def test_forgetting_leaves_no_trace_of_the_person_in_the_files(tmp_path: Path) -
         store.enqueue(entries=[_entry("U0SECRET")])
         assert b"my private words" in on_disk(tmp_path)
         store.forget(user_id="U0SECRET", capacities={"s1": None}, notices={}, at=AT)
-        deadline = time.monotonic() + 10
-        while b"U0SECRET" in on_disk(tmp_path) or not path.exists():
-            assert time.monotonic() < deadline, "the files still name the person"
-            time.sleep(0.02)
+        wait_until(lambda: b"U0SECRET" not in on_disk(tmp_path) and path.exists(), 10,
+                   "the files still name the person")  # fmt: skip
         for trace in (b"U0SECRET", b"my private words", b"c" * 32):
             assert trace not in on_disk(tmp_path)
         store.register(user_id="U3", session_id="s1", capacity=None, at=AT)

@@ -87,6 +87,8 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, route: Route) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.route = route
+        self.busy = 0  # requests being handled (answered or not yet)
+        self.changed = threading.Condition()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -102,6 +104,16 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep test output quiet."""
 
     def _handle(self) -> None:
+        with self.server.changed:
+            self.server.busy += 1
+        try:
+            self._answer()
+        finally:
+            with self.server.changed:
+                self.server.busy -= 1
+                self.server.changed.notify_all()
+
+    def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         parts = urlsplit(self.path)
         request = HttpRequest(
@@ -158,6 +170,14 @@ class LocalHttpServer:
             target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
         )
         self._thread.start()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no request is being handled (each answered, or its client gone)."""
+        server = self._server
+        if server is None:
+            return True
+        with server.changed:
+            return server.changed.wait_for(lambda: server.busy == 0, timeout)
 
     def stop(self) -> None:
         """Stop serving and release the port."""

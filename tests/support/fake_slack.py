@@ -178,6 +178,11 @@ class FakeSlack:
         with self._changed:
             self._hangs[method].extend([seconds] * times)
 
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Wait until every Web API call that arrived has been answered (or its client left)."""
+        if not self._http.wait_idle(timeout):
+            raise AssertionError(f"the fake Slack still busy after {timeout} s")
+
     def wait_holding(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
         """Wait until `count` calls to `method` are being held (see `hang`)."""
         with self._changed:
