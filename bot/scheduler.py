@@ -30,7 +30,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 logger = logging.getLogger(__name__)
 
-# APScheduler logs a job's exception, with its traceback, here, and carries on.
+# A job's exception is logged here, with its traceback (the logger APScheduler uses for jobs),
+# and the scheduler carries on.
 JOB_ERROR_LOGGER = "apscheduler.executors.default"
 # A job late by less than this (a busy machine, a slow start) still runs, once; each job
 # decides for itself whether it is still worth doing (a reminder checks the session start).
@@ -213,6 +214,10 @@ class Scheduler:
             self._running += 1
         try:
             job.work(*job.args)
+        except Exception:
+            # Logged here rather than by APScheduler (to the same logger), so that it is in
+            # the log before `drain` returns.
+            logging.getLogger(JOB_ERROR_LOGGER).exception("Job %r raised an exception", job_id)
         finally:
             with self._settled:
                 self._running -= 1
