@@ -342,7 +342,7 @@ def test_a_reminder_due_while_two_replicas_are_killed_is_sent_once(
         timeout=5,
         what=lambda: f"the late batch planned again:\n{replicas.log(0)}\n{replicas.log(1)}",
     )
-    wait_until(lambda: store.backlog() == 0, 5, "the outbox settled")
+    wait_until(lambda: store.backlog() == 0, LEASE + 15, "the outbox settled")
     reminded = Counter(posted(fake_slack, words="Soon starts"))
     assert reminded == Counter(REMINDED), reminded
     assert store.counts(kind="reminder", subject="soon").sent == len(REMINDED)
@@ -407,7 +407,7 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     wait_until(lambda: set(delivered()) == set(people), max(0.0, deadline - time.monotonic()),
                lambda: f"{len(set(delivered()))} of {len(people)} reached")  # fmt: skip
     took = time.monotonic() - started
-    wait_until(lambda: store.backlog() == 0, 5, "the outbox settled")  # no repeat to come
+    wait_until(lambda: store.backlog() == 0, LEASE + 15, "the outbox settled")  # no repeat to come
     calls = fake_slack.calls_to("chat.postMessage")
     refused = fake_slack.rate_limited_count("chat.postMessage")
     share = refused / len(calls)
@@ -476,7 +476,7 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
         "everyone reached",
     )
     wait_until(lambda: store.broadcasts()[0].status == "sent", 10, "the broadcast settled")
-    wait_until(lambda: store.backlog() == 0, 5, "the outbox settled")  # no repeat to come
+    wait_until(lambda: store.backlog() == 0, LEASE + 15, "the outbox settled")  # no repeat to come
     reached = Counter(posted(fake_slack, text="Room moved to B2"))
     assert 0 < held < len(people), f"{held} held: the test proves nothing"
     assert reached == Counter(people), reached
@@ -504,7 +504,7 @@ def test_a_moved_session_is_told_to_each_registrant_once(
 
     wait_until(reloaded, 15, "every replica reloaded the programme")
     wait_until(lambda: set(people) <= set(posted(fake_slack, words="has changed")), 10, "the news")
-    wait_until(lambda: store.backlog() == 0, 5, "the outbox settled")  # no repeat to come
+    wait_until(lambda: store.backlog() == 0, LEASE + 15, "the outbox settled")  # no repeat to come
     told = Counter(posted(fake_slack, words="has changed"))
     assert told == Counter(people), told
     news = next(c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == "UE1")
