@@ -250,7 +250,7 @@ def build_bot(
     outbox.handle(REMINDER, render=reminders.render)
     outbox.handle(STARTING_SOON, render=reminders.render_starting_soon)
     outbox.handle(PROMOTION, render=news.render_promotion)
-    outbox.handle(CHANGE, render=lambda entry, now: None)  # drawn when added: entry.message
+    outbox.handle(CHANGE, render=news.render_change)
     outbox.handle(REPLY, render=lambda entry, now: None)  # as posted: entry.message
     outbox.handle(BROADCAST_KIND, render=broadcasts.render, settled=broadcasts.settled)
     reloader = Reloader(

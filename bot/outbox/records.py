@@ -34,8 +34,11 @@ class Entry:
     worth sending from `not_before` (None: at once) until `deadline` (aware); after that it
     expires. `deadline` and `created_at` are read on the bot's clock (the event's time);
     `not_before` on the real one, as it paces Slack calls (leases, back-off, Retry-After).
-    `message` holds chat.postMessage arguments when the message cannot be drawn again at
-    sending time (news of a change); otherwise the feature draws it then.
+    The feature draws the message at sending time, from `about` if it needs more than the
+    entry says (the facts of a change: the session before and after, as the programme
+    gave them; never a Slack payload). `message` holds chat.postMessage arguments only for
+    a reply Slack refused, sent later as it was drawn (and for news queued by earlier
+    versions).
     `attempted_at` is set while a sender posts it and Slack has not said how that went: a
     sender that finds it set (the last one died, or the call timed out) asks Slack whether
     the message is there before posting it again. Once sent, `posted_in` and `posted_ts`
@@ -55,6 +58,7 @@ class Entry:
     attempted_at: datetime | None = None
     posted_in: str | None = None
     posted_ts: str | None = None
+    about: dict[str, Any] | None = None
 
     @property
     def key(self) -> str:

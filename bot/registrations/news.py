@@ -7,8 +7,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
 
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import section
@@ -95,34 +97,54 @@ class News:
                 logger.info("%s has more places: %d moved off the waitlist", session.id,
                             len(promoted))  # fmt: skip
 
+    def render_change(self, entry: Entry, now: datetime) -> Message | None:
+        """News of a change, drawn from the facts kept with the entry (the session before and
+        after, as the programme gave them): what it said when the change was found."""
+        about, tz = entry.about or {}, self._current.programme.tz
+        try:
+            if "restored" in about:
+                return restored_news(Session.model_validate(about["restored"]), tz)
+            before = Session.model_validate(about["before"])
+            after = about.get("after")
+            after_session = None if after is None else Session.model_validate(after)
+        except (KeyError, ValidationError):
+            logger.warning("News %s has no change to tell; not sent", entry.key)
+            return None
+        return change_news(SessionChange(before=before, after=after_session), tz)
+
     def _tell(self, change: SessionChange, programme: Programme, edition: datetime) -> None:
-        before = change.before
-        message = change_news(change, programme.tz)
+        before, after = change.before, change.after
+        about = {"before": _facts(before), "after": None if after is None else _facts(after)}
         version = change_version(_what(change), edition)
-        added = self._enqueue(before, message, version, deadline=(change.after or before).start)
+        added = self._enqueue(before, about, version, deadline=(after or before).start)
         logger.info("%s %s: telling %d people", before.id,
                     "was cancelled" if change.cancelled else "changed", added)  # fmt: skip
         self._touch(before)
 
     def _restored(self, session: Session, programme: Programme, edition: datetime) -> None:
         """A session back in the programme: whoever still holds a place is told it is on."""
-        message = restored_news(session, programme.tz)
-        added = self._enqueue(session, message, change_version("restored", edition),
+        version = change_version("restored", edition)
+        added = self._enqueue(session, {"restored": _facts(session)}, version,
                               deadline=session.start)  # fmt: skip
         if added:
             logger.info("%s is back in the programme: telling %d people", session.id, added)
             self._touch(session)
 
     def _enqueue(
-        self, session: Session, message: Message, version: str, *, deadline: datetime
+        self, session: Session, about: dict[str, Any], version: str, *, deadline: datetime
     ) -> int:
         people = self._registrations.holders(session_id=session.id)
-        now, kwargs = self._clock(), message.as_kwargs()
+        now = self._clock()
         entries = [
-            Entry(CHANGE, session.id, person, version, deadline, now, message=kwargs)
+            Entry(CHANGE, session.id, person, version, deadline, now, about=about)
             for person in people
         ]
         return len(self._store.enqueue(entries=entries))
+
+
+def _facts(session: Session) -> dict[str, Any]:
+    """A session as the programme gave it, to draw news of it later (not a Slack message)."""
+    return session.model_dump(mode="json")
 
 
 # --- the messages ----------------------------------------------------------------------------

@@ -186,3 +186,30 @@ def test_change_news_says_what_changed() -> None:
     assert cancelled.text == (
         ":no_entry: Racism &amp; practice (Tue 21 Mar, 12:30–14:00 GMT) has been cancelled. Sorry."
     )
+
+
+def test_news_is_kept_as_the_facts_of_the_change_and_drawn_when_sent(
+    served_bot: RunningBot, programme_path: Path
+) -> None:
+    """No Slack message is stored: the entry keeps the session before and after, as the
+    programme gave them, and the news is drawn from them when it is sent (here by the next
+    run of the bot)."""
+    bot = served_bot
+    write_programme(programme_path, [session("later", 60)])
+    assert bot.parts.reloader.reload()
+    ack_body(bot.send.command("/register", "later", user_id="U1"))
+    bot.parts.outbox.close()  # the sender is gone: the news stays in the outbox
+    write_programme(programme_path, [session("later", 60, location="Bristol")])
+    assert bot.parts.reloader.reload()
+    ((_, doc),) = bot.store.engine.read(lambda tx: tx.find("outbox", kind="change"))
+    assert doc.get("message") is None
+    assert (doc["about"]["before"]["location"], doc["about"]["after"]["location"]) == (
+        "Leeds",
+        "Bristol",
+    )
+    restarted = bot.restart()
+    try:
+        wait_until(lambda: len(dms(bot, "U1")) == 1)
+        assert "Place: Leeds → Bristol" in dms(bot, "U1")[0]
+    finally:
+        restarted.close()
