@@ -40,6 +40,7 @@ from bot.listeners.deliveries import Deliveries
 from bot.listeners.executor import FairExecutor
 from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
+from bot.outbox.updates import PacedUpdates
 from bot.privacy import Privacy
 from bot.privacy import listeners as privacy_listeners
 from bot.programme import Programme
@@ -212,6 +213,7 @@ def build_bot(
         store=store,
         current=current,
         client=cards_client,
+        updates=PacedUpdates(store=store, client=cards_client),
         emoji=settings.register_emoji,
         interval=card_interval,
     )
@@ -233,6 +235,7 @@ def build_bot(
         current=current,
         scheduler=scheduler,
         client=client,
+        updates=PacedUpdates(store=store, client=client),
         channel=channel,
         expiry=settings.broadcast_expiry,
         clock=clock,

@@ -33,6 +33,7 @@ from bot.broadcasts.messages import preview_message
 from bot.broadcasts.records import BROADCAST_KIND, Broadcast, BroadcastStatus
 from bot.current import CurrentProgramme
 from bot.outbox.records import Entry
+from bot.outbox.updates import PacedUpdates
 from bot.scheduler import Scheduler
 from bot.store.engine import StoreError
 
@@ -65,6 +66,7 @@ class Broadcasts:
         current: CurrentProgramme,
         scheduler: Scheduler,
         client: WebClient,
+        updates: PacedUpdates,
         channel: str | None,
         expiry: timedelta,
         clock: Callable[[], datetime],
@@ -74,6 +76,7 @@ class Broadcasts:
         self._current = current
         self._scheduler = scheduler
         self._client = client
+        self._updates = updates
         self._channel = channel
         self._expiry = expiry
         self._clock = clock
@@ -327,9 +330,9 @@ class Broadcasts:
             if not (current.preview_channel and current.preview_ts):
                 return
             message = self.preview(self._counted(current))
-            self._client.chat_update(
-                channel=current.preview_channel, ts=current.preview_ts, **message.as_kwargs()
-            )
+            # A progress count waits for no turn: the next one, or the final count, follows.
+            self._updates.update(channel=current.preview_channel, ts=current.preview_ts,
+                                 message=message.as_kwargs(), wait=not progress)  # fmt: skip
         finally:
             self._drawing.release()
 

@@ -32,6 +32,17 @@ def take_turn(tx: Tx, method: str, now: datetime, interval: float) -> datetime:
     return turn
 
 
+def try_turn(tx: Tx, method: str, now: datetime, interval: float) -> bool:
+    """Take the turn to call `method` only if it is now (True); otherwise leave the line as
+    it is (False)."""
+    tx.lock(f"{TABLE}:{method}")
+    doc = tx.get(TABLE, method) or {}
+    if max(_moment(doc.get("next"), now), _moment(doc.get("pause_until"), now)) > now:
+        return False
+    tx.put(TABLE, method, doc | {"next": aware(now + timedelta(seconds=interval))})
+    return True
+
+
 def pause(tx: Tx, method: str, until: datetime) -> None:
     """Slack said to wait until `until`: no process calls `method` before then."""
     tx.lock(f"{TABLE}:{method}")
@@ -65,6 +76,10 @@ class PaceRecords:
     def take_turn(self, *, method: str, now: datetime, interval: float) -> datetime:
         """When this process may next call `method`, on the pace every process shares."""
         return self.engine.transaction(lambda tx: take_turn(tx, method, now, interval))
+
+    def try_turn(self, *, method: str, now: datetime, interval: float) -> bool:
+        """Whether this process may call `method` now (its turn, then taken)."""
+        return self.engine.transaction(lambda tx: try_turn(tx, method, now, interval))
 
     def pause_calls(self, *, method: str, until: datetime) -> None:
         """Hold every process's calls to `method` back until `until` (a 429)."""

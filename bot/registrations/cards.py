@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from slack_sdk import WebClient
 
 from bot.current import CurrentProgramme
+from bot.outbox.updates import PacedUpdates
 from bot.programme import Session
 from bot.registrations.messages import cancelled_card, session_card
 from bot.registrations.records import Card
@@ -33,12 +34,14 @@ class Cards:
         store: PlacesRecords,
         current: CurrentProgramme,
         client: WebClient,
+        updates: PacedUpdates,
         emoji: str,
         interval: float = 3.0,
     ) -> None:
         self._store = store
         self._current = current
         self._client = client
+        self._updates = updates
         self._emoji = emoji
         self._interval = interval
         self._dirty: dict[str, Session] = {}
@@ -134,7 +137,7 @@ class Cards:
         else:
             message = self._card(current)
         for card in cards:
-            self._client.chat_update(channel=card.channel_id, ts=card.message_ts, **message)
+            self._updates.update(channel=card.channel_id, ts=card.message_ts, message=message)
 
     def _card(self, session: Session) -> dict[str, Any]:
         registered = len(self._store.registrants(session_id=session.id))

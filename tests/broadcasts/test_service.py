@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.broadcasts import service
+from bot.outbox.updates import PacedUpdates
 from bot.records import BROADCAST_KIND, Entry
 from bot.store import StoreError
 from tests.conftest import ANNOUNCEMENTS, ORGANISER, RunningBot
@@ -152,7 +153,7 @@ def test_a_fan_out_cut_short_is_queued_after_a_restart_each_once(
     fresh = service.Broadcasts(
         store=bot.store, current=bot.parts.current, scheduler=bot.parts.scheduler,
         client=bot.app.client, channel=ANNOUNCEMENTS, expiry=timedelta(hours=1),
-        clock=bot.clock,
+        clock=bot.clock, updates=PacedUpdates(store=bot.store, client=bot.app.client),
     )  # fmt: skip
     fresh.resume()
     wait_until(lambda: len(dms(bot)) == 10, 10)
