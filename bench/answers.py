@@ -1,13 +1,16 @@
 """How well the answering engine answers questions generated from each programme (day names
 and dates, speakers, title phrases, topics, templated questions, typos and nonsense; see
-tests/support/evaluation.py), beside a naive substring search; then how fast it answers on
-a programme of at least 400 sessions.
+tests/support/evaluation.py), and the conversational set written by hand (synonyms,
+abbreviations, extra words, word forms, phrases, times of day, ordinals, places, nonsense;
+tests/answering/conversations.json), each beside a naive substring search; then how fast it
+answers on 400 sessions (and on the largest programme whole).
 
-For `programme.json` and every `tests/data/*.json`, prints per category: the number of
-questions, the engine's hit@1 (right session first) and hit-any (right session anywhere),
-and the same for the baseline, in percent. Then the time to build the engine's index
-(median of 5) and the latency of one question, p50 and p99, over every generated question
-asked several times.
+For `programme.json` and every `tests/data/*.json`, then for each programme of the
+conversational set and all of them together, prints per category: the number of questions,
+the engine's hit@1 (right session first) and hit-any (right session anywhere), and the same
+for the baseline, in percent. Then the time to build the engine's index (median of 5) and
+the latency of one question, p50 and p99, over every generated question and every
+conversational question, asked several times.
 
     uv run python bench/answers.py                      # every category in full, 5 repeats
     uv run python bench/answers.py --per-category 3 --repeat 1       # smoke
@@ -24,7 +27,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +37,11 @@ from bot.answering import Answerer  # noqa: E402
 from bot.programme import Programme, ProgrammeError, load_programme  # noqa: E402
 from tests.support.evaluation import (  # noqa: E402
     TARGET_P99_MS,
+    Case,
     Score,
+    combined,
+    conversational_shortfalls,
+    conversations,
     default_now,
     engine_asker,
     generate_cases,
@@ -79,11 +86,12 @@ def table(engine: dict[str, Score], baseline: dict[str, Score]) -> None:
         )
 
 
-def show_misses(programme: Programme, seed: int, per: int | None, most: int) -> None:
-    cases = generate_cases(programme, seed=seed, per_category=per)
+def show_misses(
+    programme: Programme, cases: list[Case], most: int, now: datetime | None = None
+) -> None:
     shown: dict[str, int] = {}
     print("  engine misses (question -> first titles answered | expected):")
-    for case, answered in misses(cases, engine_asker(programme)):
+    for case, answered in misses(cases, engine_asker(programme, now)):
         if shown.get(case.category, 0) >= most:
             continue
         shown[case.category] = shown.get(case.category, 0) + 1
@@ -94,14 +102,23 @@ def show_misses(programme: Programme, seed: int, per: int | None, most: int) -> 
         print(f"    [{case.category}] {case.question!r} -> {got or 'nothing'} | {expected}")
 
 
-def latency(programme: Programme, seed: int, per: int | None, repeat: int) -> dict[str, float]:
-    """Index build time (median of 5) and per-question latency, in ms."""
+def first_sessions(programme: Programme, count: int) -> Programme:
+    """The first `count` sessions of `programme` (by start), as a programme."""
+    return Programme(event=programme.event, sessions=programme.sessions[:count])
+
+
+def latency(
+    programme: Programme, seed: int, per: int | None, repeat: int, extra: list[str]
+) -> dict[str, float]:
+    """Index build time (median of 5) and per-question latency, in ms, over the questions
+    generated from `programme` and `extra` ones."""
     builds = []
     for _ in range(5):
         began = time.perf_counter()
         Answerer(programme)
         builds.append((time.perf_counter() - began) * 1000)
     questions = [case.question for case in generate_cases(programme, seed=seed, per_category=per)]
+    questions += extra
     answerer = Answerer(programme)
     now = default_now(programme)
     times: list[float] = []
@@ -146,17 +163,28 @@ def main() -> int:
         return 1 if args.check else 0
 
     # Timed first, so that the questions are new to this process (the engine remembers some).
+    talks = conversations()
+    spoken = [case.question for talk in talks for case in talk.cases]
     path, largest = max(loaded, key=lambda item: len(item[1].sessions))
     if len(largest.sessions) >= LARGE:
-        timed, timed_as = largest, f"{path.name} ({len(largest.sessions)} sessions)"
+        timings = [(first_sessions(largest, LARGE), f"{path.name}, its first {LARGE} sessions")]
+        if len(largest.sessions) > LARGE:
+            timings.append((largest, f"{path.name} whole ({len(largest.sessions)} sessions)"))
     else:
         timed = enlarged(largest)
-        timed_as = (
-            f"{path.name} ({len(largest.sessions)} sessions) repeated on later weeks to "
-            f"{len(timed.sessions)} sessions, as no bundled programme has {LARGE}"
-        )
-    speed = latency(timed, args.seed, args.per_category, max(args.repeat, 1))
+        timings = [
+            (
+                timed,
+                f"{path.name} ({len(largest.sessions)} sessions) repeated on later weeks to "
+                f"{len(timed.sessions)} sessions, as no bundled programme has {LARGE}",
+            )
+        ]
+    speeds = [
+        (latency(timed, args.seed, args.per_category, max(args.repeat, 1), spoken), timed_as)
+        for timed, timed_as in timings
+    ]
 
+    print("Generated questions")
     for path, programme in loaded:
         cases = generate_cases(programme, seed=args.seed, per_category=args.per_category)
         engine = score(cases, engine_asker(programme))
@@ -167,25 +195,45 @@ def main() -> int:
         )
         table(engine, baseline)
         if args.misses:
-            show_misses(programme, args.seed, args.per_category, args.misses)
+            show_misses(programme, cases, args.misses)
         problems += [f"{path.name}: {problem}" for problem in shortfalls(engine, baseline)]
 
-    print(f"\nSpeed on {timed_as}")
-    print(
-        f"  Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{os.cpu_count()} CPUs, {platform.machine()}, time.perf_counter"
-    )
-    print(f"  index build (median of 5)  {speed['build']:8.2f} ms")
-    print(
-        f"  {speed['questions']:.0f} questions x {max(args.repeat, 1)} = "
-        f"{speed['queries']:.0f} queries, one Answerer (the first pass meets empty caches)"
-    )
-    print(f"  p50 per query              {speed['p50']:8.3f} ms")
-    print(f"  p99 per query              {speed['p99']:8.3f} ms")
-    print(f"  p99, first pass only       {speed['first p99']:8.3f} ms")
-    print(f"  max                        {speed['max']:8.3f} ms")
-    if speed["p99"] >= TARGET_P99_MS:
-        problems.append(f"p99 {speed['p99']:.2f} ms >= {TARGET_P99_MS:g} ms")
+    print("\nConversational questions (tests/answering/conversations.json)")
+    engines, baselines = [], []
+    for talk in talks:
+        cases = list(talk.cases)
+        engines.append(score(cases, engine_asker(talk.programme, talk.now)))
+        baselines.append(score(cases, substring_asker(talk.programme)))
+        programme = talk.programme
+        print(
+            f"\n{talk.name}: {programme.event.name}, {len(programme.sessions)} sessions, "
+            f"{len(cases)} questions, asked {talk.now:%a %d %b %Y %H:%M}"
+        )
+        table(engines[-1], baselines[-1])
+        if args.misses:
+            show_misses(programme, cases, args.misses, talk.now)
+    everything = combined(engines)
+    print(f"\nAll {len(spoken)} conversational questions")
+    table(everything, combined(baselines))
+    problems += conversational_shortfalls(everything)
+
+    for speed, timed_as in speeds:
+        print(f"\nSpeed on {timed_as}")
+        print(
+            f"  Python {platform.python_version()} ({platform.python_implementation()}), "
+            f"{os.cpu_count()} CPUs, {platform.machine()}, time.perf_counter"
+        )
+        print(f"  index build (median of 5)  {speed['build']:8.2f} ms")
+        print(
+            f"  {speed['questions']:.0f} questions x {max(args.repeat, 1)} = "
+            f"{speed['queries']:.0f} queries, one Answerer (the first pass meets empty caches)"
+        )
+        print(f"  p50 per query              {speed['p50']:8.3f} ms")
+        print(f"  p99 per query              {speed['p99']:8.3f} ms")
+        print(f"  p99, first pass only       {speed['first p99']:8.3f} ms")
+        print(f"  max                        {speed['max']:8.3f} ms")
+        if speed["p99"] >= TARGET_P99_MS:
+            problems.append(f"{timed_as}: p99 {speed['p99']:.2f} ms >= {TARGET_P99_MS:g} ms")
 
     if problems:
         print("\nTargets missed:")

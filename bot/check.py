@@ -7,6 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
 
+from bot.answering.index import TopicIndex
+from bot.answering.thesaurus import key
 from bot.dates import day_name, offset_words, short_moment
 from bot.importing.convert import guess_format
 from bot.programme import Programme, ProgrammeError, load_programme
@@ -45,7 +47,7 @@ def run_check(
         )
     else:
         out(summary(programme, path))
-        for warning in warnings:
+        for warning in warnings + synonym_warnings(programme):
             out(f"  warning: {warning}")
         if settings is not None:
             out(reminder_summary(programme, settings.reminder_offsets, now=datetime.now(UTC)))
@@ -95,9 +97,28 @@ def summary(programme: Programme, path: Path) -> str:
         extra = f", {counted(headline, 'headline')}" if headline else ""
         lines.append(f"  {day_name(day)}: {counted(len(sessions), 'session')}{extra}")
     lines.append(f"  {counted(len(programme.sessions), 'session')} in all")
+    if event.synonyms:
+        said = counted(len(event.synonyms), "word or phrase", "words or phrases")
+        lines.append(f"  Synonyms: {said} people may ask in (event.synonyms)")
     if event.note:
         lines.append(f"  Note: {event.note}")
     return "\n".join(lines)
+
+
+def synonym_warnings(programme: Programme) -> list[str]:
+    """Each of `event.synonyms` whose equivalents no session says: it finds nothing."""
+    if not programme.event.synonyms:
+        return []
+    index = TopicIndex(programme.sessions)
+    found = []
+    for term, equivalents in programme.event.synonyms.items():
+        if not any(index.phrase(key(equivalent)) for equivalent in equivalents):
+            said = ", ".join(f"“{equivalent}”" for equivalent in equivalents)
+            found.append(
+                f"event.synonyms “{term}”: no session says {said}, so asking “{term}” "
+                "finds nothing through it"
+            )
+    return found
 
 
 def reminder_summary(

@@ -5,6 +5,7 @@ Serves `/sessions`, direct messages and @mentions alike.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -14,7 +15,8 @@ from typing import Literal
 
 from cachetools import LRUCache
 
-from bot.answering.index import Match, TopicIndex
+from bot.answering import thesaurus
+from bot.answering.index import Match, Plan, TopicIndex, weighted_fields
 from bot.answering.query import Query, parse_query
 from bot.answering.slots import grouped, is_online
 from bot.answering.week import DaySummary, joining_note, week_note, week_summary
@@ -27,13 +29,19 @@ _PERIOD_HOURS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # The lead (the one clear answer, shown in full) scores at least this many times the next.
 _LEAD_MARGIN = 2.0
+# A law named in a programme ("the Mental Capacity Act", "Care Act 2014"): asked about, it is
+# looked for as a phrase, not as its words scattered.
+_NAMED_ACT = re.compile(r"\b(?:[A-Z][\w'’]*[\s-]+){1,5}Act\b")
 
 
 @dataclass(frozen=True)
 class Answer:
     """What to tell the person. `heading` and `note` are plain text, not yet escaped.
     `sessions` holds one session per entry; `slots` the times of those held more than once
-    (by the id of the one shown), all listed under it."""
+    (by the id of the one shown), all listed under it. `missing` are the words of the
+    question no session mentions (the sessions answer the rest, and `heading` says so);
+    `through` what was shown for what was asked, where the first sessions do not say it
+    themselves: ("family violence", "domestic abuse")."""
 
     kind: Kind
     query: Query
@@ -46,6 +54,8 @@ class Answer:
     suggested_topics: tuple[str, ...] = ()
     slots: dict[str, tuple[Session, ...]] = field(default_factory=dict)
     week: tuple[DaySummary, ...] = ()
+    missing: tuple[str, ...] = ()
+    through: tuple[tuple[str, str], ...] = ()
 
 
 class Answerer:
@@ -53,11 +63,14 @@ class Answerer:
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
-        self.index = TopicIndex(programme.sessions)
+        self.thesaurus = thesaurus.for_programme(programme.event.synonyms)
+        self.index = TopicIndex(programme.sessions, self.thesaurus)
         self.topics = _popular_topics(programme)
         self._named_days = tuple(
             (" ".join(tokens(name)), day) for day, name in programme.event.days.items()
         )
+        self._phrases = self.thesaurus.phrases | _named_acts(programme)
+        self._event = tuple(word for word in tokens(programme.event.name) if not word.isdigit())
         self._places = tuple(sorted({s.location for s in programme.sessions if s.location}))
         self._formats = {"online" if is_online(s) else "in_person" for s in programme.sessions}
         self._lock = threading.Lock()
@@ -69,8 +82,8 @@ class Answerer:
         query = answer.query
         if not query.topics:
             return False
-        found = self._matches([session], query)
-        return bool(found) and found[0].complete
+        plan, found = self._searched([session], query)
+        return bool(found) and found[0].complete and not plan.missing
 
     def answer(self, text: str, *, now: datetime) -> Answer:
         """Answer `text` as asked at `now` (an aware datetime). The same question within the
@@ -112,6 +125,8 @@ class Answerer:
             today=today,
             named_days=self._named_days,
             places=self._places,
+            phrases=self._phrases,
+            event=self._event,
         )
         if query.format and query.format not in self._formats:
             # "online" in a programme with no online sessions is a word to search for
@@ -165,12 +180,12 @@ class Answerer:
     def _now(self, query: Query, now: datetime) -> Answer:
         running = [s for s in self._filtered(query) if s.start <= now < s.end]
         if query.searches:
-            running = self._sessions(self._matches(running, query))
+            running = self._best(running, query)
         if running:
             return self._listing(query, "On now", running)
         upcoming = [s for s in self._filtered(query) if s.start > now]
         if query.searches:
-            upcoming = self._sessions(self._matches(upcoming, query))
+            upcoming = self._best(upcoming, query)
         if not upcoming:
             return self._nothing(query, "Nothing is on right now, and nothing more is coming up.")
         return self._listing(query, "Next up", _first(upcoming), "Nothing is on right now.")
@@ -178,7 +193,7 @@ class Answerer:
     def _next(self, query: Query, now: datetime) -> Answer:
         upcoming = [s for s in self._filtered(query) if s.start > now]
         if query.searches:
-            upcoming = self._sessions(self._matches(upcoming, query))
+            upcoming = self._best(upcoming, query)
         if not upcoming:
             return self._nothing(query, "Nothing more is coming up.")
         return self._listing(query, "Next up", _first(upcoming))
@@ -188,7 +203,7 @@ class Answerer:
         days = query.days or ((today,) if today in self.programme.days else self.programme.days)
         candidates = [s for s in self._filtered(query) if self._day(s) in days]
         if query.searches:
-            candidates = self._sessions(self._matches(candidates, query))
+            candidates = self._best(candidates, query)
         at = [
             self.programme.local(s.start).replace(hour=moment.hour, minute=moment.minute)
             for s in candidates
@@ -217,38 +232,66 @@ class Answerer:
             if candidates:
                 return self._listing(query, heading, _positioned(candidates, query))
             return self._nothing(query, f"No sessions {self._scope(query)}.")
-        found = self._matches(candidates, query)
+        plan, found = self._searched(candidates, query)
         if found:
-            return self._found(query, heading, found)
+            return self._found(query, heading, found, plan=plan)
         narrowed = query.days or query.absent or query.period or query.format or query.places
-        elsewhere = self._matches(self.programme.sessions, query) if narrowed else []
-        if elsewhere:
+        if narrowed:
+            plan, found = self._searched(self.programme.sessions, query)
+        if narrowed and found:
             only_days = (query.days or query.absent) and not (query.period or query.clock)
             other = "on other days" if only_days else "at other times or places"
             note = f"Nothing matches {self._scope(query)}, but these do {other}."
-            return self._found(query, heading, elsewhere, note)
-        note = f"I couldn't find a session about “{_asked(query)}”."
-        missed = self.index.near_misses(query.topics)
-        if missed and len(missed) < len(query.topics):
-            mentioned = _said(query, missed)
-            note += f" Some sessions mention “{mentioned}”: ask about that alone to see them."
-        return self._nothing(query, note)
+            return self._found(query, heading, found, note, plan=plan)
+        return self._nothing(query, f"I couldn't find a session about “{_asked(query)}”.")
+
+    def _plan(self, query: Query) -> Plan:
+        if not query.topics:  # words that may only phrase the question, asked alone
+            return self.index.plan(query.soft)
+        return self.index.plan(query.topics, query.words, query.phrases)
+
+    def _searched(self, sessions: Sequence[Session], query: Query) -> tuple[Plan, list[Match]]:
+        """The sessions among `sessions` that answer `query`'s topics, with the plan that
+        found them (some of its words left out, when nothing answers them all)."""
+        soft = query.soft if query.topics else ()
+        return self.index.search(sessions, self._plan(query), soft, query.sequence)
 
     def _matches(self, sessions: Sequence[Session], query: Query) -> list[Match]:
-        return self.index.matches(sessions, query.topics, query.soft, query.sequence, query.words)
+        return self._searched(sessions, query)[1]
+
+    def _best(self, sessions: Sequence[Session], query: Query) -> list[Session]:
+        """The sessions among `sessions` that answer `query`'s topics best: "the next one on
+        racism" is the next of those about racism, not of those that mention a word like it."""
+        found = self._matches(sessions, query)
+        if not found:
+            return []
+        best = round(found[0].coverage, 1)
+        return [match.session for match in found if round(match.coverage, 1) == best]
 
     def _sessions(self, matches: list[Match]) -> list[Session]:
         return [match.session for match in matches]
 
     def _found(
-        self, query: Query, heading: str, found: list[Match], note: str | None = None
+        self,
+        query: Query,
+        heading: str,
+        found: list[Match],
+        note: str | None = None,
+        *,
+        plan: Plan | None = None,
     ) -> Answer:
         if query.position:
             return self._listing(query, heading, _positioned(self._sessions(found), query), note)
-        unknown = self.index.unknown(query.topics)
-        if unknown and note is None:
-            unmentioned = _said(query, unknown)
-            note = f"Nothing mentions “{unmentioned}”: these match the rest of the question."
+        plan = plan or self._plan(query)
+        missing = tuple(_as_typed(query, term.said) for term in plan.missing)
+        if missing:
+            answered = [t for t in plan.terms if t not in plan.missing]
+            about = " ".join(_as_typed(query, term.said) for term in answered)
+            heading = f"Nothing mentions “{' '.join(missing)}” — sessions about “{about}”"
+        through = tuple((_as_typed(query, asked), shown) for asked, shown in _through(found))
+        if through:
+            said = "; ".join(f"“{equivalent}” for “{asked}”" for asked, equivalent in through)
+            note = f"{note} Showing {said}." if note else f"Showing {said}."
         shown, slots = grouped([match.session for match in found])
         scores = {match.session.id: match for match in found}
         lead = None
@@ -257,7 +300,10 @@ class Answerer:
             len(shown) == 1 or first.score >= _LEAD_MARGIN * scores[shown[1].id].score
         ):
             lead = shown[0]
-        return Answer("sessions", query, heading, tuple(shown), lead=lead, note=note, slots=slots)
+        return Answer(
+            "sessions", query, heading, tuple(shown), lead=lead, note=note, slots=slots,
+            missing=missing, through=through,
+        )  # fmt: skip
 
     def _listing(
         self,
@@ -334,17 +380,52 @@ class Answerer:
         if query.searches:
             return f"Sessions matching “{_asked(query)}”"
         days = " and ".join(self.day_title(day) for day in query.days) or "All days"
-        if query.position:
+        if query.position and not query.days:
+            days = f"{query.position.capitalize()} session of {self.programme.event.name}"
+        elif query.position:
             days = f"{query.position.capitalize()} session, {days}"
         if query.format or query.places:
             days += ", " + self._scope(Query(text="", format=query.format, places=query.places))
         return f"{days}, {query.period}" if query.period else days
 
 
-def _said(query: Query, stems: tuple[str, ...]) -> str:
-    """The topic words of `query` whose stems are `stems`, as they were typed."""
-    pairs = zip(query.words, query.topics, strict=True)
-    return " ".join(word for word, stem in pairs if stem in stems)
+def _as_typed(query: Query, said: str) -> str:
+    """Words of a question as the person typed them ("NQSWs"), given them folded
+    ("nqsws")."""
+    wanted = said.split()
+    spans = [(m.start(), m.end(), tokens(m.group())) for m in re.finditer(r"\S+", query.text)]
+    for first in range(len(spans)):
+        got: list[str] = []
+        for last in range(first, len(spans)):
+            got += spans[last][2]
+            if got == wanted:
+                return query.text[spans[first][0] : spans[last][1]].strip("?!.,;:()\"'“”")
+            if len(got) >= len(wanted) or got != wanted[: len(got)]:
+                break
+    return said
+
+
+def _through(found: list[Match]) -> tuple[tuple[str, str], ...]:
+    """What the first sessions were found through, for words they do not say themselves."""
+    first = found[0]
+    leading = [m for m in found if round(m.coverage, 1) == round(first.coverage, 1)][:3]
+    seen: dict[str, str] = {}
+    for match in leading:
+        for asked, equivalent in match.through:
+            seen.setdefault(asked, equivalent)
+    return tuple(seen.items())
+
+
+def _named_acts(programme: Programme) -> frozenset[tuple[str, ...]]:
+    """The laws a programme names ("Mental Capacity Act"), as phrases (`thesaurus.key`)."""
+    found = set()
+    for session in programme.sessions:
+        for text, _ in weighted_fields(session):
+            for name in _NAMED_ACT.findall(text):
+                named = thesaurus.key(name)
+                if len(named) > 1:
+                    found.add(named)
+    return frozenset(found)
 
 
 def _asked(query: Query) -> str:

@@ -13,7 +13,7 @@ from datetime import date, time
 from typing import Literal
 
 from bot.answering import when
-from bot.answering.words import JOINED, SOFT_WORDS, STOP_WORDS, fold, joined, stem, tokens
+from bot.answering.words import JOINED, SOFT_WORDS, STOP_WORDS, fold, joined, root, stem, tokens
 
 Period = Literal["morning", "afternoon", "evening"]
 Moment = Literal["now", "next"]
@@ -44,6 +44,11 @@ _MY_THINGS = {"sessions", "agenda", "schedule", "bookings", "places", "week", "p
 _JOINING = {"join", "joining", "access", "attend", "attending", "link", "links", "zoom"}
 _OVERVIEW = {"week", "programme", "program", "schedule", "dates", "overview", "agenda", "event"}
 _STARTS = {"start", "starts", "begin", "begins", "end", "ends", "finish", "open", "run", "runs"}
+# Words for the event as a whole: "the last talk of the conference" is the programme's last.
+_WHOLE = {
+    "conference", "forum", "festival", "summit", "congress", "convention", "programme",
+    "program", "event", "events", "whole", "entire", "overall",
+}  # fmt: skip
 
 # The most topic words one question is searched for: each costs a fuzzy look through the
 # programme's vocabulary, and a question is answered inside Slack's 3-second acknowledgement,
@@ -55,7 +60,8 @@ MAX_TOPICS = 8
 class Query:
     """What a question asks for. Empty fields mean "not asked". `topics` are the stems a
     session must cover, `words` the same as typed; `soft` stems only add to a match;
-    `sequence` is every searched word in the order asked, as typed (folded)."""
+    `sequence` is every searched word in the order asked, as typed (folded); `phrases` the
+    runs of topic words said as one (a named act, a term of the thesaurus), as typed."""
 
     text: str
     days: tuple[date, ...] = ()
@@ -70,6 +76,7 @@ class Query:
     words: tuple[str, ...] = ()
     soft: tuple[str, ...] = ()
     sequence: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
     focus: Focus | None = None
     intent: Intent | None = None
     is_help: bool = False
@@ -102,9 +109,13 @@ def parse_query(
     today: date,
     named_days: tuple[tuple[str, date], ...] = (),
     places: tuple[str, ...] = (),
+    phrases: frozenset[tuple[str, ...]] = frozenset(),
+    event: tuple[str, ...] = (),
 ) -> Query:
     """Parse `text`; `days` are the programme's days, `today` is in the event's timezone,
-    `named_days` the programme's names for its days, `places` its locations.
+    `named_days` the programme's names for its days, `places` its locations, `phrases` the
+    terms it knows as phrases (as roots: `thesaurus.key`), `event` the words of the event's
+    name (left out of a question: "the last session of Social Work Week").
 
     Pure, so remembered: many people ask the same few questions."""
     original = text.strip()
@@ -120,6 +131,8 @@ def parse_query(
         return Query(text=original, intent="greeting")
 
     found_days, folded = _named_days(folded, named_days)
+    if len(event) > 1:
+        folded = re.sub(r"\b" + r"\W+".join(map(re.escape, event)) + r"\b", " ", folded)
     dated, problems, folded = _dates(folded, days, today)
     found_days += dated
     clock, folded = _clock(folded)
@@ -145,8 +158,13 @@ def parse_query(
         if part not in STOP_WORDS:
             soft[stem(part)] = None
     remaining = tokens(folded)
+    in_phrase, said = _phrases(remaining, phrases)
     for number, word in enumerate(remaining):
         following = remaining[number + 1] if number + 1 < len(remaining) else ""
+        if number in in_phrase:  # "capacity" in "mental capacity act" asks about no places
+            needed.setdefault(stem(word), word)
+            sequence.append(word)
+            continue
         if (relative := when.relative_day(word, today)) is not None:
             found_days.append(relative)
         if word in _PERIODS:
@@ -186,6 +204,8 @@ def parse_query(
         moment = moment or "next"
     if in_person:
         soft["person"] = None
+    if position:
+        needed = {s: w for s, w in needed.items() if w not in _WHOLE}
     kept = list(needed.items())[:MAX_TOPICS]
     query = Query(
         text=original,
@@ -201,11 +221,39 @@ def parse_query(
         words=tuple(word for _, word in kept),
         soft=tuple(soft)[:MAX_TOPICS],
         sequence=tuple(sequence)[: 2 * MAX_TOPICS],
+        phrases=tuple(said),
         focus=focus,
         problems=tuple(problems),
     )
     intent = _intent(query, set(words))
     return query if intent is None else Query(text=original, intent=intent, focus=focus)
+
+
+def _phrases(
+    words: list[str], phrases: frozenset[tuple[str, ...]]
+) -> tuple[set[int], list[tuple[str, ...]]]:
+    """The runs of `words` (function words aside) that are known phrases, longest first from
+    the left: the positions they take, and each as typed."""
+    if not phrases:
+        return set(), []
+    longest = max(map(len, phrases))
+    content = [
+        n for n, w in enumerate(words) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())
+    ]
+    taken: set[int] = set()
+    said: list[tuple[str, ...]] = []
+    at = 0
+    while at < len(content):
+        for size in range(min(longest, len(content) - at), 1, -1):
+            span = content[at : at + size]
+            if tuple(root(words[n]) for n in span) in phrases:
+                taken.update(span)
+                said.append(tuple(words[n] for n in span))
+                at += size
+                break
+        else:
+            at += 1
+    return taken, said
 
 
 def _run_together(match: re.Match[str]) -> str:
@@ -269,6 +317,8 @@ def _intent(query: Query, words: set[str]) -> Intent | None:
         return None
     if words & _MINE or ("my" in words and words & _MY_THINGS):
         return "mine"
+    if query.position:  # "the first session of the week" is a session
+        return None
     if query.topics:
         return None
     if words & _JOINING and words & {"how", "where", "can", "do"}:

@@ -29,6 +29,7 @@ DATE_PATTERNS = (
 )
 CLOCK_PATTERNS = (
     ("12h", re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\b\.?")),
+    ("at_hm", re.compile(r"\b(?:at|from|around|after|by)\s+(\d{1,2})[:.](\d{2})\b")),
     ("24h", re.compile(r"\b(\d{1,2})[:.](\d{2})\b")),
     ("at", re.compile(r"\b(?:at|from|around|after|by)\s+(\d{1,2})\b(?![/:.-]?\d)")),
     ("noon", re.compile(r"\b(noon|midday|lunchtime)\b")),
@@ -62,17 +63,19 @@ def read_date(
 
 def read_clock(kind: str, groups: Sequence[str | None]) -> time | None:
     """The time of day a `CLOCK_PATTERNS` match names: "2pm", "2.30pm", "14:00", "at 2" (an
-    hour from 1 to 7 alone is in the afternoon), "noon"."""
+    hour from 1 to 7 alone, or as "at 2.30", is in the afternoon), "noon"."""
     if kind == "noon":
         return time(12, 0)
     hour = int(groups[0] or 0)
-    minute = int(groups[1] or 0) if kind in ("12h", "24h") else 0
+    minute = int(groups[1] or 0) if kind in ("12h", "24h", "at_hm") else 0
     if kind == "12h":
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if groups[2] == "p" else 0)
     elif kind == "at" and 1 <= hour <= 7:
         hour += 12
+    elif kind == "at_hm" and 1 <= hour <= 7 and not (groups[0] or "").startswith("0"):
+        hour += 12  # "at 2.30" at an event is half past two in the afternoon; "at 02:30" not
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)

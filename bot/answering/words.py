@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import snowballstemmer
 from anyascii import anyascii
 
 # Names whose letters are punctuation or not Latin, kept as words of their own before
@@ -30,7 +31,7 @@ STOP_WORDS = frozenset(
     dont during for from get going got had has have he her here his how i id if im in
     into is isn isnt it its ive just ll many me much my near next of on one ones or our
     please possible re she should so some something still than that thats the their them
-    then there these they this those to us ve was we were what whats when where which
+    then there these they this those to us ve very was we were what whats when where which
     who whom whos whose will with wont would you your
     """.split()  # noqa: SIM905
 )
@@ -42,13 +43,13 @@ SOFT_WORDS = frozenset(
     """
     attend attending available begin begins best better book booking capacity day days
     end ends event events find finish full give given giving good great happen happening
-    happens held helpful host hosted hosting hosts info interested interesting join
+    happens held help helpful host hosted hosting hosts info interested interesting join
     joining know lead leading led left let like link list live located location look
-    looking more place places popular present presented presenting presents recommend
+    looking more people place places popular present presented presenting presents recommend
     recommended register registering relevant right room run running runs session
     sessions show sign space spaces speak speaker speakers speaking speaks start
-    starting starts suggest suggestions talk talking talks tell time times useful want
-    week worth
+    starting starts suggest suggestions talk talking talks tell thing things time times
+    useful want week worth
     """.split()  # noqa: SIM905
 )
 
@@ -93,6 +94,21 @@ def stem(word: str) -> str:
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def root(word: str) -> str:
+    """The root a word shares with its other forms (Snowball's English stemmer, after the
+    light `stem`): `managers`, `management` and `managing` are `manag`; `raising` and
+    `raise` are `rais`; `NQSWs` is `nqsw`. Wider than `stem`, so it counts for a little
+    less (`bot/answering/index.py`)."""
+    light = stem(word)
+    if light.isdigit() or len(light) <= 3:
+        return light
+    return str(_ENGLISH.stemWord(light))
 
 
 def topic_words(text: str) -> list[str]:

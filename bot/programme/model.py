@@ -5,6 +5,7 @@ Times without an offset are local to the event's timezone; every datetime kept h
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
@@ -29,7 +30,10 @@ Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?:
 _ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
 MOMENT_EXAMPLE = "2027-03-16T09:30"
 # Errors raised here whose message is already a whole sentence naming the field.
-OWN_ERRORS = frozenset({"moment_type", "end_or_duration", "end_before_start", "end_disagrees"})
+OWN_ERRORS = frozenset(
+    {"moment_type", "end_or_duration", "end_before_start", "end_disagrees", "synonyms_shape"}
+)
+SYNONYMS_EXAMPLE = '{"DV": ["domestic abuse", "domestic violence"]}'
 # Raised for `end` when it cannot be worked out because `start` or `duration` is wrong: that
 # problem is reported already, so the loader leaves this one out.
 END_UNKNOWN = "end_unknown"
@@ -47,6 +51,8 @@ class Event(_Model):
     url: Url | None = None
     note: str | None = None
     days: dict[date, Text] = {}  # the programme's own names for some days: "World Social Work Day"
+    # words or phrases people ask in, each with what the programme says instead
+    synonyms: dict[str, tuple[str, ...]] = {}
 
     @field_validator("timezone")
     @classmethod
@@ -58,9 +64,50 @@ class Event(_Model):
             raise ValueError(message) from None
         return value
 
+    @field_validator("synonyms", mode="before")
+    @classmethod
+    def _synonyms_shape(cls, value: Any) -> Any:
+        """Each word or phrase a non-empty text with a non-empty list of texts."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise _synonyms_error(
+                "synonyms should be an object: each word or phrase people ask in, with a list "
+                "of the words or phrases the programme says instead, such as {example}"
+            )
+        shaped: dict[str, tuple[str, ...]] = {}
+        for term, equivalents in value.items():
+            said = term.strip()
+            if not re.search(r"\w", said):
+                raise _synonyms_error(f"synonyms: {_quoted(term)} is not a word or phrase")
+            if isinstance(equivalents, str) or not isinstance(equivalents, list):
+                raise _synonyms_error(
+                    f"synonyms[{_quoted(said)}] should be a list of words or phrases, such as "
+                    '["domestic abuse"]'
+                )
+            if not equivalents:
+                raise _synonyms_error(f"synonyms[{_quoted(said)}] is empty: give what it means")
+            for number, equivalent in enumerate(equivalents):
+                if not isinstance(equivalent, str) or not re.search(r"\w", equivalent):
+                    raise _synonyms_error(
+                        f"synonyms[{_quoted(said)}][{number}] should be a word or phrase, "
+                        f"not {_quoted(equivalent)}"
+                    )
+            shaped[said] = tuple(equivalent.strip() for equivalent in equivalents)
+        return shaped
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+def _quoted(value: Any) -> str:
+    """`value` as written in JSON: "DV", 3."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _synonyms_error(message: str) -> PydanticCustomError:
+    return PydanticCustomError("synonyms_shape", message, {"example": SYNONYMS_EXAMPLE})
 
 
 class Speaker(_Model):

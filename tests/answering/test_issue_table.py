@@ -227,13 +227,15 @@ def test_what_matched_and_what_did_not_is_said() -> None:
     assert ask("programme.json", "sourdough baking").note == (
         "I couldn't find a session about “sourdough baking”."  # not "baking" for "making"
     )
-    assert ask("programme.json", "racism in football").note == (
-        "I couldn't find a session about “racism in football”. Some sessions mention"
-        " “racism”: ask about that alone to see them."
-    )
+    # Issue #18: the sessions the bot found are shown, not "ask about that alone".
+    football = ask("programme.json", "racism in football")
+    assert ids(football) == ["tue-racism"]
+    assert football.heading == "Nothing mentions “football” — sessions about “racism”"
+    assert football.missing == ("football",)
     partial = ask("programme.json", "kinship carers knitting")
     assert ids(partial) == ["wed-kinship-care"]
-    assert partial.note == "Nothing mentions “knitting”: these match the rest of the question."
+    assert partial.heading == "Nothing mentions “knitting” — sessions about “kinship carers”"
+    assert partial.note is None
 
 
 @pytest.mark.parametrize(

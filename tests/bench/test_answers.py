@@ -38,15 +38,16 @@ def test_the_benchmark_runs_and_prints_its_tables() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "programme.json: Social Work Week 2023, 24 sessions" in result.stdout
-    rows = re.findall(
-        r"^  ([a-z-]+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%$",
-        result.stdout,
-        re.MULTILINE,
-    )
+    generated, spoken = result.stdout.split("\nConversational questions")
+    row = r"^  ([a-z-]+)\s+(\d+)\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%\s+([\d.]+)%$"
+    rows = re.findall(row, generated, re.MULTILINE)
     categories = [row[0] for row in rows]
     assert {"day-name", "title-phrase", "typo", "nonsense", "all"} <= set(categories)
     assert all(0 < int(row[1]) <= 3 for row in rows if row[0] != "all")
     assert all(0.0 <= float(figure) <= 100.0 for row in rows for figure in row[2:])
+    assert "sww-2023: Social Work Week 2023, 24 sessions" in spoken
+    said = re.findall(row, spoken, re.MULTILINE)
+    assert {"synonym", "abbreviation", "word-form", "ordinal", "nonsense"} <= {r[0] for r in said}
     assert re.search(r"^  p99 per query\s+[\d.]+ ms$", result.stdout, re.MULTILINE)
     assert re.search(r"Python 3\.\d+.*\d+ CPUs", result.stdout)
 
