@@ -94,6 +94,7 @@ class Replies:
             asked_at=asked_at,
             now=self.clock().timestamp(),
             notice=notice,
+            examples=self._current.examples,
         )
 
     def _standing(
@@ -113,7 +114,13 @@ class Replies:
         """`/mysessions`: the person's sessions by day (and their calendar link, if served)."""
         agenda = self._registrations.agenda(user_id=user_id)
         link = self._calendar.link(user_id) if self._calendar else None
-        return agenda_message(agenda, self._current.programme.tz, notice=notice, calendar_link=link)
+        return agenda_message(
+            agenda,
+            self._current.programme.tz,
+            examples=self._current.examples,
+            notice=notice,
+            calendar_link=link,
+        )
 
     def publish_home(self, client: WebClient, *, user_id: str, notice: str | None = None) -> None:
         """Publish `user_id`'s Home tab as they stand now."""
@@ -124,6 +131,7 @@ class Replies:
             upcoming,
             self._registrations.seats(user_id=user_id),
             programme.tz,
+            examples=self._current.examples,
             notice=notice,
             yours=self._your_week(user_id),
         )

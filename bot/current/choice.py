@@ -1,5 +1,5 @@
 """The one session a person's words name outright, or none: the rule `/register`, a
-registration asked for in a message ("sign me up for the racism one") and the examples in the
+registration asked for in a message ("sign me up for the keynote") and the examples in the
 help all share. Knows nothing of Slack."""
 
 from __future__ import annotations

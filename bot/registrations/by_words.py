@@ -36,7 +36,7 @@ def change_by_words(
     `text` names, and confirm; else the sessions it may mean, each with its button. `text`
     is what the person typed, already read from Slack's encoding."""
     if not text:
-        return register_help() if register else replies.agenda(user_id=user_id)
+        return register_help(current.examples) if register else replies.agenda(user_id=user_id)
     now = replies.clock()
     programme = current.programme
     seats = registrations.seats(user_id=user_id)
