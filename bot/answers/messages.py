@@ -33,13 +33,15 @@ def answer_message(
     asked_at: float = 0,
     now: float = 0,
     notice: str | None = None,
+    more: bool = False,
     examples: Examples,
 ) -> Message:
     """The whole reply to a question, each session with a button for the asker's `seats`
     and how full it is (`counts`: registered and waiting, by session id). `asked_at` keeps
     "now" and "today" stable across pages, while sessions over at `now` are marked so (both
     POSIX timestamps; `now` is `asked_at` unless given); `notice` (mrkdwn) goes first; the
-    help and hints show the programme's own `examples`."""
+    one session it is about has the start of its description, with "Read more" for the rest
+    (all of it with `more`); the help and hints show the programme's own `examples`."""
     now = now or asked_at
     if answer.kind == "help":
         return help_message(examples)
@@ -52,7 +54,7 @@ def answer_message(
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    origin = Origin("answer", answer.query.text, page, asked_at)
+    origin = Origin("answer", answer.query.text, page, asked_at, more)
 
     blocks: list[Block] = [header(answer.heading)]
     if notice:

@@ -63,7 +63,12 @@ class Replies:
             origin.query, now=datetime.fromtimestamp(origin.asked_at, UTC)
         )
         return self.answer(
-            answer, user_id=user_id, asked_at=origin.asked_at, page=origin.page, notice=notice
+            answer,
+            user_id=user_id,
+            asked_at=origin.asked_at,
+            page=origin.page,
+            notice=notice,
+            more=origin.more,
         )
 
     def answer(
@@ -74,9 +79,11 @@ class Replies:
         asked_at: float,
         page: int = 0,
         notice: str | None = None,
+        more: bool = False,
     ) -> Message:
         """`answer` drawn for `user_id`: their seats on the buttons, how full each session
-        is; "what am I registered for?" is answered with their agenda."""
+        is, and (`more`) the whole description of the session it is about; "what am I
+        registered for?" is answered with their agenda."""
         if answer.kind == "mine":
             return self.agenda(user_id=user_id, notice=notice)
         # How full each session is, for the page shown only: a day of 2,000 sessions must not
@@ -94,6 +101,7 @@ class Replies:
             asked_at=asked_at,
             now=self.clock().timestamp(),
             notice=notice,
+            more=more,
             examples=self._current.examples,
         )
 
