@@ -43,7 +43,7 @@ def help_message(examples: Examples) -> Message:
         "• `/cpd` shows your CPD record, with your reflections",
         "• `/forgetme` shows what I keep about you, and deletes it",
         "• Or just ask, in a direct message or by mentioning me in a channel:"
-        f" _{escape(ask.question)}_",
+        f" _{escape(ask.question)}_, or _sign me up for {escape(ask.register)}_",
     ]
     text = (
         f"Ask about the sessions of {ask.event}: /sessions {ask.day}, /sessions {ask.topic},"

@@ -19,6 +19,7 @@ from bot.feedback.cpd import hours_words
 from bot.feedback.service import FeedbackService
 from bot.programme import Session
 from bot.registrations import Registrations
+from bot.registrations.by_words import asked_to_register, change_by_words
 from bot.registrations.messages import agenda_message, calendar_line, home_view
 from bot.registrations.records import Seat
 from bot.reminders.choices import ReminderChoices, describe
@@ -51,9 +52,21 @@ class Replies:
         self._feedback = feedback
 
     def to_question(self, slack_text: str, *, user_id: str) -> Message:
-        """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats."""
+        """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats. A
+        request to register ("sign me up for the keynote") is done as `/register` does it:
+        the one session it clearly names is registered, else the choices are offered."""
         now = self.clock()
         question = from_slack_text(slack_text)[:MAX_QUESTION]
+        wanted = asked_to_register(question)
+        if wanted is not None:
+            return change_by_words(
+                wanted,
+                user_id=user_id,
+                register=True,
+                replies=self,
+                current=self._current,
+                registrations=self._registrations,
+            )
         answer = self._current.answerer.answer(question, now=now)
         return self.answer(answer, user_id=user_id, asked_at=now.timestamp())
 

@@ -1,6 +1,7 @@
-"""Registering by words, the one way for `/register` and `/unregister`: the one session the
-words clearly name is registered (by the rule in `bot.current.choice`); anything less clear is
-offered with its buttons and a line saying which to press."""
+"""Registering by words, the one way for `/register`, `/unregister` and a request in a message
+("sign me up for the keynote"): the one session the words clearly name is registered (by the
+rule in `bot.current.choice`); anything less clear is offered with its buttons and a line
+saying which to press. `asked_to_register` reads such a request out of a question."""
 
 from __future__ import annotations
 
@@ -67,3 +68,61 @@ def change_by_words(
     else:
         change = registrations.unregister(user_id=user_id, session=session)
     return change_message(change, programme.tz)
+
+
+# "please", "hi", "ok"… before a request, and "please", "thanks"… after what it names.
+_COURTESY = r"(?:(?:hi|hello|hey|ok|okay|yes|please|pls|so|great)\b[\s,!.]*)*"
+# "can you", "could you please": someone asking the bot to act.
+_ASKING_YOU = r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?)?"
+# "I'd like to", "I want to"…: someone saying what they want to do; "can I"… asks leave.
+_WANTING = (
+    r"(?:i\s*'?d\s+(?:like|love)\s+to|i\s+would\s+(?:like|love)\s+to"
+    r"|i\s+(?:want|need|wish|hope|plan)\s+to|i\s+wanna|let\s+me|i\s*'?ll|i\s+will)"
+    r"\s+(?:please\s+)?"
+)
+_ASKING_LEAVE = r"(?:(?:can|could|may|shall)\s+i\s+(?:please\s+)?)"
+_WISHING = rf"(?:{_WANTING}|{_ASKING_LEAVE})"
+_ONTO = r"(?:for|on|onto|in|into|to|at)"
+_PLACE = r"(?:a\s+(?:place|seat|spot))"
+_REQUESTS = (
+    # The bot asked to act: "register me for", "sign me up for", "book me on", "put me down
+    # for", "add me to".
+    rf"{_ASKING_YOU}(?:register|enrol|enroll)\s+me(?:\s+{_ONTO})?",
+    rf"{_ASKING_YOU}sign\s+me\s+(?:up(?:\s+{_ONTO})?|{_ONTO})",
+    rf"{_ASKING_YOU}book\s+me(?:\s+{_PLACE})?(?:\s+{_ONTO})?",
+    rf"{_ASKING_YOU}put\s+(?:me|my\s+name)\s+down(?:\s+{_ONTO})?",
+    rf"{_ASKING_YOU}(?:put|add)\s+me\s+(?:on|onto|in|into|to)",
+    rf"{_ASKING_YOU}save\s+me\s+{_PLACE}\s+{_ONTO}",
+    # The person's wish: "can I register for", "I want to go to", "I'd like to attend" (but
+    # "can I attend…?" asks whether they may, not to be registered).
+    rf"{_WISHING}(?:register|enrol|enroll|sign\s+up|book(?:\s+{_PLACE})?)(?:\s+{_ONTO})?",
+    rf"{_WANTING}(?:go|come)\s+(?:along\s+)?to",
+    rf"{_WANTING}attend",
+    # Said bare: "register for", "sign up for".
+    rf"(?:register|sign\s+up|enrol|enroll)\s+{_ONTO}",
+)
+_REQUEST = re.compile(
+    rf"^{_COURTESY}(?:{'|'.join(_REQUESTS)})\b(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+)
+# "the waitlist for": a full session's waitlist is joined by registering.
+_WAITLIST = re.compile(r"^(?:the\s+)?wait(?:ing)?\s*list\s+(?:for|on|of)\s+", re.IGNORECASE)
+# What follows "can I register" when it asks how registering works, not for a session.
+_NOT_A_SESSION = re.compile(
+    r"^(?:if|when|whether|how|why|free|more\s+than|multiple|several|online\b)", re.IGNORECASE
+)
+_AFTER = re.compile(
+    r"(?:[\s,.!?]+(?:please|pls|thanks|thank\s+you|thx|cheers|ta))*[\s,.!?]*$", re.IGNORECASE
+)
+
+
+def asked_to_register(question: str) -> str | None:
+    """What `question` asks to be registered for ("the keynote" out of "sign me up for the
+    keynote, please"), "" when it asks to register for nothing named, or None when it is not
+    a request to register. "How do I register?" is a question, not a request."""
+    said = question.replace("’", "'").strip()
+    request = _REQUEST.match(said)
+    if request is None:
+        return None
+    rest = _AFTER.sub("", request.group("rest")).strip(" \t,.:;!?")
+    rest = _WAITLIST.sub("", rest)
+    return None if _NOT_A_SESSION.match(rest) else rest
