@@ -20,6 +20,7 @@ from bot.current.choice import the_one
 from bot.current.examples import Examples
 from bot.programme import Programme, load_programme
 from bot.programme.loader import parse_programme
+from tests.answers.test_questions import dm
 from tests.conftest import ROOT, Clock, RunningBot
 from tests.importing.helpers import convert_file
 from tests.listeners.helpers import ack_body, first_text, titles
@@ -192,6 +193,12 @@ def test_help_hints_and_home_speak_of_the_event_in_force(bot: RunningBot) -> Non
     hello = ack_body(bot.send.command("/sessions", "hi"))
     assert_names_only(json.dumps(hello, ensure_ascii=False), programme)
 
+    glance = ack_body(bot.send.command("/sessions", "what's on this week?"))
+    assert glance["blocks"][-1]["elements"][0]["text"] == (
+        f"Ask about a day: `/sessions {examples.day}`, or a topic: `/sessions {examples.topic}`."
+    )
+    assert_names_only(json.dumps(glance, ensure_ascii=False), programme)
+
     how = ack_body(bot.send.command("/register", "", user_id="U1"))
     assert f"/register {examples.register}" in how["text"]
     assert_names_only(how["text"] + programme.event.name, programme)
@@ -213,3 +220,18 @@ def test_the_examples_typed_back_answer_and_register(bot: RunningBot) -> None:
     registered = ack_body(bot.send.command("/register", examples.register, user_id="U1"))
     assert first_text(registered).startswith(":white_check_mark: You're registered for")
     assert len(bot.store.seats_of(user_id="U1")) == 1
+    # As the help suggests, asked in a DM.
+    bot.send.event(dm(f"sign me up for {examples.register}", user="U2"))
+    (call,) = bot.slack.wait_for("chat.postMessage")
+    assert first_text(call.args).startswith(":white_check_mark: You're registered for")
+    assert bot.store.seats_of(user_id="U2").keys() == bot.store.seats_of(user_id="U1").keys()
+
+
+def test_no_code_names_the_shipped_programmes_event_sessions_or_speakers() -> None:
+    """The words the bot says come from the programme in force, not from its code."""
+    programme = shipped()
+    names = {"Social Work Week", *(s.title for s in programme.sessions)}
+    names |= {sp.name for s in programme.sessions for sp in s.speakers if " " in sp.name}
+    for path in (ROOT / "bot").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not [name for name in names if name in source], path
