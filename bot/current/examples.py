@@ -59,7 +59,7 @@ class Examples:
     register: str  # words that name one session outright: `/register` registers for it
     question: str  # a question in words: "who is running the keynote session?"
     format: str  # "in person", or "online" when every session is online
-    overview: str  # the event at a glance: "this week", or "programme" for a single day
+    overview: str  # the event at a glance: "this week", or "this event" for a single day
     speaker: str | None = None  # a speaker's name
     speaker_registers: bool = False  # `/register <speaker>` names one session outright
     kind: str | None = None  # a kind of session that some have: "headline"
@@ -103,7 +103,7 @@ def examples_for(programme: Programme, answerer: Answerer) -> Examples:
         register=register,
         question=f"who is running the {named or topic} session?",
         format="online" if all(is_online(s) for s in programme.sessions) else "in person",
-        overview="this week" if _a_week(programme) else "programme",
+        overview="this week" if _a_week(programme) else "this event",
         speaker=speaker,
         speaker_registers=registers,
         kind=_first(_kinds(programme), finds),

@@ -97,9 +97,11 @@ def test_the_examples_are_the_programmes_own_and_work(programme: Any) -> None:
     days = {WEEKDAYS[day.weekday()] for day in loaded.days}
     assert examples.day in days
     assert examples.part.split()[0] in days and examples.clock.endswith(f"on {examples.day}")
-    for words in (examples.day, examples.date, examples.part, examples.clock, examples.topic):
+    asked = (examples.day, examples.date, examples.part, examples.clock, examples.topic)
+    for words in (*asked, examples.format, examples.kind or examples.topic):
         answer = answerer.answer(words, now=now)
         assert answer.kind == "sessions" and answer.sessions, words
+    assert answerer.answer(examples.overview, now=now).kind == "overview"
     speakers = {speaker.name for s in loaded.sessions for speaker in s.speakers}
     assert examples.speaker in speakers
     assert examples.speaker is not None
@@ -128,7 +130,7 @@ def test_the_shipped_programmes_examples() -> None:
 
 def test_a_one_day_saturday_event_is_asked_about_on_saturday() -> None:
     examples, _ = examples_of(saturday())
-    assert (examples.day, examples.date, examples.overview) == ("saturday", "18 May", "programme")
+    assert (examples.day, examples.date, examples.overview) == ("saturday", "18 May", "this event")
     assert examples.speaker in {"Amira Shah", "Tom Ellis"}
     assert examples.topic == "community"
 
