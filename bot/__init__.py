@@ -1,1 +1,2 @@
-"""Social Work Week Slack bot."""
+"""A Slack bot that answers questions about an event's programme and registers people for its
+sessions."""

@@ -212,7 +212,9 @@ class _QuietUntilConnected(logging.Filter):
 def _parser() -> argparse.ArgumentParser:
     """One subcommand each; each adds its own options (`bot.console`, `bot.importing`,
     `bot.backup`, `bot.copying`)."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Social Work Week bot")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Slack bot for an event's sessions"
+    )
     commands = parser.add_subparsers(dest="command", metavar="command")
     commands.add_parser("run", help="connect to Slack (the default)")
     add_console_options(commands.add_parser("console", help="try the bot offline"))

@@ -1,4 +1,5 @@
-"""The More / Previous buttons under a long list of sessions."""
+"""The More / Previous buttons under a long list of sessions, and "Read more" under the one
+session an answer is about."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from bot.blocks.values import read_button_value
 def sessions_page(
     action: dict[str, Any], body: dict[str, Any], respond: Respond, *, replies: Replies
 ) -> None:
-    """Show another page of the same answer, in place of the message that had the button."""
+    """Show another page of the same answer, or its session's whole description, in place of
+    the message that had the button."""
     origin, _ = read_button_value(action["value"])
     message = replies.redraw(origin, user_id=body["user"]["id"])
     respond(replace_original=True, **message.as_kwargs())

@@ -1,6 +1,6 @@
 """The Slack listeners that answer questions: `/sessions`, answered in its acknowledgement;
-the More / Previous buttons, DMs, mentions and the Home tab, acknowledged at once and
-answered afterwards."""
+the More / Previous and Read more buttons, DMs, mentions and the Home tab, acknowledged at
+once and answered afterwards."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _is_direct_message(event: dict[str, Any]) -> bool:
 def register(app: App, *, replies: Replies, later: Later, allowance: Allowance) -> None:
     """Wire `/sessions`, the page buttons, DMs, mentions and the Home tab into `app`."""
     app.command("/sessions")(bind(sessions_command, replies=replies))
-    for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS):
+    for action_id in (ids.SESSIONS_PAGE_NEXT, ids.SESSIONS_PAGE_PREVIOUS, ids.SESSION_MORE):
         app.action(action_id)(
             ack=acknowledge, lazy=[after_ack(bind(sessions_page, replies=replies))]
         )

@@ -10,16 +10,16 @@ from zoneinfo import ZoneInfo
 from bot.answering import Answer
 from bot.answers.guide import help_message, week_message
 from bot.blocks import ids
-from bot.blocks.formatting import Message, escape, slack_time_range, truncate
+from bot.blocks.formatting import Message, code, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.blocks.values import Origin, button_value
+from bot.current.examples import Examples
 from bot.dates import short_day, time_range
 from bot.programme import Session
 from bot.registrations.records import Seat
 from bot.registrations.sessions import MAX_SLOTS, session_entry, speaker_list
 
 PAGE_SIZE = 10
-HINT = "Try `/sessions wednesday`, `/sessions racism`, `/sessions now` or `/sessions help`."
 _TEXT_LIMIT = 3000
 
 
@@ -33,24 +33,28 @@ def answer_message(
     asked_at: float = 0,
     now: float = 0,
     notice: str | None = None,
+    more: bool = False,
+    examples: Examples,
 ) -> Message:
     """The whole reply to a question, each session with a button for the asker's `seats`
     and how full it is (`counts`: registered and waiting, by session id). `asked_at` keeps
     "now" and "today" stable across pages, while sessions over at `now` are marked so (both
-    POSIX timestamps; `now` is `asked_at` unless given); `notice` (mrkdwn) goes first."""
+    POSIX timestamps; `now` is `asked_at` unless given); `notice` (mrkdwn) goes first; the
+    one session it is about has the start of its description, with "Read more" for the rest
+    (all of it with `more`); the help and hints show the programme's own `examples`."""
     now = now or asked_at
     if answer.kind == "help":
-        return help_message()
+        return help_message(examples)
     if answer.kind in ("greeting", "joining", "overview", "mine"):
-        return week_message(answer, tz)
+        return week_message(answer, tz, examples)
     if answer.kind == "nothing":
-        return _nothing_message(answer)
+        return _nothing_message(answer, examples)
     seats, counts = seats or {}, counts or {}
     sessions = answer.sessions
     pages = max(1, -(-len(sessions) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    origin = Origin("answer", answer.query.text, page, asked_at)
+    origin = Origin("answer", answer.query.text, page, asked_at, more)
 
     blocks: list[Block] = [header(answer.heading)]
     if notice:
@@ -71,7 +75,7 @@ def answer_message(
         blocks.append(context(f"Showing {first}–{first + len(shown) - 1} of {len(sessions)}"))
         blocks.append(_pager(origin, pages))
     if answer.show_hint:
-        blocks.append(context(HINT))
+        blocks.append(context(hint(examples)))
     text = _fallback(answer, tz)
     if notice:
         text = truncate(f"{notice} {text}", _TEXT_LIMIT)
@@ -137,7 +141,13 @@ def _pager(origin: Origin, pages: int) -> Block:
     return actions(*buttons)
 
 
-def _nothing_message(answer: Answer) -> Message:
+def hint(examples: Examples) -> str:
+    """Small print on what else to ask, in the programme's own words (mrkdwn)."""
+    asked = (f"/sessions {examples.day}", f"/sessions {examples.topic}", "/sessions now")
+    return f"Try {', '.join(code(words) for words in asked)} or `/sessions help`."
+
+
+def _nothing_message(answer: Answer, examples: Examples) -> Message:
     note = escape(answer.note or "Nothing found.")
     days = ", ".join(short_day(day) for day in answer.suggested_days)
     topics = ", ".join(escape(topic) for topic in answer.suggested_topics)
@@ -147,7 +157,7 @@ def _nothing_message(answer: Answer) -> Message:
     if topics:
         lines.append(f"*Topics to try:* {topics}")
     text = truncate(f"{note} Days with sessions: {days}.", _TEXT_LIMIT)
-    return Message(text=text, blocks=[section("\n".join(lines)), context(HINT)])
+    return Message(text=text, blocks=[section("\n".join(lines)), context(hint(examples))])
 
 
 def _fallback(answer: Answer, tz: ZoneInfo) -> str:

@@ -19,6 +19,7 @@ from bot.feedback.cpd import hours_words
 from bot.feedback.service import FeedbackService
 from bot.programme import Session
 from bot.registrations import Registrations
+from bot.registrations.by_words import asked_to_register, change_by_words
 from bot.registrations.messages import agenda_message, calendar_line, home_view
 from bot.registrations.records import Seat
 from bot.reminders.choices import ReminderChoices, describe
@@ -51,9 +52,21 @@ class Replies:
         self._feedback = feedback
 
     def to_question(self, slack_text: str, *, user_id: str) -> Message:
-        """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats."""
+        """Answer `slack_text` (as Slack sent it) now, with buttons for `user_id`'s seats. A
+        request to register ("sign me up for the keynote") is done as `/register` does it:
+        the one session it clearly names is registered, else the choices are offered."""
         now = self.clock()
         question = from_slack_text(slack_text)[:MAX_QUESTION]
+        wanted = asked_to_register(question)
+        if wanted is not None:
+            return change_by_words(
+                wanted,
+                user_id=user_id,
+                register=True,
+                replies=self,
+                current=self._current,
+                registrations=self._registrations,
+            )
         answer = self._current.answerer.answer(question, now=now)
         return self.answer(answer, user_id=user_id, asked_at=now.timestamp())
 
@@ -63,7 +76,12 @@ class Replies:
             origin.query, now=datetime.fromtimestamp(origin.asked_at, UTC)
         )
         return self.answer(
-            answer, user_id=user_id, asked_at=origin.asked_at, page=origin.page, notice=notice
+            answer,
+            user_id=user_id,
+            asked_at=origin.asked_at,
+            page=origin.page,
+            notice=notice,
+            more=origin.more,
         )
 
     def answer(
@@ -74,9 +92,11 @@ class Replies:
         asked_at: float,
         page: int = 0,
         notice: str | None = None,
+        more: bool = False,
     ) -> Message:
         """`answer` drawn for `user_id`: their seats on the buttons, how full each session
-        is; "what am I registered for?" is answered with their agenda."""
+        is, and (`more`) the whole description of the session it is about; "what am I
+        registered for?" is answered with their agenda."""
         if answer.kind == "mine":
             return self.agenda(user_id=user_id, notice=notice)
         # How full each session is, for the page shown only: a day of 2,000 sessions must not
@@ -94,6 +114,8 @@ class Replies:
             asked_at=asked_at,
             now=self.clock().timestamp(),
             notice=notice,
+            more=more,
+            examples=self._current.examples,
         )
 
     def _standing(
@@ -113,7 +135,13 @@ class Replies:
         """`/mysessions`: the person's sessions by day (and their calendar link, if served)."""
         agenda = self._registrations.agenda(user_id=user_id)
         link = self._calendar.link(user_id) if self._calendar else None
-        return agenda_message(agenda, self._current.programme.tz, notice=notice, calendar_link=link)
+        return agenda_message(
+            agenda,
+            self._current.programme.tz,
+            examples=self._current.examples,
+            notice=notice,
+            calendar_link=link,
+        )
 
     def publish_home(self, client: WebClient, *, user_id: str, notice: str | None = None) -> None:
         """Publish `user_id`'s Home tab as they stand now."""
@@ -124,6 +152,7 @@ class Replies:
             upcoming,
             self._registrations.seats(user_id=user_id),
             programme.tz,
+            examples=self._current.examples,
             notice=notice,
             yours=self._your_week(user_id),
         )

@@ -27,6 +27,11 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def code(command: str) -> str:
+    """`command` as inline code, ready to copy: escaped, and unable to close its backticks."""
+    return "`" + escape(command.replace("`", "'")) + "`"
+
+
 def truncate(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -4,6 +4,7 @@ import re
 
 SESSIONS_PAGE_NEXT = "sessions_page_next"
 SESSIONS_PAGE_PREVIOUS = "sessions_page_previous"
+SESSION_MORE = "session_more"  # "Read more": an answer's one session with all its description
 SESSION_REGISTER = "session_register"
 SESSION_UNREGISTER = "session_unregister"
 ANNOUNCE_SEND = "announce_send"

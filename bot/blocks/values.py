@@ -14,13 +14,15 @@ View = Literal["answer", "agenda", "home", "reminder", "channel"]
 @dataclass(frozen=True)
 class Origin:
     """The view a button sits in: an answer (its question, page and the time it was asked, so
-    "today" means the same on every page), the person's agenda, their App Home, a reminder
-    DM, or a post in a channel."""
+    "today" means the same on every page, and whether its one session's whole description
+    is shown: `more`), the person's agenda, their App Home, a reminder DM, or a post in a
+    channel."""
 
     view: View
     query: str = ""
     page: int = 0
     asked_at: float = 0
+    more: bool = False
 
 
 VALUE_LIMIT = 2000  # Slack's limit for a button's value, in characters
@@ -34,6 +36,8 @@ def button_value(origin: Origin, session_id: str | None = None) -> str:
         data["s"] = session_id
     if origin.view == "answer":
         data |= {"p": origin.page, "t": round(origin.asked_at)}
+        if origin.more:
+            data["m"] = 1
         query = origin.query[:1500]
         while True:
             value = json.dumps(data | {"q": query}, ensure_ascii=False)
@@ -51,7 +55,11 @@ def read_button_value(value: str) -> tuple[Origin, str | None]:
         if view not in ("answer", "agenda", "home", "reminder", "channel"):
             raise ValueError(f"unknown view {view!r}")
         origin = Origin(
-            view, str(data.get("q", "")), int(data.get("p", 0)), float(data.get("t", 0))
+            view,
+            str(data.get("q", "")),
+            int(data.get("p", 0)),
+            float(data.get("t", 0)),
+            bool(data.get("m", 0)),
         )
         session_id = data.get("s")
         return origin, None if session_id is None else str(session_id)

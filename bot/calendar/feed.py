@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from bot.programme import Session, mrkdwn
 
-PRODID = "-//Social Work Week bot//Sessions//EN"
+PRODID = "-//Sessions bot//Sessions//EN"
 UID_DOMAIN = "socialworkweek-bot"
 REFRESH = timedelta(hours=1)  # a hint: Google Calendar re-reads on its own schedule anyway
 DESCRIPTION_LIMIT = 600

@@ -17,6 +17,7 @@ from bot.console.clock import ConsoleClock, in_zone
 from bot.console.console import Console
 from bot.console.options import ConsoleOptions, add_console_options
 from bot.console.terminal import Terminal
+from bot.current.examples import Examples
 from bot.dates import day_name
 from bot.programme import Programme
 from bot.settings import Settings
@@ -25,8 +26,8 @@ __all__ = ["Console", "ConsoleOptions", "add_console_options", "run_console"]
 
 BANNER = (
     "Offline console: nothing is sent to Slack.\n"
-    "Type `/sessions tuesday`, `/sessions racism`, or a question such as\n"
-    "`who is running the stereotypes session?`. Type a button's number, such as 1, to press it.\n"
+    "Type `/sessions {day}`, `/sessions {topic}`, or a question such as\n"
+    "`{question}`. Type a button's number, such as 1, to press it.\n"
     "`help` shows more; Ctrl-D or `quit` leaves.\n"
     "Registrations made here are kept in memory only."
 )
@@ -54,7 +55,8 @@ def run_console(
             colour=stdout.isatty(),
             clock=clock,
         )
-        terminal.write(_banner(options, clock(), programme) + "\n\n")
+        examples = console.bot.current.examples
+        terminal.write(_banner(options, clock(), programme, examples) + "\n\n")
         stop = threading.Event()
         if terminal.interactive:  # reminders arrive while the person reads, as in Slack
             watch = threading.Thread(target=_watch_clock, args=(console, terminal, stop))
@@ -71,8 +73,10 @@ def run_console(
             console.close()
 
 
-def _banner(options: ConsoleOptions, now: datetime, programme: Programme) -> str:
-    lines = [BANNER]
+def _banner(
+    options: ConsoleOptions, now: datetime, programme: Programme, examples: Examples
+) -> str:
+    lines = [BANNER.format(day=examples.day, topic=examples.topic, question=examples.question)]
     if options.now is not None:
         local = now.astimezone(programme.tz)
         moment = f"{day_name(local.date())} {local.year}, {local:%H:%M} {local.tzname()}"

@@ -1,4 +1,5 @@
-"""The programme in force, with its answering engine, and reloading it while the bot runs.
+"""The programme in force, with its answering engine and the examples of what to ask it, and
+reloading it while the bot runs.
 
 Every part that reads the programme holds the one `CurrentProgramme` and reads `.programme`
 when it needs it, so a reload is one assignment: nobody keeps a stale copy.
@@ -6,13 +7,14 @@ when it needs it, so a reload is one assignment: nobody keeps a stale copy.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Answerer
+from bot.current.examples import Examples, examples_for
 from bot.programme import Programme, ProgrammeError, Session, load_programme
 
 logger = logging.getLogger(__name__)
@@ -21,17 +23,25 @@ OnReload = Callable[[Programme, Programme], None]
 """Called with the old and the new programme after a reload put the new one in force."""
 
 
-@dataclass(frozen=True)
 class _Edition:
-    programme: Programme
-    answerer: Answerer
+    """A programme, its answerer and, once asked for, its examples: swapped together."""
+
+    def __init__(self, programme: Programme) -> None:
+        self.programme = programme
+        self.answerer = Answerer(programme)
+
+    @functools.cached_property
+    def examples(self) -> Examples:
+        # Worked out when first shown, not at each reload; two threads asking at once
+        # both work them out, and get the same.
+        return examples_for(self.programme, self.answerer)
 
 
 class CurrentProgramme:
-    """The programme in force and its answerer, swapped together."""
+    """The programme in force, its answerer and its examples, swapped together."""
 
     def __init__(self, programme: Programme) -> None:
-        self._edition = _Edition(programme, Answerer(programme))
+        self._edition = _Edition(programme)
         self._removed: dict[str, Session] = {}
 
     @property
@@ -41,6 +51,11 @@ class CurrentProgramme:
     @property
     def answerer(self) -> Answerer:
         return self._edition.answerer
+
+    @property
+    def examples(self) -> Examples:
+        """What to ask of this programme, for the help and the hints."""
+        return self._edition.examples
 
     def removed(self, session_id: str) -> Session | None:
         """The session with this id (any case) if an earlier version had it and this one has
@@ -54,7 +69,7 @@ class CurrentProgramme:
         removed.update({s.id.casefold(): s for s in old.sessions if s.id not in programme.by_id})
         for session in programme.sessions:
             removed.pop(session.id.casefold(), None)
-        self._edition = _Edition(programme, Answerer(programme))
+        self._edition = _Edition(programme)
         self._removed = removed
 
 

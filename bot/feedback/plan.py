@@ -42,7 +42,7 @@ class Batch:
 
 
 def job_id(session_id: str) -> str:
-    """A stable id for one session's feedback batch, such as `feedback:tue-racism`."""
+    """A stable id for one session's feedback batch, such as `feedback:opening-keynote`."""
     return f"{JOB_PREFIX}{session_id}"
 
 

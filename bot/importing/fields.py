@@ -195,7 +195,7 @@ def check_url(text: str) -> str:
 
 
 def slugify(text: str, *, limit: int = 40) -> str:
-    """`Smashing stereotypes: in the profession!` -> `smashing-stereotypes-in-the-profession`;
+    """`Closing the gap: in practice!` -> `closing-the-gap-in-practice`;
     accents folded (`Łukasz` -> `lukasz`), cut at a word to at most `limit` characters."""
     folded = anyascii(text).casefold().replace("'", "")  # "people's" -> "peoples"
     slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")

@@ -60,6 +60,48 @@ def cut(text: str, limit: int) -> str:
     return text[:end].rstrip() + "…"
 
 
+def cut_at_word(text: str, limit: int) -> str:
+    """`text` shortened to at most `limit` characters, with "…" when shortened, ended between
+    words (at a paragraph or sentence when one ends late enough), never inside a link or an
+    escape."""
+    if len(text) <= limit:
+        return text
+    kept = text[: _break(text, max(limit - 2, 0))].rstrip()
+    return kept + (" …" if kept.endswith((".", "!", "?")) else "…")
+
+
+def pieces(text: str, limit: int) -> list[str]:
+    """`text` in consecutive pieces of at most `limit` characters each, broken between
+    paragraphs, lines or words, never inside a link or an escape."""
+    found = []
+    rest = text.strip()
+    while rest:
+        if len(rest) <= limit:
+            found.append(rest)
+            break
+        end = _break(rest, limit) or limit  # one word longer than a piece: cut through it
+        found.append(rest[:end].rstrip())
+        rest = rest[end:].lstrip()
+    return found
+
+
+def _break(text: str, end: int) -> int:
+    """Where to end `text` at or before `end`: after a paragraph, a line, a sentence or a
+    word, whichever ends in the last half; never inside a link or an escape (0 when there is
+    no such place)."""
+    spans = [(m.start(), m.end()) for m in (*_LINK.finditer(text), *_ENTITY.finditer(text))]
+    for start, stop in spans:
+        if start < end < stop:
+            end = start
+    for mark in ("\n\n", "\n", ". ", " "):
+        at = text.rfind(mark, end // 2, end)
+        while at > 0 and any(start < at < stop for start, stop in spans):
+            at = text.rfind(mark, end // 2, at)
+        if at > 0:
+            return at + (1 if mark == ". " else 0)
+    return end
+
+
 def _escaped(text: str) -> str:
     return _ESCAPE.sub(lambda m: m[0] if len(m[0]) > 1 else html.escape(m[0], quote=False), text)
 

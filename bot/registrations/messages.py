@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.blocks.formatting import Message, escape, slack_time_range, truncate
+from bot.blocks.formatting import Message, code, escape, slack_time_range, truncate
 from bot.blocks.kit import Block, context, header, section
 from bot.blocks.values import Origin, button_value
+from bot.current.examples import Examples
 from bot.dates import day_name, time_range
 from bot.programme import Session
 from bot.registrations import Agenda, Change
@@ -17,10 +18,17 @@ from bot.registrations.records import NO_SEAT, Seat
 from bot.registrations.sessions import session_details, session_section
 
 HOME_BLOCK_LIMIT = 100
-REGISTER_HINT = (
-    "Register with `/register` and a session's name, topic or speaker, for example "
-    "`/register racism` or `/register Rebekah Pierre`. `/mysessions` shows your sessions."
-)
+
+
+def register_hint(examples: Examples) -> str:
+    """How to register, with words that register on the programme in force (mrkdwn)."""
+    asked = [code(f"/register {examples.register}")]
+    if examples.speaker and examples.speaker_registers:
+        asked.append(code(f"/register {examples.speaker}"))
+    return (
+        "Register with `/register` and a session's name, topic or speaker, for example "
+        f"{' or '.join(asked)}. `/mysessions` shows your sessions."
+    )
 
 
 def change_notice(change: Change, tz: ZoneInfo, *, plain: bool = False) -> str:
@@ -59,20 +67,32 @@ def promoted_message(session: Session, tz: ZoneInfo) -> Message:
     return Message(text=text, blocks=[section(notice.format(title=title, when=_when(session, tz)))])
 
 
-def register_help() -> Message:
+def register_help(examples: Examples) -> Message:
     """What `/register` on its own says."""
-    return Message(text=REGISTER_HINT, blocks=[section(REGISTER_HINT)])
+    hint = register_hint(examples)
+    return Message(text=_plain(hint), blocks=[section(hint)])
+
+
+def _plain(mrkdwn: str) -> str:
+    """A notification's text from our own mrkdwn: no backticks, escapes kept."""
+    return mrkdwn.replace("`", "")
 
 
 def agenda_message(
-    agenda: Agenda, tz: ZoneInfo, *, notice: str | None = None, calendar_link: str | None = None
+    agenda: Agenda,
+    tz: ZoneInfo,
+    *,
+    examples: Examples,
+    notice: str | None = None,
+    calendar_link: str | None = None,
 ) -> Message:
     """`/mysessions`: the person's sessions by day, each with an Unregister button; with
     `calendar_link`, a line offering their private calendar feed."""
     blocks: list[Block] = [header("Your sessions")]
     if notice:
         blocks.append(section(notice))
-    blocks += agenda_blocks(agenda, tz, Origin("agenda"), limit=44 if calendar_link else 45)
+    limit = 44 if calendar_link else 45
+    blocks += agenda_blocks(agenda, tz, Origin("agenda"), limit=limit, examples=examples)
     if calendar_link:
         blocks.append(context(calendar_line(calendar_link)))
     count = len(agenda.entries)
@@ -91,10 +111,13 @@ def calendar_line(link: str) -> str:
     )
 
 
-def agenda_blocks(agenda: Agenda, tz: ZoneInfo, origin: Origin, *, limit: int) -> list[Block]:
-    """Day headings, sessions with buttons, overlap warnings; at most `limit` blocks."""
+def agenda_blocks(
+    agenda: Agenda, tz: ZoneInfo, origin: Origin, *, limit: int, examples: Examples
+) -> list[Block]:
+    """Day headings, sessions with buttons, overlap warnings; at most `limit` blocks. With no
+    sessions, how to register (with the programme's `examples`)."""
     if not agenda.entries:
-        return [section(NO_SESSIONS), context(REGISTER_HINT)]
+        return [section(NO_SESSIONS), context(register_hint(examples))]
     blocks: list[Block] = []
     for first, second in agenda.overlaps[:3]:
         blocks.append(
@@ -128,6 +151,7 @@ def home_view(
     seats: dict[str, Seat],
     tz: ZoneInfo,
     *,
+    examples: Examples,
     notice: str | None = None,
     yours: Sequence[str] = (),
 ) -> dict[str, Any]:
@@ -146,10 +170,11 @@ def home_view(
         blocks.append(section("Nothing more is coming up."))
     blocks.append(header("Your sessions"))
     remaining = HOME_BLOCK_LIMIT - len(blocks) - 1 - (2 if yours else 0)
-    blocks += agenda_blocks(agenda, tz, origin, limit=remaining)
+    blocks += agenda_blocks(agenda, tz, origin, limit=remaining, examples=examples)
     if yours:
         blocks += [header("Your week"), section("\n".join(yours))]
-    blocks.append(context("Ask me anything about the week: `/sessions help`."))
+    event = escape(truncate(examples.event, 200))
+    blocks.append(context(f"Ask me anything about {event}: `/sessions help`."))
     return {"type": "home", "blocks": blocks}
 
 

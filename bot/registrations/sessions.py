@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from bot.blocks import ids
@@ -20,6 +21,12 @@ from bot.programme.links import google_link, outlook_link
 from bot.registrations.records import NO_SEAT, Seat
 
 MAX_SLOTS = 5  # times listed, and buttons, for a session held several times
+DESCRIPTION_LIMIT = 1200  # of a session's card in a channel
+# Of the one session an answer is about: what a phone shows without scrolling far. The rest
+# is behind "Read more", which shows it all, in sections of its own.
+SHORT_DESCRIPTION = 300
+_NEARLY_SHORT = 40  # a description this much longer is shown whole: no "Read more" for a word
+MAX_DESCRIPTION_SECTIONS = 4
 
 
 def session_details(
@@ -30,22 +37,42 @@ def session_details(
     slots: Sequence[Session] = (),
     standing: str | None = None,
     standings: Mapping[str, str | None] | None = None,
+    description: int = DESCRIPTION_LIMIT,
 ) -> str:
-    """The mrkdwn describing one session; `full` adds the description and host. A session
-    held in several `slots` lists each of those times, with its entry in `standings` (by
-    slot id); `standing` says how full the session is, or that it is over. Last, unless it
-    is over, "Add to calendar" links (for its first slot listed); the description is
-    shortened to keep the whole within a section's limit."""
+    """The mrkdwn describing one session; `full` adds the host and at most `description`
+    characters of the description (none: 0). A session held in several `slots` lists each
+    of those times, with its entry in `standings` (by slot id); `standing` says how full the
+    session is, or that it is over. Last, unless it is over, "Add to calendar" links (for its
+    first slot listed); the description is shortened to keep the whole within a section's
+    limit."""
     if not slots and standings is None:
-        return _one_time(session, tz, full, standing)
-    return _details(session, tz, full=full, slots=slots, standing=standing, standings=standings)
+        return _one_time(session, tz, full, standing, description)
+    return _details(
+        session,
+        tz,
+        full=full,
+        slots=slots,
+        standing=standing,
+        standings=standings,
+        description=description,
+    )
 
 
 @functools.lru_cache(maxsize=8192)
-def _one_time(session: Session, tz: ZoneInfo, full: bool, standing: str | None) -> str:
+def _one_time(
+    session: Session, tz: ZoneInfo, full: bool, standing: str | None, description: int
+) -> str:
     """A session held once: the same text for everyone while its standing stays the same
     (sessions are immutable), so it is drawn once, not on every request."""
-    return _details(session, tz, full=full, slots=(), standing=standing, standings=None)
+    return _details(
+        session,
+        tz,
+        full=full,
+        slots=(),
+        standing=standing,
+        standings=None,
+        description=description,
+    )
 
 
 def _details(
@@ -56,6 +83,7 @@ def _details(
     slots: Sequence[Session],
     standing: str | None,
     standings: Mapping[str, str | None] | None,
+    description: int,
 ) -> str:
     times = [_time(slot, tz, (standings or {}).get(slot.id)) for slot in slots[:MAX_SLOTS]]
     if len(slots) > MAX_SLOTS:
@@ -78,17 +106,14 @@ def _details(
     links = calendar_links(slots[0] if slots else session) if standing != PAST else None
     if links and len("\n".join([*lines, links])) > SECTION_LIMIT:
         links = None  # rather than a link cut in half
-    if full and session.description:
+    if full and session.description and description > 0:
         room = SECTION_LIMIT - len("\n".join([*lines, *([links] if links else [])])) - 1
-        description = _description_within(session.description, min(DESCRIPTION_LIMIT, room))
-        if description:
-            lines.append(description)
+        shown = _description_within(session.description, min(description, room))
+        if shown:
+            lines.append(shown)
     if links:
         lines.append(links)
     return "\n".join(lines)
-
-
-DESCRIPTION_LIMIT = 1200
 
 
 @functools.lru_cache(maxsize=4096)
@@ -102,14 +127,46 @@ def calendar_links(session: Session) -> str:
 
 def _description_within(text: str, room: int) -> str:
     """The description (mrkdwn) shortened so that, made safe, it fits `room` characters ("" when
-    nothing fits); never cut inside a link."""
+    nothing fits); ended between words, never inside a link."""
     limit = room
     while limit > 1:
-        shown = mrkdwn.safe(mrkdwn.cut(text, limit))
+        shown = mrkdwn.safe(mrkdwn.cut_at_word(text, limit))
         if len(shown) <= room:
             return shown
         limit -= len(shown) - room
     return ""
+
+
+def more_to_read(session: Session) -> bool:
+    """Whether a session's description is too long to show whole in an answer: it shows
+    `SHORT_DESCRIPTION` characters of it, and "Read more"."""
+    return len(mrkdwn.safe(session.description or "")) > SHORT_DESCRIPTION + _NEARLY_SHORT
+
+
+def description_blocks(session: Session) -> list[Block]:
+    """A session's whole description as sections of its own, each within Slack's limit (at
+    most `MAX_DESCRIPTION_SECTIONS` of them: a longer one ends with "…")."""
+    shown: list[Block] = []
+    rest = (session.description or "").strip()
+    while rest:
+        if len(shown) == MAX_DESCRIPTION_SECTIONS - 1:
+            shown.append(section(_description_within(rest, SECTION_LIMIT)))
+            break
+        piece = _first_piece(rest)
+        shown.append(section(mrkdwn.safe(piece)))
+        rest = rest[len(piece) :].strip()
+    return shown
+
+
+def _first_piece(text: str) -> str:
+    """The first piece of `text` (mrkdwn) that, made safe, fits a section."""
+    limit = SECTION_LIMIT
+    while True:
+        piece = mrkdwn.pieces(text, limit)[0]
+        over = len(mrkdwn.safe(piece)) - SECTION_LIMIT
+        if over <= 0 or limit <= 1:
+            return piece
+        limit = max(1, limit - over)
 
 
 def _time(slot: Session, tz: ZoneInfo, note: str | None) -> str:
@@ -169,14 +226,23 @@ def session_entry(
 ) -> list[Block]:
     """One entry of an answer: the session with its button, or a session held several times
     with its times still to come listed (each with its places) and a button for each
-    (at `now`, a POSIX timestamp; 0 for any time)."""
+    (at `now`, a POSIX timestamp; 0 for any time). `full`, for the one session an answer is
+    about: its host and the start of its description, with "Read more" for the rest; once
+    that was pressed (`origin.more`), all of it, below."""
+    hidden = full and more_to_read(session)
+    description = SHORT_DESCRIPTION if hidden else SHORT_DESCRIPTION + _NEARLY_SHORT
+    if hidden and origin.more:
+        description = 0  # all of it, below
+    whole = description_blocks(session) if hidden and origin.more else []
+    more = [read_more_button(origin)] if hidden and not origin.more else []
     if not slots:
         status = standing(session, counts.get(session.id), now=now)
-        block = section(session_details(session, tz, full=full, standing=status))
+        details = session_details(session, tz, full=full, standing=status, description=description)
+        block = section(details)
         if status != PAST:
             value = button_value(origin, session.id)
             block["accessory"] = seat_button(seats.get(session.id, NO_SEAT), value)
-        return [block]
+        return [block, *whole, *([actions(*more)] if more else [])]
     to_come = [slot for slot in slots if not now or slot.end.timestamp() > now]
     standings = {slot.id: standing(slot, counts.get(slot.id)) for slot in to_come}
     details = session_details(
@@ -186,6 +252,7 @@ def session_entry(
         slots=to_come or slots,
         standing=None if to_come else PAST,
         standings=standings,
+        description=description,
     )
     buttons = [
         seat_button(
@@ -196,7 +263,15 @@ def session_entry(
         )
         for number, slot in enumerate(to_come[:MAX_SLOTS], start=1)
     ]
-    return [section(details), actions(*buttons)] if buttons else [section(details)]
+    buttons += more
+    return [section(details), *whole, *([actions(*buttons)] if buttons else [])]
+
+
+def read_more_button(origin: Origin) -> Block:
+    """ "Read more": the answer `origin` names drawn again, its one session's description all
+    shown."""
+    value = button_value(replace(origin, more=True))
+    return button("Read more", action_id=ids.SESSION_MORE, value=value)
 
 
 def speaker_list(session: Session) -> str:

@@ -57,7 +57,7 @@ class Skipped:
 
 
 def job_id(session_id: str, offset: timedelta) -> str:
-    """A stable id for one session's reminder, such as `reminder:tue-racism:900`."""
+    """A stable id for one session's reminder, such as `reminder:opening-keynote:900`."""
     return f"{JOB_PREFIX}{session_id}:{offset // timedelta(seconds=1)}"
 
 

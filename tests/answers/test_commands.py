@@ -63,7 +63,9 @@ def test_nothing_found_is_plain_and_helpful(bot: RunningBot) -> None:
 
 def test_help(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/sessions", "help"))
-    assert "/sessions tuesday" in reply["blocks"][0]["text"]["text"]
+    shown = reply["blocks"][0]["text"]["text"]
+    assert shown.startswith("*Ask me about the sessions of Social Work Week 2023*")
+    assert "`/sessions wednesday`" in shown and "`/sessions Rebekah Pierre`" in shown
 
 
 def test_a_question_cannot_make_the_bot_mention_anyone(bot: RunningBot) -> None:

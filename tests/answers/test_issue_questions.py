@@ -54,7 +54,7 @@ QUESTIONS = [
     Expected("how do I join?", "Joining sessions", [], ["“Join online” link"]),
     Expected("when does the week start?", "Social Work Week 2023", [], WEEK),
     Expected("what's on this week?", "Social Work Week 2023", [], WEEK),
-    Expected("hi", None, [], ["Hello!", "Ask me about Social Work Week sessions"]),
+    Expected("hi", None, [], ["Hello!", "Ask me about the sessions of Social Work Week 2023"]),
     Expected(
         "what am I registered for?",
         "Your sessions",

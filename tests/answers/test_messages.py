@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.answering import Answer, Answerer
-from bot.answers.guide import GREETING, MINE, help_message
+from bot.answers.guide import MINE, greeting, help_message
 from bot.answers.messages import answer_message, direct_answer
 from bot.blocks import ids
 from bot.blocks.formatting import Message, slack_time_range
 from bot.blocks.values import Origin, read_button_value
+from bot.current.examples import examples_for
 from bot.programme import Event, Programme, Session, Speaker
 from bot.records import NO_SEAT, Seat
 from bot.registrations.sessions import (
@@ -78,6 +79,7 @@ PROGRAMME = Programme(
     ),
 )
 ANSWERER = Answerer(PROGRAMME)
+EXAMPLES = examples_for(PROGRAMME, ANSWERER)
 
 
 def ask(question: str) -> Answer:
@@ -86,7 +88,9 @@ def ask(question: str) -> Answer:
 
 def reply(question: str, **options: Any) -> Message:
     """The whole reply to `question` asked at `ASKED`, checked to be a valid message."""
-    message = answer_message(ask(question), LONDON, asked_at=ASKED.timestamp(), **options)
+    message = answer_message(
+        ask(question), LONDON, asked_at=ASKED.timestamp(), examples=EXAMPLES, **options
+    )
     assert_valid_reply(message)
     return message
 
@@ -374,9 +378,10 @@ def test_a_page_of_sessions_each_held_seven_times_fits_in_a_message() -> None:
         for n in range(25)
         for time in range(7)
     ]
-    answer = Answerer(make_programme(*workshops)).answer("workshop", now=ASKED)
+    programme = make_programme(*workshops)
+    answer = Answerer(programme).answer("workshop", now=ASKED)
     assert len(answer.sessions) == 25
-    message = answer_message(answer, LONDON, asked_at=ASKED.timestamp())
+    message = answer_message(answer, LONDON, asked_at=ASKED.timestamp(), examples=EXAMPLES)
     assert_valid_reply(message)
     assert len([b for b in message.blocks if b["type"] == "actions"]) == 10 + 1  # and the pager
     assert len(buttons(message)) == 10 * MAX_SLOTS + 1
@@ -409,13 +414,13 @@ def test_base_strips_the_number() -> None:
 def test_greeting_says_hello_then_how_to_ask() -> None:
     message = reply("hello")
     assert ask("hello").kind == "greeting"
-    hello = {"type": "section", "text": {"type": "mrkdwn", "text": GREETING}}
-    assert message.blocks == [hello, *help_message().blocks]
-    assert message.text.startswith(GREETING)
+    hello = {"type": "section", "text": {"type": "mrkdwn", "text": greeting(EXAMPLES)}}
+    assert message.blocks == [hello, *help_message(EXAMPLES).blocks]
+    assert message.text.startswith("Hello! I answer questions about the sessions of Social Work")
 
 
 def test_help_is_the_guide() -> None:
-    assert reply("help") == help_message()
+    assert reply("help") == help_message(EXAMPLES)
 
 
 def test_joining_has_a_header_and_the_note() -> None:

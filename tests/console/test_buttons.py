@@ -71,7 +71,7 @@ def test_a_button_on_the_home_tab_redraws_it(start_console: StartConsole) -> Non
     bot = running.console.bot
     agenda = bot.registrations.agenda(user_id="U0CONSOLEUSER")
     seats = bot.registrations.seats(user_id="U0CONSOLEUSER")
-    view = home_view(agenda, [], seats, bot.current.programme.tz)
+    view = home_view(agenda, [], seats, bot.current.programme.tz, examples=bot.current.examples)
     running.console.show(Shown(view, view=True, note="Home tab"))
     assert "[1 Unregister]" in running.screen.new()
 

@@ -42,7 +42,7 @@ QUESTIONS = [
     Expected("how do I join?", ["Joining sessions =====", "“Join online” link"], []),
     Expected("when does the week start?", WEEK, None),
     Expected("what's on this week?", WEEK, None),
-    Expected("hi", ["Hello!", "Ask me about Social Work Week sessions"], []),
+    Expected("hi", ["Hello!", "Ask me about the sessions of Social Work Week 2023"], []),
     Expected(
         "what am I registered for?",
         ["Your sessions =====", "You haven't registered for any sessions yet."],

@@ -3,7 +3,7 @@ else that Slack would read as markup; as plain text in calendars and the search.
 
 from __future__ import annotations
 
-from bot.programme.mrkdwn import cut, plain, safe
+from bot.programme.mrkdwn import cut, cut_at_word, pieces, plain, safe
 
 BOXES = "my <https://festi.info/boxes.py/?language=en&amp;x=1|Boxes.py> &amp; more"
 
@@ -32,3 +32,24 @@ def test_shortened_never_inside_a_link_or_an_escape() -> None:
     assert cut(BOXES, 20) == "my…"
     assert cut("Q &amp; A and more", 4) == "Q…"
     assert cut("plain words here", 10) == "plain wor…"
+
+
+def test_cut_at_a_word_never_inside_a_link() -> None:
+    text = "Sentence one is here. Then <https://example.org/a|a link with words> and more words"
+    assert cut_at_word(text, 200) == text
+    assert cut_at_word(text, 30) == "Sentence one is here. …"
+    for limit in range(20, len(text)):
+        shown = cut_at_word(text, limit)
+        assert len(shown) <= limit
+        assert shown.endswith("…") and not shown[:-1].endswith("  ")
+        assert shown.count("<") == shown.count(">"), shown  # a link whole, or not at all
+
+
+def test_pieces_break_between_paragraphs_words_and_never_in_a_link() -> None:
+    link = "<https://example.org/long|" + "label " * 5 + ">"
+    text = "\n\n".join(f"Paragraph {n} " + "word " * 30 + link for n in range(8))
+    found = pieces(text, 400)
+    assert all(len(piece) <= 400 for piece in found)
+    assert all(piece.count("<") == piece.count(">") for piece in found)
+    assert " ".join(" ".join(found).split()) == " ".join(text.split())  # nothing lost
+    assert pieces("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]  # one word too long

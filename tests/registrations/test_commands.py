@@ -45,7 +45,7 @@ def test_no_match_says_so(bot: RunningBot) -> None:
 
 def test_register_alone_explains_how(bot: RunningBot) -> None:
     reply = ack_body(bot.send.command("/register", "", user_id="U1"))
-    assert "/register racism" in reply["text"]
+    assert "/register retention or /register Rebekah Pierre" in reply["text"]
 
 
 def test_unregister(bot: RunningBot) -> None:

@@ -52,3 +52,24 @@ def test_full_session_waitlists_in_order_and_promotes(bot: RunningBot) -> None:
     assert store.waitlist(session_id="small") == ["U4"]
     mine = ack_body(bot.send.command("/mysessions", user_id="U4"))
     assert "On the waitlist, number 1" in str(mine["blocks"])
+
+
+def test_a_request_in_a_dm_for_a_full_session_joins_its_waitlist(bot: RunningBot) -> None:
+    for user in ("U1", "U2"):
+        ack_body(bot.send.command("/register", "small", user_id=user))
+    event = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "D0U3",
+        "user": "U3",
+        "text": "Can you sign me up for small group supervision?",
+        "ts": "1679400000.000100",
+    }
+    bot.send.event(event)
+    (call,) = bot.slack.wait_for("chat.postMessage")
+    assert call.args["channel"] == "D0U3"
+    assert first_text(call.args).startswith(
+        "*Small group supervision* is full, so you're on the waitlist, number 1."
+    )
+    assert bot.store.registrants(session_id="small") == ["U1", "U2"]
+    assert bot.store.waitlist(session_id="small") == ["U3"]

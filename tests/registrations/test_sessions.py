@@ -15,6 +15,7 @@ from bot.answers.messages import PAGE_SIZE, answer_message
 from bot.blocks import ids
 from bot.blocks.kit import SECTION_LIMIT, section
 from bot.blocks.values import Origin, read_button_value
+from bot.current.examples import Examples, examples_for
 from bot.programme import Event, Programme, Session, Speaker
 from bot.programme.links import google_link, outlook_link
 from bot.registrations.sessions import PAST, calendar_links, session_details
@@ -36,6 +37,11 @@ def make_session(number: int, **fields: object) -> Session:
 
 def make_programme(*sessions: Session) -> Programme:
     return Programme(event=Event(name="SWW", timezone="Europe/London"), sessions=sessions)
+
+
+def examples(programme: Programme) -> Examples:
+    """What the help and hints suggest asking of `programme`."""
+    return examples_for(programme, Answerer(programme))
 
 
 def assert_valid_message(blocks: list[dict[str, object]], text: str) -> None:
@@ -156,7 +162,9 @@ def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
     answer = Answerer(programme).answer("monday", now=MONDAY)
     assert len(answer.sessions) == 60
 
-    first = answer_message(answer, LONDON, asked_at=MONDAY.timestamp())
+    first = answer_message(
+        answer, LONDON, asked_at=MONDAY.timestamp(), examples=examples(programme)
+    )
     assert_valid_message(first.blocks, first.text)
     sections = [b for b in first.blocks if b["type"] == "section"]
     assert len(sections) == PAGE_SIZE
@@ -169,7 +177,9 @@ def test_a_day_of_sixty_sessions_is_paged_within_block_kit_limits() -> None:
         None,
     )
 
-    last = answer_message(answer, LONDON, page=5, asked_at=MONDAY.timestamp())
+    last = answer_message(
+        answer, LONDON, page=5, asked_at=MONDAY.timestamp(), examples=examples(programme)
+    )
     assert_valid_message(last.blocks, last.text)
     assert any("Showing 51–60 of 60" in json.dumps(b, ensure_ascii=False) for b in last.blocks)
     buttons = [e for b in last.blocks if b["type"] == "actions" for e in b["elements"]]
@@ -180,7 +190,9 @@ def test_a_long_question_still_makes_a_valid_message() -> None:
     programme = make_programme(make_session(1, title="Supervision"))
     question = "supervision " + "x" * 2000
     answer = Answerer(programme).answer(question, now=MONDAY)
-    message = answer_message(answer, LONDON, asked_at=MONDAY.timestamp())
+    message = answer_message(
+        answer, LONDON, asked_at=MONDAY.timestamp(), examples=examples(programme)
+    )
     assert_valid_message(message.blocks, message.text)
 
 
@@ -188,7 +200,7 @@ def test_a_long_question_still_makes_a_valid_message() -> None:
 def test_repeated_user_text_is_escaped(question: str) -> None:
     programme = make_programme(make_session(1, title="Racism"))
     answer = Answerer(programme).answer(question, now=MONDAY)
-    message = answer_message(answer, LONDON)
+    message = answer_message(answer, LONDON, examples=examples(programme))
     shown = [b["text"]["text"] for b in message.blocks if b["type"] == "section"]
     shown += [e["text"] for b in message.blocks if b["type"] == "context" for e in b["elements"]]
     mrkdwn = message.text + " ".join(shown)  # button values are never displayed
@@ -200,7 +212,7 @@ def test_repeated_user_text_is_escaped(question: str) -> None:
 def test_nothing_found_message_suggests_days_and_topics() -> None:
     programme = make_programme(make_session(1, tags=["supervision"], type="headline"))
     answer = Answerer(programme).answer("gardening", now=MONDAY)
-    message = answer_message(answer, LONDON)
+    message = answer_message(answer, LONDON, examples=examples(programme))
     assert_valid_message(message.blocks, message.text)
     body = message.blocks[0]["text"]["text"]
     assert "I couldn't find a session about “gardening”." in body
@@ -214,13 +226,19 @@ def test_who_question_leads_with_a_direct_answer() -> None:
         make_session(1, title="Smashing stereotypes", speakers=[speaker]), make_session(2)
     )
     answer = Answerer(programme).answer("who is running the stereotypes one?", now=MONDAY)
-    message = answer_message(answer, LONDON)
+    message = answer_message(answer, LONDON, examples=examples(programme))
     assert message.blocks[1]["text"]["text"] == (
         "*Smashing stereotypes* is led by Rebekah Pierre (Professional Officer)."
     )
 
 
 def test_help_message() -> None:
-    message = help_message()
+    programme = make_programme(
+        make_session(1, title="Supervision clinic", tags=["supervision"]),
+        make_session(2, title="Team supervision", tags=["supervision"]),
+    )
+    message = help_message(examples(programme))
     assert_valid_message(message.blocks, message.text)
-    assert "/sessions tuesday" in message.blocks[0]["text"]["text"]
+    assert "*Ask me about the sessions of SWW*" in message.blocks[0]["text"]["text"]
+    assert "`/sessions monday`" in message.blocks[0]["text"]["text"]
+    assert "`/sessions supervision`" in message.blocks[0]["text"]["text"]
