@@ -115,7 +115,7 @@ def parse_query(
     """Parse `text`; `days` are the programme's days, `today` is in the event's timezone,
     `named_days` the programme's names for its days, `places` its locations, `phrases` the
     terms it knows as phrases (as roots: `thesaurus.key`), `event` the words of the event's
-    name (left out of a question: "the last session of Social Work Week").
+    name (left out of a question: "the last session of Precision Nutrition Forum").
 
     Pure, so remembered: many people ask the same few questions."""
     original = text.strip()
