@@ -3,9 +3,12 @@ and from a pressed button back to the view it was pressed in."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
@@ -15,6 +18,7 @@ from bot.blocks.formatting import Message, from_slack_text
 from bot.blocks.values import Origin
 from bot.calendar import Calendar
 from bot.current import CurrentProgramme
+from bot.current.examples import Examples
 from bot.feedback.cpd import hours_words
 from bot.feedback.service import FeedbackService
 from bot.programme import Session
@@ -27,8 +31,49 @@ from bot.store.engine import StoreError
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 MAX_QUESTION = 500
 UPCOMING = 3
+
+
+class _Same(Generic[T]):
+    """A value that is the same only as itself: answers and examples are not changed once
+    made, and the same question in the same minute gets the very same answer. (Kept in the
+    cache's key, the value lives as long as the entry, so its id is not reused meanwhile.)"""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn(
+    answer: _Same[Answer],
+    tz: ZoneInfo,
+    *,
+    seats: tuple[tuple[str, Seat], ...],
+    counts: tuple[tuple[str, tuple[int, int]], ...],
+    page: int,
+    asked_at: int,
+    now: int,
+    notice: str | None,
+    more: bool,
+    examples: _Same[Examples],
+) -> Message:
+    """`answer_message`, drawn once for the same answer, standing and second: many people
+    ask the same few questions at once, and see the same places left. (The messages are
+    read, never changed, by whoever sends them.)"""
+    return answer_message(answer.value, tz, seats=dict(seats), counts=dict(counts), page=page,
+                          asked_at=asked_at, now=now, notice=notice, more=more,
+                          examples=examples.value)  # fmt: skip
 
 
 class Replies:
@@ -105,17 +150,18 @@ class Replies:
         page_of = answer.sessions[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
         shown = [slot for s in page_of for slot in answer.slots.get(s.id, (s,)) if slot.capacity]
         seats, counts = self._standing(user_id, answer.sessions, shown)
-        return answer_message(
-            answer,
+        ids = [slot.id for s in page_of for slot in answer.slots.get(s.id, (s,))]
+        return _drawn(
+            _Same(answer),
             self._current.programme.tz,
-            seats=seats,
-            counts=counts,
+            seats=tuple((i, seats[i]) for i in ids if i in seats),
+            counts=tuple(sorted(counts.items())),
             page=page,
-            asked_at=asked_at,
-            now=self.clock().timestamp(),
+            asked_at=int(asked_at),
+            now=int(self.clock().timestamp()),
             notice=notice,
             more=more,
-            examples=self._current.examples,
+            examples=_Same(self._current.examples),
         )
 
     def _standing(
