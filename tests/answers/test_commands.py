@@ -87,3 +87,27 @@ def test_control_characters_in_what_people_type_are_dropped(bot: RunningBot, com
     reply = ack_body(bot.send.command(command, "racism" + "\x01" * 494 + "\x7f\x85"))
     assert "\\u0001" not in json.dumps(reply)
     assert "Racism in the workplace" in json.dumps(reply)
+
+
+def test_the_same_question_at_the_same_moment_shows_each_person_their_own_places(
+    bot: RunningBot,
+) -> None:
+    """Replies drawn once for many askers never show one person's registration to another,
+    nor a count that has changed (the clock stands still here: the same second for all)."""
+    ack_body(bot.send.command("/register", "racism", user_id="U1"))
+
+    def buttons(user: str) -> list[str]:
+        reply = ack_body(bot.send.command("/sessions", "tuesday", user_id=user))
+        return [
+            block["accessory"]["text"]["text"]
+            for block in reply["blocks"]
+            if block.get("accessory", {}).get("type") == "button"
+        ]
+
+    mine, theirs = buttons("U1"), buttons("U2")
+    assert mine.count("Unregister") == 1 and "Unregister" not in theirs
+    question = "safeguarding adults"  # 90 places
+    before = json.dumps(ack_body(bot.send.command("/sessions", question, user_id="U3")))
+    ack_body(bot.send.command("/register", question, user_id="U2"))
+    after = json.dumps(ack_body(bot.send.command("/sessions", question, user_id="U3")))
+    assert "90 of 90 places left" in before and "89 of 90 places left" in after
