@@ -172,7 +172,7 @@ class Replies:
         registrations = self._registrations
         try:
             seats = registrations.seats(user_id=user_id) if sessions else {}
-            return seats, {s.id: registrations.counts(session_id=s.id) for s in shown}
+            return seats, registrations.counts_of([s.id for s in shown])
         except StoreError as error:
             logger.warning("Answering without places: the store cannot be read (%s)", error)
             return {}, {}

@@ -15,6 +15,7 @@ of a change is told once however many processes reload the file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -194,6 +195,18 @@ def waiting_of(tx: Tx, session: str) -> list[str]:
     return [doc["user"] for _, doc in tx.find(PLACES, session=session, state="waiting")]
 
 
+def counts_of(tx: Tx, sessions: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """(registered, waiting) for each of `sessions`, counted by the engine's index (or the
+    database), not by reading everyone who holds a place."""
+    return {
+        session: (
+            tx.count(PLACES, session=session, state="registered"),
+            tx.count(PLACES, session=session, state="waiting"),
+        )
+        for session in sessions
+    }
+
+
 def sessions_of(tx: Tx, user: str) -> list[str]:
     return [doc["session"] for _, doc in tx.find(PLACES, user=user)]
 
@@ -282,6 +295,9 @@ class PlacesRecords(OutboxRecords):
 
     def waitlist(self, *, session_id: str) -> list[str]:
         return self.engine.read(lambda tx: waiting_of(tx, session_id))
+
+    def place_counts(self, *, session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        return self.engine.read(lambda tx: counts_of(tx, session_ids))
 
     def save_card(self, *, card: Card) -> None:
         self.engine.transaction(lambda tx: save_card(tx, card))

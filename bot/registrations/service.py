@@ -7,7 +7,7 @@ off the waitlist already in the outbox, and the session's cards are told to refr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -149,8 +149,11 @@ class Registrations:
 
     def counts(self, *, session_id: str) -> tuple[int, int]:
         """(registered, waiting) for the session."""
-        registered = len(self._store.registrants(session_id=session_id))
-        return registered, len(self._store.waitlist(session_id=session_id))
+        return self._store.place_counts(session_ids=[session_id])[session_id]
+
+    def counts_of(self, session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        """(registered, waiting) for each session, in one read."""
+        return self._store.place_counts(session_ids=session_ids)
 
     def registrants(self, *, session_id: str) -> list[str]:
         """Who is registered, in the order they registered."""

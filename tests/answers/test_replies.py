@@ -4,6 +4,7 @@ acknowledgement, however many sessions the answer holds."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -38,13 +39,13 @@ def test_places_are_counted_for_the_page_shown_only(monkeypatch: pytest.MonkeyPa
     registrations = Registrations(store=store, current=current, clock=lambda: MONDAY)
     replies = Replies(current=current, registrations=registrations, clock=lambda: MONDAY)
     counted: list[str] = []
-    counts = registrations.counts
+    counts_of = registrations.counts_of
 
-    def counting(*, session_id: str) -> tuple[int, int]:
-        counted.append(session_id)
-        return counts(session_id=session_id)
+    def counting(session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+        counted.extend(session_ids)
+        return counts_of(session_ids)
 
-    monkeypatch.setattr(registrations, "counts", counting)
+    monkeypatch.setattr(registrations, "counts_of", counting)
     answer = current.answerer.answer("monday", now=MONDAY)
     assert len(answer.sessions) == 2000
     store.register(user_id="U1", session_id=answer.sessions[12].id, capacity=30)  # on page 2

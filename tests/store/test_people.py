@@ -120,6 +120,20 @@ def test_registering_after_leaving_goes_to_the_back(store: Store) -> None:
     assert store.register(user_id="B", session_id="s1", capacity=1).seat == waitlisted(2)
 
 
+def test_place_counts_count_each_session_in_one_read_as_places_change(store: Store) -> None:
+    fill(store, "s1", ["A", "B", "C", "D"], 2)
+    fill(store, "s2", ["A"], None)
+    assert store.place_counts(session_ids=["s1", "s2", "none"]) == {
+        "s1": (2, 2),
+        "s2": (1, 0),
+        "none": (0, 0),
+    }
+    store.unregister(user_id="A", session_id="s1", capacity=2)  # C moves up, D still waits
+    store.unregister(user_id="D", session_id="s1", capacity=2)
+    assert store.place_counts(session_ids=["s1"]) == {"s1": (2, 0)}
+    assert store.place_counts(session_ids=[]) == {}
+
+
 def test_seats_of_lists_every_session_with_a_seat(store: Store) -> None:
     fill(store, "s1", ["A"], None)
     fill(store, "s2", ["B", "A"], 1)
