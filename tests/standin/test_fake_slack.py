@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}
 
