@@ -9,7 +9,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import replace
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from bot.standin.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
 from bot.standin.rate_limits import ALL_METHODS, FailureWindows, RateLimits
@@ -19,6 +19,15 @@ from bot.standin.slack_payloads import BOT_USER_ID, TEAM_ID
 from bot.standin.slack_rules import check_call, check_message
 
 RESPONSE_URL_USES = 5  # Slack accepts 5 posts per response_url
+
+
+class Observer(Protocol):
+    """Told of each Web API call the stand-in accepted (and its answer), and of each post to
+    a response_url it accepted: on the server's thread, before the caller has its answer."""
+
+    def call_accepted(self, call: Call, answer: JsonDict) -> None: ...
+
+    def response_accepted(self, response: Response) -> None: ...
 
 
 class FakeSlack:
@@ -32,8 +41,10 @@ class FakeSlack:
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = "BBOT",
         team_id: str = TEAM_ID,
+        observer: Observer | None = None,
     ) -> None:
         self.bot_token = bot_token
+        self.observer = observer
         self.app_token = app_token
         self.calls: list[Call] = []
         self.responses: list[Response] = []
@@ -268,6 +279,8 @@ class FakeSlack:
         except AnswerError as error:
             return self._reject(call, error.error, f"{method}: {error.problem}")
         self._record(replace(call, error=None if answer.get("ok") else answer.get("error")))
+        if self.observer is not None and answer.get("ok"):
+            self.observer.call_accepted(call, answer)
         return HttpReply.json(answer)
 
     def _auth_error(
@@ -340,9 +353,12 @@ class FakeSlack:
             return self._reject_response(
                 Response(key, payload, breach.error), 400, *breach.problems
             )
+        response = Response(key, payload)
         with self._changed:
-            self.responses.append(Response(key, payload))
+            self.responses.append(response)
             self._changed.notify_all()
+        if self.observer is not None:
+            self.observer.response_accepted(response)
         return HttpReply.json({"ok": True})
 
     # -- recording ---------------------------------------------------------------------------

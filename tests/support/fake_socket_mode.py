@@ -150,8 +150,8 @@ class SocketModeSlack(FakeSlack):
     """The stand-in Slack with a Socket Mode endpoint too: apps.connections.open hands out
     its websocket URL."""
 
-    def __init__(self, **identity: str) -> None:
-        super().__init__(**identity)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
         self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
         self.answer_with("apps.connections.open", self._open_connection)
 
