@@ -7,6 +7,7 @@ import itertools
 import json
 import shutil
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -20,21 +21,23 @@ from slack_bolt.request import BoltRequest
 
 from bot.app import Bot, build_bot, utc_now
 from bot.console.buttons import Buttons, Pressed, is_press, option_lines
-from bot.console.client import ConsoleClient, Shown
-from bot.console.payloads import (
-    action_payload,
-    command_payload,
-    message_payload,
-    suggestion_payload,
-)
-from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
-from bot.console.respond import ConsoleRespond
+from bot.console.client import BOT_USER_ID, CHANNEL_ID, USER_ID, ConsoleClient, Shown
+from bot.console.render import BOLD_OFF, DIM_ON, MENUS, Control, controls, render_message
+from bot.console.respond import RESPONSE_URL, ConsoleRespond
 from bot.listeners.allowance import Allowance
 from bot.programme import Programme
 from bot.records import MemoryStore
 from bot.settings import Settings
+from bot.standin.slack_payloads import (
+    action_payload,
+    command_payload,
+    event_envelope,
+    message_event,
+    suggestion_payload,
+)
 
 SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
+HOME_VIEW_ID = "V0CONSOLEHOME"
 
 
 class LaterExecutor(Executor):
@@ -156,7 +159,8 @@ class Console:
                     command, _, text = line.partition(" ")
                     self._command(command, text)
                 else:
-                    self._dispatch(message_payload(line, number=next(self._ids)))
+                    event = message_event(line, user_id=USER_ID, channel_id=CHANNEL_ID)
+                    self._dispatch(event_envelope(event))
                 self._later.run_pending()
                 self.bot.settle(SETTLE_TIMEOUT)
 
@@ -190,7 +194,10 @@ class Console:
                 self.note("")
 
     def _command(self, command: str, text: str) -> None:
-        response = self._dispatch(command_payload(command, text, number=next(self._ids)))
+        body = command_payload(
+            command, text, user_id=USER_ID, channel_id=CHANNEL_ID, response_url=self._response_url()
+        )
+        response = self._dispatch(body)
         if response.status == 404:
             self.note(f"Unknown command {command}. Try /sessions help.")
         elif response.body:
@@ -211,7 +218,10 @@ class Console:
                 self.note(f"That menu has no option {pressed.number}.{pressed.choice}.")
                 return
             option = options[pressed.choice - 1]
-        body = action_payload(pressed.shown, pressed.control, number=next(self._ids), option=option)
+        action = _action(pressed.control, option)
+        body = action_payload(
+            [action], user_id=USER_ID, response_url=self._response_url(), **_where(pressed.shown)
+        )
         if self._dispatch(body).status == 404:
             self.note("Nothing answers that button offline.")
 
@@ -220,7 +230,10 @@ class Console:
         element = pressed.control.element
         if element.get("type") != "external_select":
             return list(element.get("options") or [])
-        body = suggestion_payload(pressed.shown, pressed.control, number=next(self._ids))
+        control = pressed.control
+        action_id = str(control.element.get("action_id"))
+        where = _where(pressed.shown)
+        body = suggestion_payload(action_id, block_id=control.block_id, user_id=USER_ID, **where)
         response = self._dispatch(body)
         answer = json.loads(response.body) if response.status == 200 and response.body else {}
         groups = answer.get("option_groups") or [{"options": answer.get("options") or []}]
@@ -228,3 +241,32 @@ class Console:
 
     def _dispatch(self, body: dict[str, Any]) -> BoltResponse:
         return self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+
+    def _response_url(self) -> str:
+        return f"{RESPONSE_URL}/{next(self._ids)}"
+
+
+def _action(control: Control, option: dict[str, Any] | None) -> dict[str, Any]:
+    """What a `block_actions` payload says of `control` pressed (or `option` chosen in it)."""
+    element = control.element
+    action: dict[str, Any] = {
+        "type": element.get("type"),
+        "action_id": element.get("action_id"),
+        "block_id": control.block_id,
+    }
+    if element.get("type") in MENUS:
+        action["selected_option"] = option
+    else:
+        action["text"] = element.get("text")
+        if "value" in element:
+            action["value"] = element["value"]
+    return action
+
+
+def _where(shown: Shown) -> dict[str, Any]:
+    """Where a control is, as the payload builders take it: the Home tab, or a message."""
+    if shown.view:
+        return {"view": {**shown.message, "id": HOME_VIEW_ID}}
+    ts = shown.ts or f"{time.time():.6f}"
+    message = {"type": "message", "ts": ts, "user": BOT_USER_ID, **shown.message}
+    return {"channel_id": shown.channel, "message": message, "ephemeral": shown.ephemeral}
