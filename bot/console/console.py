@@ -16,19 +16,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse, Say
+from pydantic import SecretStr
+from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.app import Bot, build_bot, utc_now
 from bot.console.buttons import Buttons, Pressed, is_press, option_lines
-from bot.console.client import BOT_USER_ID, CHANNEL_ID, USER_ID, ConsoleClient, Shown
+from bot.console.display import CHANNEL_ID, USER_ID, Display, Shown
 from bot.console.render import BOLD_OFF, DIM_ON, MENUS, Control, controls, render_message
-from bot.console.respond import RESPONSE_URL, ConsoleRespond
 from bot.listeners.allowance import Allowance
 from bot.programme import Programme
 from bot.records import MemoryStore
 from bot.settings import Settings
+from bot.standin.fake_slack import FakeSlack
 from bot.standin.slack_payloads import (
+    BOT_USER_ID,
     action_payload,
     command_payload,
     event_envelope,
@@ -37,7 +39,6 @@ from bot.standin.slack_payloads import (
 )
 
 SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
-HOME_VIEW_ID = "V0CONSOLEHOME"
 
 
 class LaterExecutor(Executor):
@@ -90,31 +91,25 @@ class Console:
         self._wrote = False
         self._closed = False
         self._later = LaterExecutor()
-        client = ConsoleClient(show=self.show, note=self.note, files=files)
-        self._client = client
-        respond = ConsoleRespond(show=self.show, note=self.note)
-        self.bot: Bot = build_bot(
-            settings,
-            programme,
-            MemoryStore(),
-            client=client,
-            clock=clock,
-            listener_executor=self._later,
-            allowance=Allowance.unlimited(),
-        )
+        # The bot talks to the tests' stand-in Slack on 127.0.0.1 as it talks to Slack, over
+        # HTTP; what the stand-in accepts is shown here.
+        self.slack = FakeSlack()
+        self._display = Display(self.show, self.note, uploads=self.slack.uploads, files=files)
+        self.slack.observer = self._display
+        self.slack.start()
+        try:
+            self.bot: Bot = build_bot(
+                _to_standin(settings, self.slack),
+                programme,
+                MemoryStore(),
+                clock=clock,
+                listener_executor=self._later,
+                allowance=Allowance.unlimited(),
+            )
+        except BaseException:
+            self.slack.stop()
+            raise
         self.app: App = self.bot.app
-
-        def use_console_client(
-            context: BoltContext, next: Callable[[], BoltResponse]
-        ) -> BoltResponse:
-            # Bolt gives each request a fresh WebClient for the app's base URL, and a respond()
-            # for its response_url; offline, the terminal is Slack, so listeners get these.
-            context["client"] = client
-            context["say"] = Say(client=client, channel=context.channel_id)
-            context["respond"] = respond
-            return next()
-
-        self.app.use(use_console_client)
         # Reminders, feedback requests and announcements go out as they would in Slack, on
         # the console's clock.
         self.bot.start()
@@ -178,7 +173,8 @@ class Console:
             if not self._closed:
                 self._closed = True
                 self.bot.close()
-                self._client.close()
+                self.slack.stop()
+                self._display.close()
 
     @contextmanager
     def _reply(self) -> Iterator[None]:
@@ -243,7 +239,13 @@ class Console:
         return self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
 
     def _response_url(self) -> str:
-        return f"{RESPONSE_URL}/{next(self._ids)}"
+        return self.slack.response_url(str(next(self._ids)))
+
+
+def _to_standin(settings: Settings, slack: FakeSlack) -> Settings:
+    """`settings` with the stand-in as Slack's Web API, and its token."""
+    changes = {"slack_bot_token": SecretStr(slack.bot_token), "slack_api_url": slack.api_url}
+    return settings.model_copy(update=changes)
 
 
 def _action(control: Control, option: dict[str, Any] | None) -> dict[str, Any]:
@@ -266,7 +268,7 @@ def _action(control: Control, option: dict[str, Any] | None) -> dict[str, Any]:
 def _where(shown: Shown) -> dict[str, Any]:
     """Where a control is, as the payload builders take it: the Home tab, or a message."""
     if shown.view:
-        return {"view": {**shown.message, "id": HOME_VIEW_ID}}
+        return {"view": shown.message}  # as published, with the id Slack gave it
     ts = shown.ts or f"{time.time():.6f}"
     message = {"type": "message", "ts": ts, "user": BOT_USER_ID, **shown.message}
     return {"channel_id": shown.channel, "message": message, "ephemeral": shown.ephemeral}
