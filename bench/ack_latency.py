@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.programme import Programme  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
-from tests.support.slack_payloads import command_payload  # noqa: E402
+from bot.standin.fake_slack import FakeSlack  # noqa: E402
+from bot.standin.slack_payloads import command_payload  # noqa: E402
 
 SECRET = "bench-signing-secret"
 QUERIES = (

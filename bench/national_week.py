@@ -68,9 +68,9 @@ from bot.programme import load_programme  # noqa: E402
 from bot.records import BROADCAST_KIND, TinyDBStore  # noqa: E402
 from bot.registrations.records import PLACES  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
+from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.store.engine import Doc  # noqa: E402
 from bot.store.snapshot import install, write_snapshot  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
 
 KINDS = ("register", "seats_of", "unregister")  # what the request thread does, in turn
 EACH = 5  # sessions per person

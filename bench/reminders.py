@@ -63,8 +63,8 @@ from bot.programme import load_programme  # noqa: E402
 from bot.records import BROADCAST_KIND, Store, TinyDBStore, open_store  # noqa: E402
 from bot.reminders.jobs import REMINDER  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
+from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.store.postgres import PostgresEngine  # noqa: E402
-from tests.support.fake_slack import FakeSlack  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 
 REMINDED, ANNOUNCED = "s-reminded", "s-announced"

@@ -172,7 +172,6 @@ def build_bot(
     programme: Programme,
     store: Store,
     *,
-    client: WebClient | None = None,
     clock: Callable[[], datetime] = utc_now,
     listener_executor: Executor | None = None,
     card_interval: float = 3.0,
@@ -180,21 +179,17 @@ def build_bot(
     outbox_options: dict[str, Any] | None = None,
     allowance: Allowance | None = None,
 ) -> Bot:
-    """The bot for `settings`, serving `programme` from `store`. `client` defaults to clients
-    for the configured Slack API (one that retries for replies, one that does not for the
-    outbox); a given client (the console's) serves both.
+    """The bot for `settings`, serving `programme` from `store`, with clients for the
+    configured Slack API (one that retries for replies, one that does not for the outbox).
 
     Listeners run on the request's own thread and answer inside their acknowledgement;
     anything slower (Web API calls) runs afterwards as a lazy listener on `listener_executor`.
     `allowance`: how many questions a person may ask at once (see `bot.listeners.allowance`).
     """
-    if client is None:
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-        client = web_client(token, settings.slack_api_url)
-        cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True)
-        outbox_client = web_client(token, settings.slack_api_url, retries=False)
-    else:
-        cards_client = outbox_client = client
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    client = web_client(token, settings.slack_api_url)
+    cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True)
+    outbox_client = web_client(token, settings.slack_api_url, retries=False)
     bolt_logger = logging.getLogger("bot.bolt")
     bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
     app = App(

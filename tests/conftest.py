@@ -18,16 +18,18 @@ from bot.programme import load_programme
 from bot.records import MemoryStore, Store, open_store
 from bot.server import EVENTS_PATH, wsgi_app
 from bot.settings import Settings
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
+from tests.support.fake_socket_mode import SocketModeSlack
 from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.slack_requests import DispatchedRequests, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 
 
 @pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    """A running FakeSlack; the test fails if any call broke one of Slack's rules."""
-    with FakeSlack() as fake:
+def fake_slack() -> Iterator[SocketModeSlack]:
+    """A running stand-in Slack (Socket Mode too); the test fails if any call broke one of
+    Slack's rules."""
+    with SocketModeSlack() as fake:
         yield fake
     if fake.violations:
         listing = "\n".join(f"  - {v}" for v in fake.violations)

@@ -28,8 +28,8 @@ import yaml
 from pydantic import SecretStr
 
 from bot.settings import Settings
+from bot.standin.fake_slack import FakeSlack
 from tests.conftest import ROOT, SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
 from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.waiting import wait_until
 from tests.test_main import RACISM, bot_process, free_port, http_settings, wait_for_port

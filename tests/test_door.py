@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot import payloads
+from bot.standin.slack_payloads import action_payload, command_payload, suggestion_payload
 from tests.conftest import RunningBot
-from tests.support.slack_payloads import action_payload, command_payload, suggestion_payload
 from tests.test_server import FORM, signed_anyway
 
 JSON = "application/json"
@@ -194,7 +194,7 @@ def broken(payload: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
 
 def originals(bot: RunningBot) -> list[tuple[str, dict[str, Any]]]:
-    from tests.support.slack_payloads import event_envelope
+    from bot.standin.slack_payloads import event_envelope
 
     register = {"action_id": "session_register", "value": '{"v":"agenda","s":"tue-racism"}'}
     view = {"id": "V1", "type": "modal", "callback_id": "feedback_reflection",

@@ -21,8 +21,8 @@ import pytest
 from bot.blocks import ids
 from bot.blocks.values import Origin, button_value
 from bot.listeners.allowance import SLOW_DOWN
+from bot.standin.fake_slack import FakeSlack
 from tests.conftest import SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
 from tests.support.live_programme import session, write_programme
 from tests.support.slack_requests import SignedRequests, get_json, get_text
 from tests.support.waiting import wait_until

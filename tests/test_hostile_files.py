@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 from tests.test_main import environment, free_port, http_settings
 
 DEEP = '{"sessions": ' + "[" * 200_000 + "]" * 200_000 + "}"

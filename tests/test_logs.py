@@ -27,9 +27,9 @@ from bot.logs import (
     request_fields,
 )
 from bot.settings import Settings
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.slack_payloads import action_payload, command_payload, event_envelope
 from tests.conftest import SIGNING_SECRET
-from tests.support.fake_slack import FakeSlack
-from tests.support.slack_payloads import action_payload, command_payload, event_envelope
 from tests.support.slack_requests import SignedRequests
 from tests.test_main import environment, free_port, http_settings, wait_for_port
 

@@ -22,11 +22,12 @@ from slack_sdk.web import SlackResponse
 from bot.__main__ import _slack_problem
 from bot.records import TinyDBStore
 from bot.settings import load_settings
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.slack_payloads import command_payload
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_socket_mode import SocketModeSlack
 from tests.support.live_programme import wait_until
-from tests.support.slack_payloads import command_payload
 from tests.support.slack_requests import SignedRequests, get_json, get_text
 
 SETTINGS = (
@@ -255,7 +256,9 @@ def test_http_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> No
     assert fake_slack.calls_to("auth.test")
 
 
-def test_socket_mode_answers_sessions_and_its_health(tmp_path: Path, fake_slack: FakeSlack) -> None:
+def test_socket_mode_answers_sessions_and_its_health(
+    tmp_path: Path, fake_slack: SocketModeSlack
+) -> None:
     health_port = free_port()
     settings = {
         "SLACK_BOT_TOKEN": fake_slack.bot_token,

@@ -32,10 +32,10 @@ import pytest
 from bot.blocks import ids
 from bot.outbox.sender import LEASE
 from bot.records import Store
+from bot.standin.fake_slack import FakeSlack
 from bot.store.postgres import PostgresEngine
 from tests.conftest import ORGANISER, SIGNING_SECRET
 from tests.listeners.helpers import titles
-from tests.support.fake_slack import FakeSlack
 from tests.support.forwarder import Forwarder
 from tests.support.live_programme import session
 from tests.support.postgres import PostgresCluster, cluster_or_skip

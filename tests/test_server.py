@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.server import http_server
+from bot.standin.slack_payloads import action_payload, command_payload
 from tests.conftest import SIGNING_SECRET, RunningBot
-from tests.support.slack_payloads import action_payload, command_payload
 from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.wsgi_server import WsgiServer
 

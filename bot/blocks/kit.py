@@ -3,7 +3,7 @@
 Plain dicts because they sit on the path that must acknowledge Slack quickly: building and
 validating slack_sdk's model objects took most of a `/sessions` reply's time. The limits
 slack_sdk's models would check are enforced here by construction, and every test message
-is still parsed and validated with slack_sdk's models (tests/support/block_rules.py).
+is still parsed and validated with slack_sdk's models (bot/standin/block_rules.py).
 """
 
 from __future__ import annotations

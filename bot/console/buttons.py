@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from bot.console.client import Shown
+from bot.console.display import Shown
 from bot.console.render import MENUS, Control
 
 PRESS = re.compile(r"(\d{1,4})(?:\.(\d{1,4}))?")

@@ -7,6 +7,7 @@ import itertools
 import json
 import shutil
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -15,24 +16,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse, Say
+from pydantic import SecretStr
+from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.app import Bot, build_bot, utc_now
 from bot.console.buttons import Buttons, Pressed, is_press, option_lines
-from bot.console.client import ConsoleClient, Shown
-from bot.console.payloads import (
-    action_payload,
-    command_payload,
-    message_payload,
-    suggestion_payload,
-)
-from bot.console.render import BOLD_OFF, DIM_ON, controls, render_message
-from bot.console.respond import ConsoleRespond
+from bot.console.display import CHANNEL_ID, USER_ID, Display, Shown
+from bot.console.render import BOLD_OFF, DIM_ON, MENUS, Control, controls, render_message
 from bot.listeners.allowance import Allowance
 from bot.programme import Programme
 from bot.records import MemoryStore
 from bot.settings import Settings
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.slack_payloads import (
+    BOT_USER_ID,
+    action_payload,
+    command_payload,
+    event_envelope,
+    message_event,
+    suggestion_payload,
+)
 
 SETTLE_TIMEOUT = 3.0  # seconds to wait, after each line, for the outbox to send what it has
 
@@ -87,31 +91,25 @@ class Console:
         self._wrote = False
         self._closed = False
         self._later = LaterExecutor()
-        client = ConsoleClient(show=self.show, note=self.note, files=files)
-        self._client = client
-        respond = ConsoleRespond(show=self.show, note=self.note)
-        self.bot: Bot = build_bot(
-            settings,
-            programme,
-            MemoryStore(),
-            client=client,
-            clock=clock,
-            listener_executor=self._later,
-            allowance=Allowance.unlimited(),
-        )
+        # The bot talks to the tests' stand-in Slack on 127.0.0.1 as it talks to Slack, over
+        # HTTP; what the stand-in accepts is shown here.
+        self.slack = FakeSlack()
+        self._display = Display(self.show, self.note, uploads=self.slack.uploads, files=files)
+        self.slack.observer = self._display
+        self.slack.start()
+        try:
+            self.bot: Bot = build_bot(
+                _to_standin(settings, self.slack),
+                programme,
+                MemoryStore(),
+                clock=clock,
+                listener_executor=self._later,
+                allowance=Allowance.unlimited(),
+            )
+        except BaseException:
+            self.slack.stop()
+            raise
         self.app: App = self.bot.app
-
-        def use_console_client(
-            context: BoltContext, next: Callable[[], BoltResponse]
-        ) -> BoltResponse:
-            # Bolt gives each request a fresh WebClient for the app's base URL, and a respond()
-            # for its response_url; offline, the terminal is Slack, so listeners get these.
-            context["client"] = client
-            context["say"] = Say(client=client, channel=context.channel_id)
-            context["respond"] = respond
-            return next()
-
-        self.app.use(use_console_client)
         # Reminders, feedback requests and announcements go out as they would in Slack, on
         # the console's clock.
         self.bot.start()
@@ -156,7 +154,8 @@ class Console:
                     command, _, text = line.partition(" ")
                     self._command(command, text)
                 else:
-                    self._dispatch(message_payload(line, number=next(self._ids)))
+                    event = message_event(line, user_id=USER_ID, channel_id=CHANNEL_ID)
+                    self._dispatch(event_envelope(event))
                 self._later.run_pending()
                 self.bot.settle(SETTLE_TIMEOUT)
 
@@ -174,7 +173,8 @@ class Console:
             if not self._closed:
                 self._closed = True
                 self.bot.close()
-                self._client.close()
+                self.slack.stop()
+                self._display.close()
 
     @contextmanager
     def _reply(self) -> Iterator[None]:
@@ -190,7 +190,10 @@ class Console:
                 self.note("")
 
     def _command(self, command: str, text: str) -> None:
-        response = self._dispatch(command_payload(command, text, number=next(self._ids)))
+        body = command_payload(
+            command, text, user_id=USER_ID, channel_id=CHANNEL_ID, response_url=self._response_url()
+        )
+        response = self._dispatch(body)
         if response.status == 404:
             self.note(f"Unknown command {command}. Try /sessions help.")
         elif response.body:
@@ -211,7 +214,10 @@ class Console:
                 self.note(f"That menu has no option {pressed.number}.{pressed.choice}.")
                 return
             option = options[pressed.choice - 1]
-        body = action_payload(pressed.shown, pressed.control, number=next(self._ids), option=option)
+        action = _action(pressed.control, option)
+        body = action_payload(
+            [action], user_id=USER_ID, response_url=self._response_url(), **_where(pressed.shown)
+        )
         if self._dispatch(body).status == 404:
             self.note("Nothing answers that button offline.")
 
@@ -220,7 +226,10 @@ class Console:
         element = pressed.control.element
         if element.get("type") != "external_select":
             return list(element.get("options") or [])
-        body = suggestion_payload(pressed.shown, pressed.control, number=next(self._ids))
+        control = pressed.control
+        action_id = str(control.element.get("action_id"))
+        where = _where(pressed.shown)
+        body = suggestion_payload(action_id, block_id=control.block_id, user_id=USER_ID, **where)
         response = self._dispatch(body)
         answer = json.loads(response.body) if response.status == 200 and response.body else {}
         groups = answer.get("option_groups") or [{"options": answer.get("options") or []}]
@@ -228,3 +237,38 @@ class Console:
 
     def _dispatch(self, body: dict[str, Any]) -> BoltResponse:
         return self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+
+    def _response_url(self) -> str:
+        return self.slack.response_url(str(next(self._ids)))
+
+
+def _to_standin(settings: Settings, slack: FakeSlack) -> Settings:
+    """`settings` with the stand-in as Slack's Web API, and its token."""
+    changes = {"slack_bot_token": SecretStr(slack.bot_token), "slack_api_url": slack.api_url}
+    return settings.model_copy(update=changes)
+
+
+def _action(control: Control, option: dict[str, Any] | None) -> dict[str, Any]:
+    """What a `block_actions` payload says of `control` pressed (or `option` chosen in it)."""
+    element = control.element
+    action: dict[str, Any] = {
+        "type": element.get("type"),
+        "action_id": element.get("action_id"),
+        "block_id": control.block_id,
+    }
+    if element.get("type") in MENUS:
+        action["selected_option"] = option
+    else:
+        action["text"] = element.get("text")
+        if "value" in element:
+            action["value"] = element["value"]
+    return action
+
+
+def _where(shown: Shown) -> dict[str, Any]:
+    """Where a control is, as the payload builders take it: the Home tab, or a message."""
+    if shown.view:
+        return {"view": shown.message}  # as published, with the id Slack gave it
+    ts = shown.ts or f"{time.time():.6f}"
+    message = {"type": "message", "ts": ts, "user": BOT_USER_ID, **shown.message}
+    return {"channel_id": shown.channel, "message": message, "ephemeral": shown.ephemeral}

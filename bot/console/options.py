@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.console.client import USER_ID
 from bot.console.clock import EXAMPLE, BadMoment, parse_moment
+from bot.console.display import USER_ID
 from bot.settings import Settings
 
 ROLES = ("attendee", "organiser")

@@ -26,8 +26,8 @@ from bot.registrations.sessions import (
     session_entry,
     standing,
 )
+from bot.standin.block_rules import MAX_MESSAGE_BLOCKS, block_problems
 from tests.registrations.test_sessions import assert_valid_message, make_programme, make_session
-from tests.support.block_rules import MAX_MESSAGE_BLOCKS, block_problems
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = datetime(2023, 3, 20, 0, 0, tzinfo=LONDON)  # the week runs Monday 20 to Thursday 23

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Option
 from bot.blocks import ids
 from bot.broadcasts.messages import OPTIONS_LIMIT, audience_options, preview_message
 from bot.records import Broadcast
-from tests.support.block_rules import block_problems
+from bot.standin.block_rules import block_problems
 
 LONDON = ZoneInfo("Europe/London")
 DRAFT = Broadcast(id="b1", organiser_id="U0ORG", text="Hall B", created_at=datetime.now(UTC))

@@ -93,3 +93,5 @@ def start_console(tmp_path: Path) -> Iterator[StartConsole]:
     yield start
     for console in started:
         console.close()
+    for console in started:
+        assert console.slack.violations == [], "the bot broke Slack's rules"

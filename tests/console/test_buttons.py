@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.console.client import Shown
+from bot.console.display import Shown
 from bot.registrations.messages import home_view
 from tests.console.conftest import StartConsole, squeeze, tuesday
 
@@ -99,5 +99,5 @@ def test_the_payload_is_a_block_action_as_slack_sends_it(start_console: StartCon
     (action,) = body["actions"]
     assert action["action_id"].startswith("session_register")
     assert json.loads(action["value"])["s"] == "tue-care-leavers"
-    assert body["response_url"].startswith("https://console.invalid/respond/")
+    assert body["response_url"].startswith(running.console.slack.base_url + "/response/")
     assert body["container"]["is_ephemeral"] is True

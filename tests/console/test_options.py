@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.console import ConsoleOptions, add_console_options
-from bot.console.client import USER_ID
+from bot.console.display import USER_ID
 from bot.console.options import CONSOLE_CHANNEL
 from bot.settings import Settings
 

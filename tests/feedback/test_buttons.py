@@ -12,10 +12,10 @@ from bot.blocks import ids
 from bot.feedback.buttons import EMPTY, NOT_REGISTERED, NOTHING_TO_SHARE
 from bot.feedback.messages import SHARE_OPTION
 from bot.records import Feedback
+from bot.standin.slack_answers import dm_channel
 from tests.conftest import LONDON, RunningBot
 from tests.listeners.helpers import ack_body, pressed
 from tests.support.live_programme import wait_until
-from tests.support.slack_answers import dm_channel
 
 AMHP = "tue-amhp"  # Tue 21 Mar 09:30–10:30: over at the bot's 13:00
 BEFORE = datetime(2023, 3, 20, 9, 0, tzinfo=LONDON)

@@ -25,8 +25,8 @@ from bot.feedback.messages import (
 from bot.feedback.summary import SessionSummary
 from bot.programme import Session
 from bot.records import Feedback
+from bot.standin.block_rules import block_problems, view_problems
 from tests.registrations.test_sessions import assert_valid_message
-from tests.support.block_rules import block_problems, view_problems
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)

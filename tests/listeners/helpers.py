@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.support.slack_rules import check_ack
+from bot.standin.slack_rules import check_ack
 
 
 def titles(message: dict[str, Any]) -> list[str]:

@@ -19,8 +19,8 @@ from slack_sdk import WebClient
 from bot.outbox.sender import Outbox
 from bot.outbox.slack import tag
 from bot.records import Entry, MemoryStore
+from bot.standin.fake_slack import FakeSlack
 from tests.outbox.test_sender import NOTE, draw, note, status_of, wait_until
-from tests.support.fake_slack import FakeSlack
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from slack_sdk import WebClient
 from bot.blocks.formatting import Message
 from bot.outbox.sender import Outbox, Renderer, Settled
 from bot.records import Counts, Entry, EntryStatus, MemoryStore, Store, TinyDBStore
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.records import CONNECTION_DROPPED
+from bot.standin.slack_answers import JsonDict
 from tests.store.test_outbox import cancel
-from tests.support.fake_slack import FakeSlack
-from tests.support.records import CONNECTION_DROPPED
-from tests.support.slack_answers import JsonDict
 from tests.support.waiting import wait_until
 
 NOTE = "note"

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.outbox.updates import INTERVAL, PacedUpdates
 from bot.records import MemoryStore
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 
 T0 = datetime(2023, 3, 21, 12, 0, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ from bot.blocks import ids
 from bot.privacy import Erased, Held, Kept
 from bot.privacy.messages import erased_message, forget_cancelled, kept_message
 from bot.records import Forgotten
-from tests.support.block_rules import block_problems
+from bot.standin.block_rules import block_problems
 
 
 def test_the_listing_is_valid_with_a_confirm_dialog() -> None:

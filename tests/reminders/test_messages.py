@@ -14,8 +14,8 @@ from bot.reminders.messages import (
     reminders_stopped,
     starting_soon_message,
 )
+from bot.standin.block_rules import block_problems
 from tests.registrations.test_sessions import assert_valid_message
-from tests.support.block_rules import block_problems
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime(2023, 3, 21, 12, 30, tzinfo=LONDON)

@@ -1,4 +1,6 @@
-"""A fake Socket Mode websocket endpoint: sends envelopes, collects acknowledgements."""
+"""A fake Socket Mode websocket endpoint: sends envelopes, collects acknowledgements; and the
+stand-in Slack with it. Test-only: the websocket server needs `websockets`, which the bot
+itself does not depend on (the console dispatches to the app in-process instead)."""
 
 import json
 import threading
@@ -6,13 +8,16 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.support.slack_rules import check_ack
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.slack_answers import JsonDict
+from bot.standin.slack_payloads import APP_ID
+from bot.standin.slack_rules import check_ack
 
 ACK_DEADLINE = 3.0  # seconds Slack waits for an acknowledgement
 
@@ -139,6 +144,41 @@ class FakeSocketMode:
             "connection_info": {"app_id": self._app_id},
             "debug_info": {"host": "fake"},
         }
+
+
+class SocketModeSlack(FakeSlack):
+    """The stand-in Slack with a Socket Mode endpoint too: apps.connections.open hands out
+    its websocket URL."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
+        self.answer_with("apps.connections.open", self._open_connection)
+
+    def start(self) -> Self:
+        """Start the HTTP and websocket servers."""
+        super().start()
+        self._socket.start()
+        return self
+
+    def stop(self) -> None:
+        """Close Socket Mode connections, then stop both servers (held calls are let go)."""
+        self._release_held()
+        self._socket.stop()
+        super().stop()
+
+    def wait_socket_connected(self, timeout: float = 5.0) -> None:
+        """Wait until a Socket Mode client is connected."""
+        self._socket.wait_connected(timeout)
+
+    def socket_send(
+        self, type_: str, payload: JsonDict, *, timeout: float = 5.0
+    ) -> JsonDict | None:
+        """Send an envelope (slash_commands, events_api, interactive); return the ack payload."""
+        return self._socket.send(type_, payload, timeout=timeout).payload
+
+    def _open_connection(self, args: JsonDict) -> JsonDict:
+        return {"ok": True, "url": self._socket.new_url()}
 
 
 def envelope(envelope_id: str, type_: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.support.slack_payloads import (
+from bot.standin.slack_payloads import (
     action_payload,
     command_payload,
     event_envelope,

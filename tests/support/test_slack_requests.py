@@ -9,7 +9,7 @@ from slack_bolt import Ack, App, Respond
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 from tests.support.slack_requests import JSON, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.block_rules import block_problems, differences, view_problems
-from tests.support.slack_rules import (
+from bot.standin.block_rules import block_problems, differences, view_problems
+from bot.standin.slack_rules import (
     check_ack,
     check_call,
     check_message,

@@ -1,4 +1,6 @@
-"""FakeSlack: a fake Slack Web API, response_url and Socket Mode endpoint on 127.0.0.1."""
+"""FakeSlack: a stand-in for Slack's Web API and response_urls, served on 127.0.0.1. The tests
+run the bot against it (with Socket Mode added, see tests/support/fake_socket_mode.py), and so
+does the offline console."""
 
 import json
 import threading
@@ -7,17 +9,25 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import replace
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
-from tests.support.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
-from tests.support.fake_socket_mode import FakeSocketMode
-from tests.support.rate_limits import ALL_METHODS, FailureWindows, RateLimits
-from tests.support.records import CONNECTION_DROPPED, Call, Failure, Response
-from tests.support.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
-from tests.support.slack_payloads import APP_ID, BOT_USER_ID, TEAM_ID
-from tests.support.slack_rules import check_call, check_message
+from bot.standin.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
+from bot.standin.rate_limits import ALL_METHODS, FailureWindows, RateLimits
+from bot.standin.records import CONNECTION_DROPPED, Call, Failure, Response
+from bot.standin.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
+from bot.standin.slack_payloads import BOT_USER_ID, TEAM_ID
+from bot.standin.slack_rules import check_call, check_message
 
 RESPONSE_URL_USES = 5  # Slack accepts 5 posts per response_url
+
+
+class Observer(Protocol):
+    """Told of each Web API call the stand-in accepted (and its answer), and of each post to
+    a response_url it accepted: on the server's thread, before the caller has its answer."""
+
+    def call_accepted(self, call: Call, answer: JsonDict) -> None: ...
+
+    def response_accepted(self, response: Response) -> None: ...
 
 
 class FakeSlack:
@@ -31,8 +41,10 @@ class FakeSlack:
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = "BBOT",
         team_id: str = TEAM_ID,
+        observer: Observer | None = None,
     ) -> None:
         self.bot_token = bot_token
+        self.observer = observer
         self.app_token = app_token
         self.calls: list[Call] = []
         self.responses: list[Response] = []
@@ -47,23 +59,19 @@ class FakeSlack:
         self._releases = 0  # bumped to answer held calls at once (clear_faults, stop)
         self._holding: Counter[str] = Counter()  # calls being held now, by method
         self._http = LocalHttpServer(self._route)
-        self._socket = FakeSocketMode(app_id=APP_ID, report=self._violation)
         identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
         self.answers = SlackAnswers(identity, lambda file_id: f"{self.base_url}/upload/{file_id}")
-        self.answers.handlers["apps.connections.open"] = self._open_connection
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Start the HTTP and websocket servers."""
+        """Start serving on a free port of 127.0.0.1."""
         self._http.start()
-        self._socket.start()
         return self
 
     def stop(self) -> None:
-        """Close Socket Mode connections, then stop both servers (held calls are let go)."""
+        """Stop serving (held calls are let go)."""
         self._release_held()
-        self._socket.stop()
         self._http.stop()
 
     def __enter__(self) -> Self:
@@ -228,18 +236,6 @@ class FakeSlack:
             f"violations: {self.violations}"
         )
 
-    # -- Socket Mode -----------------------------------------------------------------------
-
-    def wait_socket_connected(self, timeout: float = 5.0) -> None:
-        """Wait until a Socket Mode client is connected."""
-        self._socket.wait_connected(timeout)
-
-    def socket_send(
-        self, type_: str, payload: JsonDict, *, timeout: float = 5.0
-    ) -> JsonDict | None:
-        """Send an envelope (slash_commands, events_api, interactive); return the ack payload."""
-        return self._socket.send(type_, payload, timeout=timeout).payload
-
     # -- HTTP handling -----------------------------------------------------------------------
 
     def _route(self, request: HttpRequest) -> HttpReply:
@@ -283,6 +279,8 @@ class FakeSlack:
         except AnswerError as error:
             return self._reject(call, error.error, f"{method}: {error.problem}")
         self._record(replace(call, error=None if answer.get("ok") else answer.get("error")))
+        if self.observer is not None and answer.get("ok"):
+            self.observer.call_accepted(call, answer)
         return HttpReply.json(answer)
 
     def _auth_error(
@@ -331,9 +329,6 @@ class FakeSlack:
             self._releases += 1
             self._changed.notify_all()
 
-    def _open_connection(self, args: JsonDict) -> JsonDict:
-        return {"ok": True, "url": self._socket.new_url()}
-
     def _upload(self, file_id: str, request: HttpRequest) -> HttpReply:
         if file_id not in self.answers.pending_files:
             self._violation(f"upload to unknown file id {file_id!r}")
@@ -358,9 +353,12 @@ class FakeSlack:
             return self._reject_response(
                 Response(key, payload, breach.error), 400, *breach.problems
             )
+        response = Response(key, payload)
         with self._changed:
-            self.responses.append(Response(key, payload))
+            self.responses.append(response)
             self._changed.notify_all()
+        if self.observer is not None:
+            self.observer.response_accepted(response)
         return HttpReply.json({"ok": True})
 
     # -- recording ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.slack_payloads import APP_ID
+from bot.standin.slack_payloads import APP_ID
 
 JsonDict = dict[str, Any]
 Answer = Callable[[JsonDict], JsonDict]

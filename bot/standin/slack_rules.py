@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.support.block_rules import MAX_MESSAGE_BLOCKS, block_problems, view_problems
+from bot.standin.block_rules import MAX_MESSAGE_BLOCKS, block_problems, view_problems
 
 MAX_TEXT_LENGTH = 40_000
 

@@ -2,7 +2,7 @@
 
 from slack_sdk.webhook import WebhookClient
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 
 
 def test_posts_are_recorded(fake_slack: FakeSlack) -> None:

@@ -2,8 +2,8 @@
 
 import contextlib
 import json
+import logging
 import socket
-import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+logger = logging.getLogger(__name__)
 
 # Form fields that slack_sdk sends as JSON strings.
 JSON_FORM_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
@@ -126,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             reply = self.server.route(request)
         except Exception:
-            traceback.print_exc(file=sys.stderr)
+            logger.exception("the stand-in Slack failed on %s %s", request.method, request.path)
             reply = HttpReply(500, traceback.format_exc().encode())
         if reply.drop:
             self._drop()

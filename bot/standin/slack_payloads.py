@@ -1,4 +1,5 @@
-"""Payloads shaped like the ones Slack sends: slash commands, events and block actions."""
+"""Payloads shaped like the ones Slack sends: slash commands, events, block actions and menu
+suggestions. The tests send them, and so does the console for what the person types."""
 
 import time
 import uuid
@@ -32,7 +33,7 @@ def command_payload(
         "team_id": TEAM_ID,
         "team_domain": TEAM_DOMAIN,
         "channel_id": channel_id,
-        "channel_name": "directmessage" if channel_id.startswith("D") else "general",
+        "channel_name": _channel_name(channel_id),
         "user_id": user_id,
         "user_name": user_id.lower(),
         "command": command,
@@ -67,6 +68,19 @@ def event_envelope(event: dict[str, Any], *, event_id: str | None = None) -> dic
     }
 
 
+def message_event(text: str, *, user_id: str, channel_id: str) -> dict[str, Any]:
+    """A `message` event: `text` typed by `user_id` in a DM with the bot (`channel_id`), as
+    Slack escapes it."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel_id,
+        "user": user_id,
+        "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+        "ts": f"{time.time():.6f}",
+    }
+
+
 def action_payload(
     actions: list[dict[str, Any]],
     *,
@@ -76,8 +90,10 @@ def action_payload(
     response_url: str | None = None,
     container: dict[str, Any] | None = None,
     view: dict[str, Any] | None = None,
+    ephemeral: bool = False,
 ) -> dict[str, Any]:
-    """A `block_actions` payload: from a message, or from a view when `view` is given."""
+    """A `block_actions` payload: from a message, or from a view when `view` is given. An
+    `ephemeral` message is not sent back with it, as Slack does not."""
     now = f"{time.time():.6f}"
     payload: dict[str, Any] = {
         "type": "block_actions",
@@ -93,23 +109,12 @@ def action_payload(
             {"block_id": "block", "type": "button", "action_ts": now, **a} for a in actions
         ],
     }
-    if view is not None:
-        view_container = {"type": "view", "view_id": view.get("id", "V0000000")}
-        return {**payload, "container": container or view_container, "view": view}
-    message = message or {"type": "message", "ts": now, "text": "", "user": BOT_USER_ID}
-    message_container = {
-        "type": "message",
-        "message_ts": message.get("ts", now),
-        "channel_id": channel_id,
-        "is_ephemeral": False,
-    }
-    return {
-        **payload,
-        "container": container or message_container,
-        "channel": {"id": channel_id, "name": "general"},
-        "message": message,
-        "response_url": response_url or DEFAULT_RESPONSE_URL,
-    }
+    payload |= _source(channel_id=channel_id, message=message, view=view, ephemeral=ephemeral)
+    if view is None:
+        payload["response_url"] = response_url or DEFAULT_RESPONSE_URL
+    if container is not None:
+        payload["container"] = container
+    return payload
 
 
 def suggestion_payload(
@@ -120,20 +125,17 @@ def suggestion_payload(
     user_id: str = "U123",
     channel_id: str = "C123",
     message: dict[str, Any] | None = None,
+    view: dict[str, Any] | None = None,
+    ephemeral: bool = False,
 ) -> dict[str, Any]:
     """A `block_suggestion` payload: someone typed `value` in the external select `action_id`
-    of a message (Slack asks for the options to show; the reply to it carries them)."""
-    now = f"{time.time():.6f}"
-    message = message or {"type": "message", "ts": now, "text": "", "user": BOT_USER_ID}
-    return {
+    of a message, or of a view when `view` is given (Slack asks for the options to show; the
+    reply to it carries them)."""
+    source = _source(channel_id=channel_id, message=message, view=view, ephemeral=ephemeral)
+    payload: dict[str, Any] = {
         "type": "block_suggestion",
         "user": {"id": user_id, "name": user_id.lower(), "team_id": TEAM_ID},
-        "container": {
-            "type": "message",
-            "message_ts": message.get("ts", now),
-            "channel_id": channel_id,
-            "is_ephemeral": False,
-        },
+        "container": source.pop("container"),
         "api_app_id": APP_ID,
         "token": VERIFICATION_TOKEN,
         "action_id": action_id,
@@ -142,7 +144,31 @@ def suggestion_payload(
         "team": {"id": TEAM_ID, "domain": TEAM_DOMAIN},
         "enterprise": None,
         "is_enterprise_install": False,
-        "channel": {"id": channel_id, "name": "directmessage"},
-        "message": message,
-        "action_ts": now,
     }
+    return payload | source | {"action_ts": f"{time.time():.6f}"}
+
+
+def _channel_name(channel_id: str) -> str:
+    return "directmessage" if channel_id.startswith("D") else "general"
+
+
+def _source(
+    *, channel_id: str, message: dict[str, Any] | None, view: dict[str, Any] | None, ephemeral: bool
+) -> dict[str, Any]:
+    """Where an interaction happened: in a view, or in a message of `channel_id`."""
+    if view is not None:
+        return {"container": {"type": "view", "view_id": view.get("id", "V0000000")}, "view": view}
+    now = f"{time.time():.6f}"
+    message = message or {"type": "message", "ts": now, "text": "", "user": BOT_USER_ID}
+    source: dict[str, Any] = {
+        "container": {
+            "type": "message",
+            "message_ts": message.get("ts", now),
+            "channel_id": channel_id,
+            "is_ephemeral": ephemeral,
+        },
+        "channel": {"id": channel_id, "name": _channel_name(channel_id)},
+    }
+    if not ephemeral:
+        source["message"] = message
+    return source

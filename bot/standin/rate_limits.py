@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.support.records import Failure
+from bot.standin.records import Failure
 
 WINDOW = 1.0  # seconds
 

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
 
 Make = Callable[..., WebClient]
 

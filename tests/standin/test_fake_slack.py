@@ -7,8 +7,11 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
 
-from tests.support.fake_slack import FakeSlack
+from bot.standin.fake_slack import FakeSlack
+from bot.standin.records import Call, Response
+from bot.standin.slack_answers import JsonDict
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}
 
@@ -209,3 +212,34 @@ def test_standalone_fake_without_fixture() -> None:
         assert client.auth_test()["team_id"] == "T9"
     with pytest.raises(RuntimeError):
         _ = fake.api_url
+
+
+class Watching:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+    def call_accepted(self, call: Call, answer: JsonDict) -> None:
+        self.seen.append((call.method, answer.get("channel")))
+
+    def response_accepted(self, response: Response) -> None:
+        self.seen.append(("response", response.payload))
+
+
+def test_an_observer_is_told_what_was_accepted_before_the_caller_has_its_answer() -> None:
+    watching = Watching()
+    with FakeSlack(observer=watching) as fake:
+        client = WebClient(token=fake.bot_token, base_url=fake.api_url)
+        client.chat_postMessage(channel="U1", text="Hello")
+        assert watching.seen == [("chat.postMessage", "D1")]
+        fake.unreachable_users.add("U2")
+        with pytest.raises(SlackApiError):
+            client.chat_postMessage(channel="U2", text="Hello")
+        with pytest.raises(SlackApiError):
+            client.api_call("chat.postMessage", json={"text": "Hi"})  # no channel: a broken rule
+        fake.fail_next("chat.update")
+        with pytest.raises(SlackApiError):
+            client.chat_update(channel="D1", ts="1.0", text="Hi")
+        WebhookClient(fake.response_url("k")).send(text="Done")
+        WebhookClient(fake.response_url("k")).send(blocks=[SECTION])  # no text fallback
+        assert watching.seen == [("chat.postMessage", "D1"), ("response", {"text": "Done"})]
+        fake.violations.clear()
