@@ -27,6 +27,10 @@ class Origin:
 
 VALUE_LIMIT = 2000  # Slack's limit for a button's value, in characters
 
+STALE = "That button doesn't work any more, so nothing has changed. Ask me again for a new one."
+"""Said to whoever presses a button whose value the bot did not write (forged, or from a
+version of the bot that wrote values differently)."""
+
 
 def button_value(origin: Origin, session_id: str | None = None) -> str:
     """A button value, within Slack's 2,000 characters whatever the question held: the

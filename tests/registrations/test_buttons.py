@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from bot.blocks import ids
+from bot.blocks.values import STALE
 from tests.conftest import RunningBot
 from tests.listeners.helpers import ack_body, first_text, pressed, session_buttons
 
@@ -46,3 +52,28 @@ def test_a_button_for_a_session_no_longer_in_the_programme(bot: RunningBot) -> N
     bot.send.action([pressed(gone)], user_id="U1", response_url=bot.slack.response_url("g"))
     (response,) = bot.slack.wait_for_response()
     assert first_text(response.payload) == "That session is no longer in the programme."
+
+
+@pytest.mark.parametrize(
+    "value", ["", "not json", "[]", '{"v": "nowhere"}', '{"v": "answer", "p": "x"}']
+)
+@pytest.mark.parametrize("action_id", [ids.SESSION_REGISTER, ids.SESSIONS_PAGE_NEXT])
+def test_a_button_value_the_bot_did_not_write_changes_nothing_and_says_so(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, action_id: str, value: str
+) -> None:
+    """A signed press with a forged value: the person is told plainly, one warning is logged
+    (no traceback), and nobody is registered."""
+    button = {"type": "button", "action_id": action_id, "value": value,
+              "text": {"type": "plain_text", "text": "Register"}}  # fmt: skip
+    url = bot.slack.response_url("forged")
+    with caplog.at_level(logging.WARNING):
+        assert bot.send.action([pressed(button)], user_id="U1", response_url=url).status == 200
+        (response,) = bot.slack.wait_for_response()
+        assert bot.parts.settle()
+    assert response.payload["text"] == STALE
+    assert response.payload.get("replace_original") is False
+    assert bot.store.seats_of(user_id="U1") == {}
+    assert not [r for r in caplog.records if r.exc_info], "an exception was logged"
+    assert [r.levelno for r in caplog.records if "not of ours" in r.getMessage()] == [
+        logging.WARNING
+    ]
