@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.standin.fake_slack import FakeSlack
 from tests.support.fake_socket_mode import SocketModeSlack
 from tests.support.postgres import PostgresCluster, cluster_or_skip
-from tests.support.slack_requests import DispatchedRequests, SignedRequests
+from tests.support.slack_requests import InProcessRequests, SignedRequests
 from tests.support.wsgi_server import WsgiServer
 
 
@@ -181,15 +181,18 @@ def bot(
     clock: Clock,
     settings_overrides: dict[str, Any],
 ) -> Iterator[RunningBot]:
-    """The bot with the in-memory store, given signed requests through `app.dispatch`."""
+    """The bot with the in-memory store, given signed requests through its door
+    (`wsgi_app`) in this process, without an HTTP server."""
     settings = bot_settings(
         fake_slack, tmp_path, programme_path=programme_path, **settings_overrides
     )
     parts = build_test_bot(fake_slack, settings, MemoryStore(), clock)
     try:
-        send = DispatchedRequests(
-            parts.app.dispatch, SIGNING_SECRET, response_url=fake_slack.response_url
-        )
+        door = wsgi_app(
+            parts.app, signing_secret=SIGNING_SECRET, health=parts.health,
+            calendar=parts.calendar.feed,
+        )  # fmt: skip
+        send = InProcessRequests(door, SIGNING_SECRET, response_url=fake_slack.response_url)
         yield RunningBot(fake_slack, send, parts, clock, parts.app, settings)
     finally:
         parts.close()

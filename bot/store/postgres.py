@@ -271,6 +271,10 @@ class PostgresEngine(Engine):
             # Give up reconnecting soon: the next call asks again at once, so the pool never
             # sleeps through the database's return on a long backoff.
             reconnect_timeout=max(connect_timeout, 2.0),
+            # Each connection is checked as it is taken (one empty round trip): after the
+            # database restarts, a connection it dropped is replaced there, rather than
+            # failing the work given to it (and the health check after the return with it).
+            check=ConnectionPool.check_connection,
             configure=None if statement_timeout is None else _limit(statement_timeout),
             name=f"bot-store {self._address.name}",
             open=True,

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
+from bot.answers.replies import Replies
 from bot.blocks import ids
+from bot.blocks.values import Origin, button_value
 from bot.listeners.errors import NOT_SAVED, SORRY
 from bot.records import TinyDBStore
 from tests.conftest import RunningBot
@@ -45,20 +47,28 @@ def test_slack_server_errors_are_retried(bot: RunningBot) -> None:
     assert titles(second.args) == ["Racism in the workplace, in communities and in practice"]
 
 
-def test_a_forged_button_gets_an_apology_not_a_trace(
-    bot: RunningBot, caplog: pytest.LogCaptureFixture
+def test_a_button_whose_work_fails_gets_an_apology_and_the_log_its_traceback(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     caplog.set_level(logging.ERROR)
-    forged = {"type": "button", "action_id": ids.SESSIONS_PAGE_NEXT, "block_id": "b",
-              "value": "not json", "text": {"type": "plain_text", "text": "More"}}  # fmt: skip
-    assert bot.send.action([forged], response_url=bot.slack.response_url("x")).status == 200
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a fault in the redraw")
+
+    monkeypatch.setattr(Replies, "redraw", broken)
+    value = button_value(Origin("answer", "tuesday", page=1, asked_at=time.time()))
+    pressed = {"type": "button", "action_id": ids.SESSIONS_PAGE_NEXT, "block_id": "b",
+               "value": value, "text": {"type": "plain_text", "text": "More"}}  # fmt: skip
+    assert bot.send.action([pressed], response_url=bot.slack.response_url("x")).status == 200
     (response,) = bot.slack.wait_for_response()
     assert response.payload == {
         "text": SORRY,
         "response_type": "ephemeral",
         "replace_original": False,
     }
-    assert any(r.exc_info for r in caplog.records if r.name == "bot.listeners.errors")
+    failures = [r for r in caplog.records if r.name == "bot.listeners.errors"]
+    assert failures and failures[0].exc_info is not None
+    assert "a fault in the redraw" in str(failures[0].exc_info[1])
 
 
 def test_a_full_disk_refuses_a_change_plainly_and_the_bot_keeps_answering(

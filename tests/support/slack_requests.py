@@ -1,6 +1,7 @@
 """Signed HTTP requests to a Bolt app, exactly as Slack sends them (stdlib only)."""
 
 import http.client
+import io
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from slack_bolt.request import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.standin.slack_payloads import (
@@ -200,24 +200,47 @@ def get_text(base_url: str, path: str, *, timeout: float = 5.0) -> tuple[int, st
         connection.close()
 
 
-class DispatchedRequests(SignedRequests):
-    """The same signed requests, handed to `dispatch` (a Bolt app's `dispatch`) in this
-    process instead of posted over HTTP: Bolt still checks every signature."""
+class InProcessRequests(SignedRequests):
+    """The same signed requests, handed to a WSGI application (the bot's door in front of its
+    Bolt app, `bot.server.wsgi_app`) in this process instead of posted over HTTP: every
+    request is checked at the door, signature included, exactly as when served."""
 
     def __init__(
         self,
-        dispatch: Callable[[Any], Any],
+        application: Callable[..., Any],
         signing_secret: str,
         *,
         response_url: Callable[[], str] | None = None,
     ) -> None:
-        super().__init__("in-process", signing_secret, response_url=response_url)
-        self._dispatch = dispatch
+        super().__init__("http://in-process/slack/events", signing_secret,
+                         response_url=response_url)  # fmt: skip
+        self._application = application
 
     def post_raw(self, body: bytes, headers: Mapping[str, str]) -> HttpResult:
-        request = BoltRequest(
-            body=body.decode("utf-8"), headers={k: [v] for k, v in headers.items()}
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": urlsplit(self.base_url).path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "CONTENT_LENGTH": str(len(body)),
+        }
+        for name, value in headers.items():
+            key = name.upper().replace("-", "_")
+            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def start_response(status: str, response_headers: list[tuple[str, str]],
+                           exc_info: Any = None) -> None:  # fmt: skip
+            started.append((status, response_headers))
+
+        content = b"".join(self._application(environ, start_response))
+        status, response_headers = started[0]
+        return HttpResult(
+            int(status.split()[0]),
+            {name.lower(): value for name, value in response_headers},
+            content.decode("utf-8"),
         )
-        response = self._dispatch(request)
-        response_headers = {k.lower(): ", ".join(v) for k, v in response.headers.items()}
-        return HttpResult(response.status, response_headers, response.body)
