@@ -11,6 +11,7 @@ from bot.answering.index import TopicIndex
 from bot.answering.thesaurus import key
 from bot.dates import day_name, offset_words, short_moment
 from bot.importing.convert import guess_format
+from bot.plural import counted
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.reminders.plan import plan_reminders
 from bot.settings import Settings, SettingsError, load_settings
@@ -139,11 +140,6 @@ def reminder_summary(
     if skipped:
         lines.append(f"  {len(skipped)} not planned: their moments have passed")
     return "\n".join(lines)
-
-
-def counted(amount: int, noun: str, plural: str = "") -> str:
-    """`1 session`, `4 sessions`, `1 batch`, `2 batches`."""
-    return f"{amount} {noun}" if amount == 1 else f"{amount} {plural or noun + 's'}"
 
 
 def describe_settings(settings: Settings) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.answering.slots import grouped, is_online, same_session
 from bot.dates import date_span
+from bot.plural import counted
 from bot.programme import Programme, Session
 
 # Sessions of these kinds are what a day is known for.
@@ -43,15 +44,11 @@ def week_note(programme: Programme, today: date) -> str:
         tense = "ran"
     else:
         tense = "is on now, running"
-    sessions = _counted(len({same_session(s) for s in programme.sessions}), "session")
+    sessions = counted(len({same_session(s) for s in programme.sessions}), "session")
     return (
         f"{programme.event.name} {tense} {date_span(days[0], days[-1])}: "
-        f"{sessions} over {_counted(len(days), 'day')}."
+        f"{sessions} over {counted(len(days), 'day')}."
     )
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 def joining_note(programme: Programme) -> str:

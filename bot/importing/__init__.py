@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.importing.convert import DEFAULT_TIMEZONE, FORMATS, Conversion, convert
+from bot.plural import counted
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -68,7 +69,7 @@ def run_import(args: argparse.Namespace) -> int:
     programme = result.programme
     days = len(programme.days)
     print(
-        f"Imported {len(programme.sessions)} sessions over {days} day{'s' if days != 1 else ''} "
+        f"Imported {counted(len(programme.sessions), 'session')} over {counted(days, 'day')} "
         f"from {path.name} ({result.format}): {programme.event.name}, {programme.event.timezone}",
         file=sys.stderr,
     )

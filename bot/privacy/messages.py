@@ -10,6 +10,7 @@ from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.dates import offset_words
+from bot.plural import counted
 from bot.privacy import Erased, Held, Kept
 
 MAX_TITLES = 15  # listed by name; the rest are counted
@@ -21,10 +22,6 @@ NOTHING_KEPT = (
 CANCELLED = "Nothing was deleted. `/forgetme` whenever you want."
 
 
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one}" if count == 1 else f"{count} {many or one + 's'}"
-
-
 def _yours(count: int, thing: str) -> str:
     """ "your registration", "your 2 registrations"."""
     return f"your {thing}" if count == 1 else f"your {count} {thing}s"
@@ -32,10 +29,10 @@ def _yours(count: int, thing: str) -> str:
 
 def _feedback(kept: Kept, *, aside: bool = False) -> str:
     """ "2 sessions, with 1 reflection" (`aside`: "2 sessions (1 reflection)")."""
-    sessions = _plural(kept.feedback, "session")
+    sessions = counted(kept.feedback, "session")
     if not kept.reflections:
         return sessions
-    reflections = _plural(kept.reflections, "reflection")
+    reflections = counted(kept.reflections, "reflection")
     return f"{sessions} ({reflections})" if aside else f"{sessions}, with {reflections}"
 
 
@@ -67,7 +64,7 @@ def kept_lines(kept: Kept) -> list[str]:
     if kept.calendar:
         lines.append("• Your private calendar link")
     if kept.pending:
-        lines.append(f"• {_plural(kept.pending, 'message')} waiting to be sent to you")
+        lines.append(f"• {counted(kept.pending, 'message')} waiting to be sent to you")
     return lines
 
 
@@ -121,7 +118,7 @@ def erased_message(erased: Erased) -> Message:
         parts.append("your calendar link")
     pending = max(kept.pending, erased.forgotten.cancelled)
     if pending:
-        parts.append(f"{_plural(pending, 'message')} waiting to be sent to you")
+        parts.append(f"{counted(pending, 'message')} waiting to be sent to you")
     if parts:
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         line = f":wastebasket: Done: I've deleted {listed}. {KEPT_AFTER}"

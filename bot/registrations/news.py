@@ -17,6 +17,7 @@ from bot.blocks.kit import section
 from bot.current import CurrentProgramme
 from bot.dates import time_range
 from bot.outbox.records import Entry
+from bot.plural import counted
 from bot.programme import Programme, Session
 from bot.programme.diff import SessionChange, programme_changes
 from bot.registrations.messages import promoted_message
@@ -117,8 +118,8 @@ class News:
         about = {"before": _facts(before), "after": None if after is None else _facts(after)}
         version = change_version(_what(change), edition)
         added = self._enqueue(before, about, version, deadline=(after or before).start)
-        logger.info("%s %s: telling %d people", before.id,
-                    "was cancelled" if change.cancelled else "changed", added)  # fmt: skip
+        logger.info("%s %s: telling %s", before.id, "was cancelled" if change.cancelled
+                    else "changed", counted(added, "person", "people"))  # fmt: skip
         self._touch(before)
 
     def _restored(self, session: Session, programme: Programme, edition: datetime) -> None:
@@ -127,7 +128,11 @@ class News:
         added = self._enqueue(session, {"restored": _facts(session)}, version,
                               deadline=session.start)  # fmt: skip
         if added:
-            logger.info("%s is back in the programme: telling %d people", session.id, added)
+            logger.info(
+                "%s is back in the programme: telling %s",
+                session.id,
+                counted(added, "person", "people"),
+            )
             self._touch(session)
 
     def _enqueue(

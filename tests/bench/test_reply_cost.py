@@ -1,0 +1,22 @@
+"""A smoke run of the in-process reply-cost benchmark: it runs and prints its figures."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_the_benchmark_runs_and_reports_both_apps_and_the_reply_size() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "reply_cost.py"), "--requests", "50",
+         "--rounds", "1"],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = dict(re.findall(r"^(bare|bot)\s+1\s+\d+\s+\d+\s+(\d+)$", result.stdout, re.MULTILINE))
+    assert set(rows) == {"bare", "bot"}
+    assert int(rows["bare"]) < 10 < int(rows["bot"])  # the bot's reply has its blocks
+    assert re.search(r"median p99: bare \d+ µs, bot \d+ µs, ratio [\d.]+", result.stdout)
