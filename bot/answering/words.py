@@ -4,6 +4,7 @@ the words that phrase a question rather than name a topic."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -96,7 +97,16 @@ def stem(word: str) -> str:
     return word
 
 
-_ENGLISH = snowballstemmer.stemmer("english")
+_STEMMERS = threading.local()
+"""Snowball's stemmer keeps the word it works on in itself: one per thread (requests are
+answered on several at once), or one thread's word is cut short by another's."""
+
+
+def _english() -> snowballstemmer.stemmer:
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=65536)
@@ -108,7 +118,7 @@ def root(word: str) -> str:
     light = stem(word)
     if light.isdigit() or len(light) <= 3:
         return light
-    return str(_ENGLISH.stemWord(light))
+    return str(_english().stemWord(light))
 
 
 def topic_words(text: str) -> list[str]:
