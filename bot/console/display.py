@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.plural import counted
 from bot.standin.records import Call, Response
 from bot.standin.slack_answers import dm_channel, is_user_id
 
@@ -37,7 +38,7 @@ class Shown:
 def size_words(size: int) -> str:
     """`3 KB`, `512 bytes`, `1 byte`."""
     if size < 1024:
-        return f"{size} byte{'' if size == 1 else 's'}"
+        return counted(size, "byte")
     return f"{round(size / 1024):,} KB"
 
 
