@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bot.blocks.formatting import truncate
+
+logger = logging.getLogger(__name__)
 
 View = Literal["answer", "agenda", "home", "reminder", "channel"]
 
@@ -69,3 +72,13 @@ def read_button_value(value: str) -> tuple[Origin, str | None]:
         return origin, None if session_id is None else str(session_id)
     except (KeyError, TypeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a button value: {value[:100]!r}") from error
+
+
+def pressed_value(action: dict[str, Any]) -> tuple[Origin, str | None] | None:
+    """What the pressed button `action` carries (`read_button_value`), or None, with one
+    warning logged, when its value is not one the bot wrote: its listener says `STALE`."""
+    try:
+        return read_button_value(str(action.get("value") or ""))
+    except ValueError as error:
+        logger.warning("A %s button not of ours: %s", action.get("action_id"), error)
+        return None

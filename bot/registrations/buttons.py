@@ -4,7 +4,6 @@ confirmed at its top."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Respond
@@ -12,12 +11,10 @@ from slack_sdk import WebClient
 
 from bot.blocks import ids
 from bot.blocks.kit import section
-from bot.blocks.values import STALE, read_button_value
+from bot.blocks.values import STALE, pressed_value
 from bot.registrations import Registrations
 from bot.registrations.messages import change_notice
 from bot.registrations.replies import Replies
-
-logger = logging.getLogger(__name__)
 
 GONE = "That session is no longer in the programme."
 
@@ -33,12 +30,11 @@ def session_button(
 ) -> None:
     """Register or unregister the person who pressed, then redraw where they pressed it."""
     user_id = body["user"]["id"]
-    try:
-        origin, session_id = read_button_value(action["value"])
-    except ValueError as error:
-        logger.warning("A %s button not of ours: %s", action["action_id"], error)
+    pressed = pressed_value(action)
+    if pressed is None:
         respond(replace_original=False, response_type="ephemeral", text=STALE)
         return
+    origin, session_id = pressed
     programme = registrations.programme
     session = programme.by_id.get(session_id or "")
     if session is None:
