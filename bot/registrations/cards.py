@@ -140,8 +140,7 @@ class Cards:
             self._updates.update(channel=card.channel_id, ts=card.message_ts, message=message)
 
     def _card(self, session: Session) -> dict[str, Any]:
-        registered = len(self._store.registrants(session_id=session.id))
-        waiting = len(self._store.waitlist(session_id=session.id))
+        registered, waiting = self._store.place_counts(session_ids=[session.id])[session.id]
         tz = self._current.programme.tz
         card = session_card(session, tz, emoji=self._emoji, registered=registered, waiting=waiting)
         return card.as_kwargs()

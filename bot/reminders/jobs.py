@@ -135,6 +135,6 @@ class Reminders:
         session = programme.by_id.get(entry.subject)
         if session is None or entry.version != str(int(session.start.timestamp())):
             return None
-        registered = len(self._store.registrants(session_id=session.id))
+        registered, _ = self._store.place_counts(session_ids=[session.id])[session.id]
         starts = starts_words(session.start, now, programme.tz)
         return starting_soon_message(session, programme.tz, starts=starts, registered=registered)
