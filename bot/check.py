@@ -11,10 +11,10 @@ from bot.answering.index import TopicIndex
 from bot.answering.thesaurus import key
 from bot.dates import day_name, offset_words, short_moment
 from bot.importing.convert import guess_format
-from bot.plural import counted
 from bot.programme import Programme, ProgrammeError, load_programme
 from bot.reminders.plan import plan_reminders
 from bot.settings import Settings, SettingsError, load_settings
+from bot.wording import counted
 
 
 def run_check(

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.wording import counted, joined
+
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
     "January",
@@ -64,14 +66,6 @@ def time_range(start: datetime, end: datetime) -> str:
     return f"{short_moment(start)}–{clock(end)} {end.tzname() or ''}".rstrip()
 
 
-def _count(amount: int, unit: str) -> str:
-    return f"{amount} {unit}" if amount == 1 else f"{amount} {unit}s"
-
-
-def _and_list(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def offset_words(offset: timedelta) -> str:
     """A configured offset in words: "1 day", "15 minutes", "1 day and 2 hours"."""
     if offset < timedelta(0):
@@ -81,8 +75,8 @@ def offset_words(offset: timedelta) -> str:
     amounts = zip(
         (offset.days, hours, minutes, seconds), ("day", "hour", "minute", "second"), strict=True
     )
-    parts = [_count(amount, unit) for amount, unit in amounts if amount]
-    return _and_list(parts) if parts else "0 seconds"
+    parts = [counted(amount, unit) for amount, unit in amounts if amount]
+    return joined(parts) if parts else "0 seconds"
 
 
 def _day(moment: datetime, today: datetime) -> str:
@@ -118,7 +112,7 @@ def starts_words(start: datetime, now: datetime, tz: ZoneInfo) -> str:
         # To the nearest minute: a reminder run a few milliseconds late still says "15 minutes".
         minutes = round(left / timedelta(minutes=1))
         hours, minutes = divmod(minutes, 60)
-        parts = [_count(hours, "hour")] if hours else []
-        parts += [_count(minutes, "minute")] if minutes else []
+        parts = [counted(hours, "hour")] if hours else []
+        parts += [counted(minutes, "minute")] if minutes else []
         return "starts in " + " ".join(parts)
     return f"starts {_day(local, today)} at {clock(local)}"

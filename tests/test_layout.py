@@ -81,7 +81,7 @@ def test_no_feature_takes_the_store_that_composes_them_all() -> None:
 
 def test_the_shared_block_kit_imports_no_feature() -> None:
     graph = imports()
-    shared = {"blocks", "dates", "store", "programme", "json_input"}
+    shared = {"blocks", "dates", "wording", "store", "programme", "json_input"}
     for package in shared:
         assert graph.get(package, set()) <= shared | {"settings"}, (package, graph[package])
 

@@ -8,8 +8,8 @@ from datetime import date
 
 from bot.answering.slots import grouped, is_online, same_session
 from bot.dates import date_span
-from bot.plural import counted
 from bot.programme import Programme, Session
+from bot.wording import counted
 
 # Sessions of these kinds are what a day is known for.
 _FEATURED = ("headline", "keynote", "plenary")

@@ -10,6 +10,7 @@ from bot.blocks.formatting import Message, code, escape, truncate
 from bot.blocks.kit import Block, context, header, section
 from bot.current.examples import Examples
 from bot.dates import clock, short_day
+from bot.wording import counted
 
 MINE = "Your sessions are in `/mysessions`, and on my Home tab."
 _FEATURED_SHOWN = 2
@@ -76,7 +77,7 @@ def _day_line(day: DaySummary, tz: ZoneInfo) -> str:
     parts = [f"*{short_day(day.day)}*"]
     if day.name:
         parts.append(escape(truncate(day.name, 100)))
-    parts.append(f"{day.count} session{'s' if day.count != 1 else ''}")
+    parts.append(counted(day.count, "session"))
     for session in day.featured[:_FEATURED_SHOWN]:
         start = clock(session.start.astimezone(tz))
         parts.append(f"{start} {escape(truncate(session.title, 80))}")

@@ -18,6 +18,7 @@ from bot.dates import short_day, time_range
 from bot.programme import Session
 from bot.registrations.records import Seat
 from bot.registrations.sessions import MAX_SLOTS, session_entry, speaker_list
+from bot.wording import counted
 
 PAGE_SIZE = 10
 _TEXT_LIMIT = 3000
@@ -162,7 +163,7 @@ def _nothing_message(answer: Answer, examples: Examples) -> Message:
 
 def _fallback(answer: Answer, tz: ZoneInfo) -> str:
     count = len(answer.sessions)
-    parts = [f"{answer.heading}: {count} session{'s' if count != 1 else ''}."]
+    parts = [f"{answer.heading}: {counted(count, 'session')}."]
     for session in answer.sessions[:PAGE_SIZE]:
         when = time_range(session.start.astimezone(tz), session.end.astimezone(tz))
         parts.append(f"{truncate(session.title, 120)} ({when})")

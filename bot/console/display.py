@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.plural import counted
 from bot.standin.records import Call, Response
 from bot.standin.slack_answers import dm_channel, is_user_id
+from bot.wording import counted
 
 USER_ID = "U0CONSOLEUSER"
 CHANNEL_ID = dm_channel(USER_ID)  # the person's DM with the bot

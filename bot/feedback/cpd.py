@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from bot.dates import day_name, time_range
 from bot.feedback.records import Feedback
 from bot.programme import Programme, Session
+from bot.wording import counted
 
 CSV_HEADER = (
     "Date",
@@ -181,7 +182,7 @@ def _paragraphs(text: str) -> str:
 def cpd_markdown(rows: Sequence[CpdRow], *, event: str) -> str:
     """The record as a Markdown document: the total, then a section per session."""
     total = cpd_hours(rows)
-    sessions = "1 session" if len(rows) == 1 else f"{len(rows)} sessions"
+    sessions = counted(len(rows), "session")
     lines = [
         f"# CPD record: {md_escape(event)}",
         "",

@@ -16,6 +16,7 @@ from bot.feedback.cpd import TEXT_LIMIT, CpdRow, cpd_hours, hours_words
 from bot.feedback.records import Feedback
 from bot.feedback.summary import SessionSummary
 from bot.programme import Session
+from bot.wording import counted
 
 MESSAGE_BLOCKS = 50
 SHARE_OPTION = "share"
@@ -163,7 +164,7 @@ def cpd_message(rows: Sequence[CpdRow], *, event: str) -> Message:
     if not rows:
         return Message(text=NO_RECORD, blocks=[section(NO_RECORD)])
     total = hours_words(cpd_hours(rows))
-    count = "1 session" if len(rows) == 1 else f"{len(rows)} sessions"
+    count = counted(len(rows), "session")
     summary = f"*{escape(event)}*: {count}, {total} of CPD in all."
     blocks: list[Block] = [header("Your CPD record"), section(summary)]
     room = MESSAGE_BLOCKS - len(blocks) - 3  # the note, the button and "and N more"
@@ -204,7 +205,7 @@ def summary_line(summary: SessionSummary, tz: ZoneInfo) -> str:
     """One session's feedback for organisers, in mrkdwn."""
     session = summary.session
     day = short_day(session.start.astimezone(tz).date())
-    answers = "1 answer" if summary.answers == 1 else f"{summary.answers} answers"
+    answers = counted(summary.answers, "answer")
     mean = summary.mean
     rated = f"mean {mean:.1f} of 5 from {summary.rated}" if mean is not None else "no ratings"
     return (
@@ -231,5 +232,5 @@ def feedback_summary_message(summaries: Sequence[SessionSummary], tz: ZoneInfo) 
     else:
         note = "Nobody has shared a reflection yet."
     blocks.append(context(note))
-    sessions = "1 session" if len(summaries) == 1 else f"{len(summaries)} sessions"
+    sessions = counted(len(summaries), "session")
     return Message(text=f"Feedback on {sessions}. {note}", blocks=blocks)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.importing.convert import DEFAULT_TIMEZONE, FORMATS, Conversion, convert
-from bot.plural import counted
+from bot.wording import counted
 
 
 def add_import_options(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +78,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _report_problems(path: Path, result: Conversion) -> None:
     count = len(result.problems)
-    print(f"{path.name} has {count} problem{'s' if count != 1 else ''}:", file=sys.stderr)
+    print(f"{path.name} has {counted(count, 'problem')}:", file=sys.stderr)
     for problem in result.problems:
         print(f"  - {problem}", file=sys.stderr)
     print("Nothing was written.", file=sys.stderr)

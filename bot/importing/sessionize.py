@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.importing.fields import header_key
 from bot.importing.result import Imported, compact
+from bot.wording import counted
 
 # A session category naming its format ("Session format", "Please select session type:")
 # gives the session's `type`; every other category's items become tags.
@@ -47,11 +48,12 @@ def read_sessionize(data: dict[str, Any]) -> Imported:
             imported.sessions.append(compact(session))
     if breaks:
         imported.notes.append(
-            f"{_count(breaks, 'service session')} (breaks) left out: {', '.join(breaks)}"
+            f"{counted(len(breaks), 'service session')} (breaks) left out: {', '.join(breaks)}"
         )
     if unscheduled:
         imported.notes.append(
-            f"{_count(unscheduled, 'session')} not yet scheduled left out: {', '.join(unscheduled)}"
+            f"{counted(len(unscheduled), 'session')} not yet scheduled left out: "
+            f"{', '.join(unscheduled)}"
         )
     return imported
 
@@ -176,10 +178,6 @@ def _moment(value: Any, label: str, problems: list[str]) -> datetime | None:
     except ValueError:
         problems.append(f"{label}: cannot read {value!r} as a date and time")
         return None
-
-
-def _count(items: list[str], noun: str) -> str:
-    return f"{len(items)} {noun}{'s' if len(items) != 1 else ''}"
 
 
 def _comparable(start: datetime, end: datetime) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.importing.fields import slugify
 from bot.importing.result import Imported, compact
+from bot.wording import joined
 
 
 @dataclass
@@ -45,19 +46,15 @@ def assign_ids(rows: list[Row], *, id_heading: str, imported: Imported) -> None:
         for number, row in enumerate(group, start=1):
             row.session["id"] = f"{base}-{number}"
         imported.notes.append(
-            f"rows {_listing([str(row.number) for row in group])}: "
+            f"rows {joined([str(row.number) for row in group])}: "
             f"{group[0].session['title']!r} is held in {len(group)} slots, given ids "
-            f"{_listing([row.session['id'] for row in group])}"
+            f"{joined([row.session['id'] for row in group])}"
         )
     kept = [row for group in groups.values() for row in group]
     ids = Counter(row.session["id"] for row in kept)
     for session_id, count in ids.items():
         if count > 1:  # a slot's id given to another row too: `tutorial-2`
             numbers = [str(row.number) for row in kept if row.session["id"] == session_id]
-            imported.problems.append(f"id {session_id!r} is used by rows {_listing(numbers)}")
+            imported.problems.append(f"id {session_id!r} is used by rows {joined(numbers)}")
     if not imported.problems:
         imported.sessions = [compact(row.session) for row in kept]
-
-
-def _listing(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

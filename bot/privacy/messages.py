@@ -10,8 +10,8 @@ from bot.blocks import ids
 from bot.blocks.formatting import Message, escape, truncate
 from bot.blocks.kit import Block, actions, button, context, header, section
 from bot.dates import offset_words
-from bot.plural import counted
 from bot.privacy import Erased, Held, Kept
+from bot.wording import counted, joined
 
 MAX_TITLES = 15  # listed by name; the rest are counted
 KEPT_AFTER = "Nothing about you is kept now, except that messages were sent (counts only)."
@@ -120,7 +120,7 @@ def erased_message(erased: Erased) -> Message:
     if pending:
         parts.append(f"{counted(pending, 'message')} waiting to be sent to you")
     if parts:
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        listed = joined(parts)
         line = f":wastebasket: Done: I've deleted {listed}. {KEPT_AFTER}"
     else:
         line = f"There was nothing left to delete. {KEPT_AFTER}"

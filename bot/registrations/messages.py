@@ -16,6 +16,7 @@ from bot.programme import Session
 from bot.registrations import Agenda, Change
 from bot.registrations.records import NO_SEAT, Seat
 from bot.registrations.sessions import session_details, session_section
+from bot.wording import counted
 
 HOME_BLOCK_LIMIT = 100
 
@@ -96,7 +97,7 @@ def agenda_message(
     if calendar_link:
         blocks.append(context(calendar_line(calendar_link)))
     count = len(agenda.entries)
-    text = f"You have {count} session{'s' if count != 1 else ''}." if count else NO_SESSIONS
+    text = f"You have {counted(count, 'session')}." if count else NO_SESSIONS
     return Message(text=text if not notice else f"{notice} {text}", blocks=blocks)
 
 

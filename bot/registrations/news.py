@@ -17,12 +17,12 @@ from bot.blocks.kit import section
 from bot.current import CurrentProgramme
 from bot.dates import time_range
 from bot.outbox.records import Entry
-from bot.plural import counted
 from bot.programme import Programme, Session
 from bot.programme.diff import SessionChange, programme_changes
 from bot.registrations.messages import promoted_message
 from bot.registrations.service import Registrations
 from bot.registrations.sessions import where_to_join
+from bot.wording import counted
 
 if TYPE_CHECKING:
     from bot.registrations.records import PlacesRecords

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from bot.dates import offset_words
+from bot.wording import joined
 
 if TYPE_CHECKING:
     from bot.reminders.records import ReminderRecords
@@ -118,7 +119,7 @@ def kept(choice: Choice, planned: Sequence[int]) -> tuple[int, ...]:
 
 def _when(seconds: Iterable[int]) -> str:
     words = [offset_words(timedelta(seconds=s)) for s in seconds]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return joined(words)
 
 
 def planned_words(planned: Sequence[int]) -> str:
