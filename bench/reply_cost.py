@@ -14,7 +14,6 @@ alternating rounds; and the reply's median size.
 from __future__ import annotations
 
 import argparse
-import io
 import random
 import statistics
 import sys
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from ack_latency import SECRET, during_the_week, signed_requests  # noqa: E402
 
+from bot.standin.fake_http import wsgi_environ  # noqa: E402
 from bot.standin.fake_slack import FakeSlack  # noqa: E402
 
 Wsgi = Callable[[dict[str, Any], Callable[..., None]], Iterable[bytes]]
@@ -66,15 +66,8 @@ def environ(raw: bytes) -> dict[str, Any]:
     head, body = raw.split(b"\r\n\r\n", 1)
     lines = head.decode().split("\r\n")
     method, path, _ = lines[0].split(" ")
-    env: dict[str, Any] = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
-                           "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
-                           "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
-                           "wsgi.input": io.BytesIO(body)}  # fmt: skip
-    for line in lines[1:]:
-        name, value = line.split(": ", 1)
-        key = name.upper().replace("-", "_")
-        env[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
-    return env
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return wsgi_environ(method, path, body, headers)
 
 
 def measure(app: Wsgi, requests: list[bytes]) -> tuple[list[float], list[int]]:

@@ -1,21 +1,39 @@
 """A tiny threaded HTTP server on 127.0.0.1 that hands each request to one callable."""
 
 import contextlib
+import io
 import json
 import logging
 import socket
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+from wsgiref.util import setup_testing_defaults
 
 logger = logging.getLogger(__name__)
 
 # Form fields that slack_sdk sends as JSON strings.
 JSON_FORM_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
+
+
+def wsgi_environ(method: str, path: str, body: bytes, headers: Mapping[str, str]) -> dict[str, Any]:
+    """The WSGI environ a server such as waitress makes of one request, to hand a WSGI
+    application in this process, without a server."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+    setup_testing_defaults(environ)
+    return environ
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """Signed HTTP requests to a Bolt app, exactly as Slack sends them (stdlib only)."""
 
 import http.client
-import io
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -11,6 +10,7 @@ from urllib.parse import urlencode, urlsplit
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.standin.fake_http import wsgi_environ
 from bot.standin.slack_payloads import (
     action_payload,
     command_payload,
@@ -217,20 +217,7 @@ class InProcessRequests(SignedRequests):
         self._application = application
 
     def post_raw(self, body: bytes, headers: Mapping[str, str]) -> HttpResult:
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": urlsplit(self.base_url).path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "CONTENT_LENGTH": str(len(body)),
-        }
-        for name, value in headers.items():
-            key = name.upper().replace("-", "_")
-            environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else f"HTTP_{key}"] = value
+        environ = wsgi_environ("POST", urlsplit(self.base_url).path, body, headers)
         started: list[tuple[str, list[tuple[str, str]]]] = []
 
         def start_response(status: str, response_headers: list[tuple[str, str]],
