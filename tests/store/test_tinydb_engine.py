@@ -49,6 +49,15 @@ def rows(engine: TinyDBEngine, table: str) -> list[tuple[str, Any]]:
     return engine.read(lambda tx: tx.find(table))
 
 
+def stock_rows(stock: TinyDB, table: str) -> list[tuple[int, str, Any]]:
+    """A table of the snapshot as stock TinyDB reads it: (page, key, doc) for each row."""
+    found = []
+    for page in stock.table(table).all():
+        pairs = page["rows"]
+        found += [(page.doc_id, pairs[n], pairs[n + 1]) for n in range(0, len(pairs), 2)]
+    return found
+
+
 def start(work: Callable[[], object]) -> tuple[threading.Thread, list[object]]:
     """Run `work` on a thread; the list gets what it returned or raised."""
     outcome: list[object] = []
@@ -163,11 +172,11 @@ def test_reopening_after_close_keeps_everything_in_a_stock_tinydb_file(db: Path)
     engine.close()  # harmless
     assert journal_of(db).read_bytes() == b""  # everything went into the final snapshot
     with TinyDB(db, access_mode="r") as stock:
-        assert stock.table("meta").all() == [{"version": 2, "seq": 6}]
-        assert stock.table("people").all() == [
-            {"key": "U1", "doc": {"name": "Zoë", "tags": ["a", "b"], "more": {"x": None}}}
+        assert stock.table("meta").all() == [{"version": 3, "seq": 6}]
+        assert stock_rows(stock, "people") == [
+            (1, "U1", {"name": "Zoë", "tags": ["a", "b"], "more": {"x": None}})
         ]
-        assert [row["key"] for row in stock.table("places").all()][-2:] == ["s1|U5", "s1|U0"]
+        assert [key for _, key, _ in stock_rows(stock, "places")][-2:] == ["s1|U5", "s1|U0"]
     reopened = TinyDBEngine(db)
     check(reopened)
     reopened.close()
@@ -452,7 +461,7 @@ V1 = (
         (b"", "the file is empty"),
         (b"[]", "expected a JSON object of tables"),
         (b'{"t": {}}', "expected one record in table 'meta', found none"),
-        (b'{"meta": {"1": {"version": 3, "seq": 0}}}', "unsupported version 3"),
+        (b'{"meta": {"1": {"version": 4, "seq": 0}}}', "unsupported version 4"),
         (b'{"meta": {"1": {"version": 2, "seq": -1}}}', "seq must be a non-negative integer"),
         (b'{"meta": {"1": {"version": 2, "seq": 0}}, "t": []}', "table 't' is list"),
         (b'{"meta": {"1": {"version": 2, "seq": 0}}, "t": {"1": {"key": "a"}}}',
@@ -461,6 +470,18 @@ V1 = (
          "table 't': document 1 is not {key, doc}"),
         (b'{"meta": {"1": {"version": 2, "seq": 0}}, "t": {"1": {"key": "a", "doc": {}},'
          b' "2": {"key": "a", "doc": {}}}}', "table 't' holds a key twice"),
+        (b'{"meta": {"1": {"version": 3, "seq": 0}}, "t": {"1": {"rows": ["a"]}}}',
+         "table 't': page 1 is not {rows: [key, doc, ...]}"),
+        (b'{"meta": {"1": {"version": 3, "seq": 0}}, "t": {"1": {"rows": ["a", {}, "", {}]}}}',
+         "table 't': page 1: row 2 is not a key and a document"),
+        (b'{"meta": {"1": {"version": 3, "seq": 0}}, "t": {"1": {"rows": ["a", {}, "b", 1]}}}',
+         "table 't': page 1: row 2 is not a key and a document"),
+        (b'{"meta": {"1": {"version": 3, "seq": 0}}, "t": {"1": {"rows": ["a", {}, "a", {}]}}}',
+         "table 't' holds a key twice"),
+        (b'{"meta": {"1": {"version": 3, "seq": 0}}, "t": {"1": {"key": "a", "doc": {}}}}',
+         "meta says version 3, but tables are laid out as version 2"),
+        (b'{"meta": {"1": {"version": 2, "seq": 0}}, "t": {"1": {"rows": ["a", {}]}}}',
+         "meta says version 2, but tables are laid out as version 3"),
     ],
 )  # fmt: skip
 def test_an_unreadable_snapshot_is_an_error_and_left_alone(
@@ -501,6 +522,56 @@ def test_rows_are_read_in_the_order_of_their_ids(db: Path) -> None:
     engine = TinyDBEngine(db)
     assert keys(engine) == [f"k{n}" for n in range(1, 12)]
     engine.close()
+
+
+def test_pages_are_read_in_the_order_of_their_numbers(db: Path) -> None:
+    db.parent.mkdir()
+    db.write_text(json.dumps({
+        "meta": {"1": {"version": 3, "seq": 0}},
+        "t": {str(n): {"rows": [f"k{n}a", {"n": n}, f"k{n}b", {}]}
+              for n in sorted(range(1, 12), key=str)},
+    }))  # fmt: skip
+    engine = TinyDBEngine(db)
+    assert keys(engine) == [f"k{n}{half}" for n in range(1, 12) for half in "ab"]
+    engine.close()
+
+
+def version_2(tables: dict[str, list[tuple[str, Any]]], seq: int, per_line: int) -> bytes:
+    """A snapshot as the bots before pages wrote it: one TinyDB document per row,
+    `per_line` of them to a line."""
+    lines = ["{"]
+    for name, table in tables.items():
+        lines.append(json.dumps(name) + ":{")
+        numbered = [f'"{n}":' + json.dumps({"key": k, "doc": d}) for n, (k, d) in
+                    enumerate(table, 1)]  # fmt: skip
+        chunks = [",".join(numbered[n : n + per_line]) for n in range(0, len(numbered), per_line)]
+        lines += [chunk + ("," if n < len(chunks) - 1 else "") for n, chunk in enumerate(chunks)]
+        lines.append("},")
+    lines.append(f'"meta":{{"1":{{"version":2,"seq":{seq}}}}}')
+    lines.append("}")
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("per_line", [3, 10_000])
+def test_a_version_2_snapshot_opens_as_it_was_and_is_rewritten_as_pages(
+    db: Path, per_line: int
+) -> None:
+    places = [(f"s{n % 3}|U{n}", {"session": f"s{n % 3}", "user": f"U{n}", "n": n})
+              for n in range(20)]  # fmt: skip
+    people = [("U1", {"name": "Zoë"})]
+    db.parent.mkdir()
+    db.write_bytes(version_2({"places": places, "people": people}, 4, per_line))
+    engine = TinyDBEngine(db)
+    assert rows(engine, "places") == places and rows(engine, "people") == people
+    put(engine, "people", "U2", {"name": "Łukasz"})
+    engine.close()  # a final snapshot: pages
+    with TinyDB(db, access_mode="r") as stock:
+        assert stock.table("meta").all() == [{"version": 3, "seq": 5}]
+        assert [(key, doc) for _, key, doc in stock_rows(stock, "places")] == places
+    reopened = TinyDBEngine(db)
+    assert rows(reopened, "places") == places
+    assert rows(reopened, "people") == [*people, ("U2", {"name": "Łukasz"})]
+    reopened.close()
 
 
 def test_a_second_process_is_refused(engine: TinyDBEngine, db: Path) -> None:
@@ -812,8 +883,8 @@ def test_a_snapshot_is_written_a_few_hundred_documents_at_a_time(
     engine.transaction(lambda tx: [tx.put("t", f"k{n:02}", {"n": n}) for n in range(50)])
     engine.close()
     with TinyDB(db, access_mode="r") as stock:
-        assert [(row.doc_id, row["key"]) for row in stock.table("t").all()] == [
-            (n + 1, f"k{n:02}") for n in range(50)
+        assert [(page, key) for page, key, _ in stock_rows(stock, "t")] == [
+            (n // 7 + 1, f"k{n:02}") for n in range(50)
         ]
     reopened = TinyDBEngine(db)
     assert keys(reopened) == [f"k{n:02}" for n in range(50)]
