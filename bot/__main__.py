@@ -258,12 +258,12 @@ def _connect(settings: Settings, bot: Bot, *, connected: Callable[[], None]) -> 
         token = settings.slack_app_token.get_secret_value()
         serve_socket_mode(bot.app, app_token=token, health=bot.health,
                           health_port=settings.health_port, calendar=calendar,
-                          ready=ready)  # fmt: skip
+                          dashboard=bot.dashboard.respond, ready=ready)  # fmt: skip
     else:
         secret = settings.slack_signing_secret
         signing_secret = secret.get_secret_value() if secret else None
         serve_http(bot.app, signing_secret=signing_secret, port=settings.port, health=bot.health,
-                   calendar=calendar, ready=ready)  # fmt: skip
+                   calendar=calendar, dashboard=bot.dashboard.respond, ready=ready)  # fmt: skip
 
 
 if __name__ == "__main__":

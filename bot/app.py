@@ -8,7 +8,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,10 @@ from bot.calendar import Calendar
 from bot.calendar import listeners as calendar_listeners
 from bot.current import CurrentProgramme, Reloader
 from bot.current.watch import FileWatcher
+from bot.dashboard import paths as dashboard_paths
+from bot.dashboard.names import SlackNames
+from bot.dashboard.pages import Pages
+from bot.dashboard.web import Dashboard, allowed_next
 from bot.feedback import listeners as feedback_listeners
 from bot.feedback.jobs import FEEDBACK, FeedbackJobs
 from bot.feedback.service import FeedbackService
@@ -53,6 +57,8 @@ from bot.reminders.choices import ReminderChoices
 from bot.reminders.jobs import REMINDER, STARTING_SOON, Reminders
 from bot.scheduler import Scheduler
 from bot.settings import Settings
+from bot.signin.records import SignInRecords
+from bot.signin.service import OpenIdClient, SignIn, authorize_url_for
 
 if TYPE_CHECKING:
     from bot.records import Store
@@ -114,6 +120,8 @@ class Bot:
     calendar: Calendar
     listeners: Executor | None = None  # where the work after each acknowledgement runs
     started: bool = False
+    dashboard: Dashboard = field(init=False)
+    """The organisers' pages (`PUBLIC_URL/organisers/`), served beside Slack's requests."""
 
     @property
     def health(self) -> Health:
@@ -300,7 +308,7 @@ def build_bot(
     reminder_listeners.register(app, choices=choices)
     privacy_listeners.register(app, privacy=privacy)
     app.error(errors.on_error)
-    return Bot(
+    bot = Bot(
         app=app,
         store=store,
         current=current,
@@ -315,4 +323,44 @@ def build_bot(
         feedback=feedback,
         calendar=calendar,
         listeners=listener_executor,
+    )
+    pages = Pages(
+        current=current,
+        registrations=registrations,
+        broadcasts=broadcasts,
+        feedback=feedback_service,
+        health=bot.health,
+        records=store,
+        names=SlackNames(client),
+        clock=clock,
+    )
+    bot.dashboard = Dashboard(
+        pages=pages,
+        signin=sign_in(settings, store, clock),
+        public_url=settings.public_url,
+    )
+    return bot
+
+
+def sign_in(
+    settings: Settings, records: SignInRecords, clock: Callable[[], datetime]
+) -> SignIn | None:
+    """Sign in with Slack for the dashboard, when the app's client ID and secret and the
+    bot's public address are set (else the dashboard says how to turn it on)."""
+    secret = settings.slack_client_secret
+    if not (settings.slack_client_id and secret and settings.public_url):
+        return None
+    client = OpenIdClient(
+        client_id=settings.slack_client_id,
+        client_secret=secret.get_secret_value(),
+        redirect_uri=settings.public_url + dashboard_paths.CALLBACK,
+        authorize_url=authorize_url_for(settings.slack_api_url),
+    )
+    return SignIn(
+        client=client,
+        web=web_client("", settings.slack_api_url),
+        records=records,
+        organisers=frozenset(settings.organiser_ids),
+        clock=clock,
+        allowed_next=allowed_next,
     )

@@ -11,7 +11,8 @@ Each refusal is one log line, never a traceback. What passes goes to `app.dispat
 
 Beside Slack's path it serves `GET /healthz` and, when given a calendar, people's calendar
 feeds, `GET /calendar/<token>.ics` (`bot.calendar.web`), which need no signature: the
-token is the key.
+token is the key; and when given a dashboard, the organisers' pages under `/organisers/`
+(`bot.dashboard.web`), behind Sign in with Slack.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,8 +30,10 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot import json_input, payloads
 from bot.calendar.web import Feed, calendar_response, is_calendar_path
+from bot.dashboard.paths import Site, is_dashboard_path
 from bot.health import HEALTH_PATH, Health, health_response
 from bot.json_input import TooDeep
+from bot.wsgi import status_line
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +43,6 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-            405: "Method Not Allowed", 413: "Payload Too Large",
-            503: "Service Unavailable"}  # fmt: skip
-
 
 def guarded(
     app: App,
@@ -51,9 +51,11 @@ def guarded(
     signing_secret: str | None,
     health: Health | None = None,
     calendar: Feed | None = None,
+    dashboard: Site | None = None,
 ) -> WsgiApp:
-    """A WSGI application serving `app` at `path`, `GET /healthz` with `health`, and
-    `GET /calendar/<token>.ics` with `calendar`; with `signing_secret` (HTTP mode, always in
+    """A WSGI application serving `app` at `path`, `GET /healthz` with `health`,
+    `GET /calendar/<token>.ics` with `calendar`, and the organisers' pages under
+    `/organisers/` with `dashboard`; with `signing_secret` (HTTP mode, always in
     production) every request to `path` must be signed with it."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
@@ -64,10 +66,11 @@ def guarded(
         elif calendar is not None and is_calendar_path(where):
             method = str(environ.get("REQUEST_METHOD") or "")
             status, body, headers = calendar_response(calendar, method=method, path=where)
+        elif dashboard is not None and is_dashboard_path(where):
+            status, body, headers = dashboard(environ)
         else:
             status, body, headers = _answer(app, path, verifier, environ)
-        phrase = _REASONS.get(status, "")
-        start_response(f"{status} {phrase}".strip(), headers)
+        start_response(status_line(status), headers)
         return [body]
 
     return handle
@@ -164,7 +167,7 @@ def _refuse(
     status: int, what: str, environ: dict[str, Any]
 ) -> tuple[int, bytes, list[tuple[str, str]]]:
     logger.warning("Refused %s from %s: %d", what, environ.get("REMOTE_ADDR", "?"), status)
-    return _plain(status, _REASONS[status])
+    return _plain(status, HTTPStatus(status).phrase)
 
 
 def _plain(status: int, text: str) -> tuple[int, bytes, list[tuple[str, str]]]:

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from bot.calendar.web import Feed, calendar_response, is_calendar_path
 from bot.current import CurrentProgramme
+from bot.dashboard.paths import Site, is_dashboard_path
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.store import StoreError
+from bot.wsgi import status_line
 
 if TYPE_CHECKING:
     from bot.records import Store
@@ -79,10 +81,11 @@ def health_response(report: Report) -> tuple[int, bytes, list[tuple[str, str]]]:
 
 
 def health_app(
-    health: Health, *, calendar: Feed | None = None
+    health: Health, *, calendar: Feed | None = None, dashboard: Site | None = None
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """A WSGI application answering only `GET /healthz`, and with `calendar` people's
-    calendar feeds, `GET /calendar/<token>.ics` (Socket Mode's `HEALTH_PORT`)."""
+    calendar feeds, `GET /calendar/<token>.ics`, and with `dashboard` the organisers' pages
+    under `/organisers/` (Socket Mode's `HEALTH_PORT`)."""
 
     def handle(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         where = str(environ.get("PATH_INFO") or "")
@@ -91,9 +94,11 @@ def health_app(
             status, body, headers = health_response(health.report())
         elif calendar is not None and is_calendar_path(where):
             status, body, headers = calendar_response(calendar, method=method, path=where)
+        elif dashboard is not None and is_dashboard_path(where):
+            status, body, headers = dashboard(environ)
         else:
             status, body, headers = 404, b"Not Found", [("Content-Type", "text/plain")]
-        start_response(f"{status} {'OK' if status == 200 else 'Error'}", headers)
+        start_response(status_line(status), headers)
         return [body]
 
     return handle

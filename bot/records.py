@@ -3,10 +3,10 @@
 Each feature owns its records, the rules for changing them, and a class that runs each of
 its operations as its own transaction (`PlacesRecords` in `bot.registrations.records`,
 `OutboxRecords`, `PaceRecords`, `BroadcastRecords`, `FeedbackRecords`, `ReminderRecords`,
-`CalendarRecords`, `PrivacyRecords`); each feature's code takes its own class, and so
-imports nothing from here. The engine (`bot.store`) knows none of them. `Store` is all of
-them over one engine, as the app and the tools open it. Every method takes keyword
-arguments only, and every change returns once it is durable.
+`CalendarRecords`, `SignInRecords`, `PrivacyRecords`); each feature's code takes its own
+class, and so imports nothing from here. The engine (`bot.store`) knows none of them.
+`Store` is all of them over one engine, as the app and the tools open it. Every method
+takes keyword arguments only, and every change returns once it is durable.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Connect the app to Slack: Socket Mode, or HTTP served by waitress on `/slack/events`.
-Either way, with a calendar, people's calendar feeds are served too (`/calendar/...`): by the
-HTTP server, or in Socket Mode by the health check's server on `HEALTH_PORT`."""
+Either way, with a calendar, people's calendar feeds are served too (`/calendar/...`), and
+with a dashboard the organisers' pages (`/organisers/...`): by the HTTP server, or in Socket
+Mode by the health check's server on `HEALTH_PORT`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from waitress.server import BaseWSGIServer, MultiSocketServer, create_server
 
 from bot.calendar.web import Feed
+from bot.dashboard.paths import Site
 from bot.guard import MAX_BODY, WsgiApp, guarded
 from bot.health import Health, health_app
 
@@ -28,13 +30,19 @@ def wsgi_app(
     signing_secret: str | None,
     health: Health | None = None,
     calendar: Feed | None = None,
+    dashboard: Site | None = None,
 ) -> WsgiApp:
     """The WSGI application: Slack's requests are POSTed to `/slack/events`. Each is checked
     first (size, shape, signature: `bot.guard`); only a verified one reaches Bolt. With
     `health`, `GET /healthz` reports on the bot; with `calendar`, `GET /calendar/<token>.ics`
     serves people's calendar feeds."""
     return guarded(
-        app, path=EVENTS_PATH, signing_secret=signing_secret, health=health, calendar=calendar
+        app,
+        path=EVENTS_PATH,
+        signing_secret=signing_secret,
+        health=health,
+        calendar=calendar,
+        dashboard=dashboard,
     )
 
 
@@ -55,13 +63,20 @@ def http_server(
     signing_secret: str | None,
     health: Health | None = None,
     calendar: Feed | None = None,
+    dashboard: Site | None = None,
     host: str = "0.0.0.0",
     port: int = 3000,
     threads: int = 8,
 ) -> BaseWSGIServer | MultiSocketServer:
     """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve."""
     return create_server(
-        wsgi_app(app, signing_secret=signing_secret, health=health, calendar=calendar),
+        wsgi_app(
+            app,
+            signing_secret=signing_secret,
+            health=health,
+            calendar=calendar,
+            dashboard=dashboard,
+        ),
         host=host,
         port=port,
         threads=threads,
@@ -78,12 +93,18 @@ def serve_http(
     port: int,
     health: Health | None = None,
     calendar: Feed | None = None,
+    dashboard: Site | None = None,
     ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve Slack's HTTP requests (and `GET /healthz`, and calendar feeds with `calendar`)
     until interrupted; `ready` runs once the port is open."""
     server = http_server(
-        app, signing_secret=signing_secret, health=health, calendar=calendar, port=port
+        app,
+        signing_secret=signing_secret,
+        health=health,
+        calendar=calendar,
+        dashboard=dashboard,
+        port=port,
     )
     logger.info("Listening for Slack on http://0.0.0.0:%s%s", port, EVENTS_PATH)
     ready()
@@ -101,13 +122,13 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
 
 
 def serve_health(
-    health: Health, *, port: int, calendar: Feed | None = None
+    health: Health, *, port: int, calendar: Feed | None = None, dashboard: Site | None = None
 ) -> BaseWSGIServer | MultiSocketServer:
-    """Serve `GET /healthz` on `port` (and with `calendar`, calendar feeds), from background
-    threads (Socket Mode)."""
-    server = create_server(health_app(health, calendar=calendar), host="0.0.0.0", port=port,
-                           threads=2 if calendar else 1, ident="socialworkweek-bot",
-                           **CONNECTIONS)  # fmt: skip
+    """Serve `GET /healthz` on `port` (and with `calendar`, calendar feeds; with `dashboard`,
+    the organisers' pages), from background threads (Socket Mode)."""
+    server = create_server(health_app(health, calendar=calendar, dashboard=dashboard),
+                           host="0.0.0.0", port=port, threads=4 if calendar or dashboard else 1,
+                           ident="socialworkweek-bot", **CONNECTIONS)  # fmt: skip
     threading.Thread(target=server.run, name="health", daemon=True).start()
     logger.info("Health check on http://0.0.0.0:%s/healthz", port)
     return server
@@ -120,6 +141,7 @@ def serve_socket_mode(
     health: Health | None = None,
     health_port: int | None = None,
     calendar: Feed | None = None,
+    dashboard: Site | None = None,
     ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Connect over Socket Mode and handle events until interrupted; `ready` runs once the
@@ -127,7 +149,7 @@ def serve_socket_mode(
     with `calendar`)."""
     logger.info("Connecting to Slack with Socket Mode")
     health_server = (
-        serve_health(health, port=health_port, calendar=calendar)
+        serve_health(health, port=health_port, calendar=calendar, dashboard=dashboard)
         if health and health_port
         else None
     )

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     announce_starting_soon: bool = True
     broadcast_expiry: Annotated[timedelta, NoDecode] = timedelta(hours=24)
     public_url: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
     feedback_delay: Annotated[timedelta | None, NoDecode] = timedelta(minutes=10)
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -84,7 +86,14 @@ class Settings(BaseSettings):
     def _blank_port_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret", mode="before")
+    @field_validator(
+        "slack_bot_token",
+        "slack_app_token",
+        "slack_signing_secret",
+        "slack_client_id",
+        "slack_client_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -102,6 +111,24 @@ class Settings(BaseSettings):
         if value is not None and not value.get_secret_value().startswith("xapp-"):
             raise ValueError("an app-level token starts with xapp-")
         return value
+
+    @field_validator("slack_client_id")
+    @classmethod
+    def _client_id_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+\.\d+", value.strip()):
+            raise ValueError("a client ID is two numbers with a dot, such as 1234567890.9876543210")
+        return value.strip() if value is not None else None
+
+    @model_validator(mode="after")
+    def _client_both_or_neither(self) -> Settings:
+        if (self.slack_client_id is None) != (self.slack_client_secret is None):
+            given, missing = (
+                ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET")
+                if self.slack_client_id
+                else ("SLACK_CLIENT_SECRET", "SLACK_CLIENT_ID")
+            )
+            raise ValueError(f"{given} is set but {missing} is not: set both, or neither")
+        return self
 
     @field_validator("slack_api_url")
     @classmethod
@@ -206,8 +233,18 @@ class Settings(BaseSettings):
     def calendar_url(self) -> str | None:
         """Where people's calendar feeds are served (`PUBLIC_URL/calendar`), or None when the
         bot serves no HTTP (Socket Mode without `HEALTH_PORT`) or `PUBLIC_URL` is unset."""
-        serving = not self.socket_mode or self.health_port is not None
-        return f"{self.public_url}/calendar" if self.public_url and serving else None
+        return f"{self.public_url}/calendar" if self.public_url and self.serves_http else None
+
+    @property
+    def serves_http(self) -> bool:
+        """Whether the bot serves HTTP (always in HTTP mode; in Socket Mode with `HEALTH_PORT`)."""
+        return not self.socket_mode or self.health_port is not None
+
+    @property
+    def dashboard_url(self) -> str | None:
+        """Where the organisers' dashboard is (`PUBLIC_URL/organisers/`), or None when the bot
+        serves no HTTP or `PUBLIC_URL` is unset."""
+        return f"{self.public_url}/organisers/" if self.public_url and self.serves_http else None
 
     @property
     def socket_mode(self) -> bool:
@@ -222,7 +259,9 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         lines = []
         for problem in error.errors():
-            name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
             message = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"  {name}: {message}")
+            if problem["loc"]:
+                lines.append(f"  {str(problem['loc'][0]).upper()}: {message}")
+            else:  # about several settings at once, which the message names
+                lines.append(f"  {message}")
         raise SettingsError("Some settings are not valid:\n" + "\n".join(lines)) from None

@@ -190,7 +190,7 @@ def bot(
     try:
         door = wsgi_app(
             parts.app, signing_secret=SIGNING_SECRET, health=parts.health,
-            calendar=parts.calendar.feed,
+            calendar=parts.calendar.feed, dashboard=parts.dashboard.respond,
         )  # fmt: skip
         send = InProcessRequests(door, SIGNING_SECRET, response_url=fake_slack.response_url)
         yield RunningBot(fake_slack, send, parts, clock, parts.app, settings)
@@ -218,6 +218,7 @@ def served_bot(
                 signing_secret=SIGNING_SECRET,
                 health=parts.health,
                 calendar=parts.calendar.feed,
+                dashboard=parts.dashboard.respond,
             )
         ) as server:
             send = SignedRequests(

@@ -145,3 +145,24 @@ def test_database_url_selects_postgresql_and_a_bad_one_is_named_without_its_pass
         load_settings(_env_file=None)
     assert "DATABASE_URL: must be a PostgreSQL URL" in str(raised.value)
     assert "s3cret" not in str(raised.value)
+
+
+def test_the_dashboards_client_id_and_secret_go_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_CLIENT_ID", " 1234567890.987654 ")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "s3cret")
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.org/")
+    settings = load_settings()
+    assert settings.slack_client_id == "1234567890.987654"
+    assert settings.dashboard_url == "https://bot.example.org/organisers/"
+    assert "s3cret" not in repr(settings)
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", " ")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert "SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not" in str(raised.value)
+    monkeypatch.setenv("SLACK_CLIENT_ID", "my-app")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "s3cret")
+    with pytest.raises(SettingsError, match="SLACK_CLIENT_ID: a client ID is two numbers"):
+        load_settings()
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")  # Socket Mode, serving no HTTP
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1.2")
+    assert load_settings().dashboard_url is None

@@ -12,6 +12,7 @@ from bot.outbox import records as outbox
 from bot.outbox.records import Notice
 from bot.registrations import records as places
 from bot.reminders import records as reminders
+from bot.signin import records as signins
 from bot.store.engine import Engine, Tx
 
 
@@ -36,9 +37,10 @@ def forget(
 ) -> Forgotten:
     """Delete everything kept about `user`: their places (each freed place goes to the first
     on its waitlist, with `notices[session]` for them; `capacities` by session id), waitlist
-    places, choices, calendar token and feedback. Their pending outbox entries are cancelled,
-    and every entry ever addressed to them keeps its status but no longer names them. The
-    engine is asked to let no earlier copy of these records stay on disk."""
+    places, choices, calendar token, feedback and signed-in browsers. Their pending outbox
+    entries are cancelled, and every entry ever addressed to them keeps its status but no
+    longer names them. The engine is asked to let no earlier copy of these records stay on
+    disk."""
     registered, waiting, promoted = [], [], {}
     for session in places.sessions_of(tx, user):
         outcome = places.unregister(
@@ -53,12 +55,18 @@ def forget(
     reminders.set_choice(tx, user, None)
     calendar.set_token(tx, user, None)
     feedback.forget(tx, user)
+    signins.forget(tx, user)
     cancelled = outbox.unaddress(tx, user, at)
     tx.scrub()
     return Forgotten(tuple(registered), tuple(waiting), promoted, cancelled)
 
 
-class PrivacyRecords(calendar.CalendarRecords, feedback.FeedbackRecords, reminders.ReminderRecords):
+class PrivacyRecords(
+    calendar.CalendarRecords,
+    feedback.FeedbackRecords,
+    reminders.ReminderRecords,
+    signins.SignInRecords,
+):
     """Forgetting a person over `engine`, in one transaction; with every feature's records
     that say what is kept about them."""
 

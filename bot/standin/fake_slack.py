@@ -1,6 +1,6 @@
-"""FakeSlack: a stand-in for Slack's Web API and response_urls, served on 127.0.0.1. The tests
-run the bot against it (with Socket Mode added, see tests/support/fake_socket_mode.py), and so
-does the offline console."""
+"""FakeSlack: a stand-in for Slack's Web API, response_urls and Sign in with Slack's authorize
+page, served on 127.0.0.1. The tests run the bot against it (with Socket Mode added, see
+tests/support/fake_socket_mode.py), and so does the offline console."""
 
 import json
 import threading
@@ -12,9 +12,16 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from bot.standin.fake_http import HttpReply, HttpRequest, LocalHttpServer, request_args
+from bot.standin.openid import (
+    AUTHORIZE_PATH,
+    TOKEN_METHOD,
+    USER_INFO_METHOD,
+    SignInWithSlack,
+    method_args,
+)
 from bot.standin.rate_limits import ALL_METHODS, FailureWindows, RateLimits
 from bot.standin.records import CONNECTION_DROPPED, Call, Failure, Response
-from bot.standin.slack_answers import AnswerError, Identity, JsonDict, SlackAnswers
+from bot.standin.slack_answers import TEAM_NAME, AnswerError, Identity, JsonDict, SlackAnswers
 from bot.standin.slack_payloads import BOT_USER_ID, TEAM_ID
 from bot.standin.slack_rules import check_call, check_message
 
@@ -41,9 +48,14 @@ class FakeSlack:
         bot_user_id: str = BOT_USER_ID,
         bot_id: str = "BBOT",
         team_id: str = TEAM_ID,
+        client_id: str = "1111.2222",
+        client_secret: str = "fake-client-secret",
         observer: Observer | None = None,
     ) -> None:
         self.bot_token = bot_token
+        self.client_id = client_id  # the app's, for Sign in with Slack
+        self.client_secret = client_secret
+        self.signing_in: str | None = "U0ORGANISER"  # who signs in; None clicks Cancel
         self.observer = observer
         self.app_token = app_token
         self.calls: list[Call] = []
@@ -61,6 +73,15 @@ class FakeSlack:
         self._http = LocalHttpServer(self._route)
         identity = Identity(team_id=team_id, bot_user_id=bot_user_id, bot_id=bot_id)
         self.answers = SlackAnswers(identity, lambda file_id: f"{self.base_url}/upload/{file_id}")
+        self.openid = SignInWithSlack(
+            self,
+            team_id=team_id,
+            team_name=TEAM_NAME,
+            user=self._signed_in_user,
+            report=self._violation,
+        )
+        self.answers.handlers[TOKEN_METHOD] = self.openid.token
+        self.answers.handlers[USER_INFO_METHOD] = self.openid.user_info
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -94,6 +115,12 @@ class FakeSlack:
     def api_url(self) -> str:
         """Web API base URL for `WebClient(base_url=...)` (with the trailing slash)."""
         return f"{self.base_url}/api/"
+
+    @property
+    def authorize_url(self) -> str:
+        """Sign in with Slack's authorize page, on the same host as `api_url` (as for Slack:
+        https://slack.com/api/ -> https://slack.com/openid/connect/authorize)."""
+        return f"{self.base_url}{AUTHORIZE_PATH}"
 
     # -- state shared with the answers -----------------------------------------------------
 
@@ -164,6 +191,10 @@ class FakeSlack:
     def rate_limited_count(self, method: str) -> int:
         """How many calls to `method` were answered 429 `ratelimited` so far."""
         return sum(call.error == "ratelimited" for call in self.calls_to(method))
+
+    def expire_codes(self) -> None:
+        """Make every Sign in with Slack code issued so far too old to exchange."""
+        self.openid.expire_codes()
 
     # -- fault injection ---------------------------------------------------------------------
 
@@ -239,6 +270,8 @@ class FakeSlack:
     # -- HTTP handling -----------------------------------------------------------------------
 
     def _route(self, request: HttpRequest) -> HttpReply:
+        if request.path == AUTHORIZE_PATH and request.method == "GET":
+            return self.openid.authorize(request.query)
         kind, _, name = request.path.lstrip("/").partition("/")
         if kind == "api" and name:
             return self._api(name, request)
@@ -271,6 +304,7 @@ class FakeSlack:
         if failure:
             self._record(replace(call, error=failure.error))
             return HttpReply.json(failure.body, failure.status, failure.headers)
+        args = method_args(method, args, request.headers, _request_token(request.headers, args))
         breach = check_call(method, args)
         if breach:
             return self._reject(call, breach.error, *breach.problems)
@@ -286,17 +320,27 @@ class FakeSlack:
     def _auth_error(
         self, method: str, headers: dict[str, str], args: JsonDict
     ) -> tuple[str, str] | None:
-        auth = headers.get("authorization", "")
-        token = auth.removeprefix("Bearer ").strip() if auth else str(args.get("token") or "")
+        if method == TOKEN_METHOD:
+            return None  # no token: the client id and secret are checked by the answer
+        token = _request_token(headers, args)
         needed = self.app_token if method == "apps.connections.open" else self.bot_token
         if not token:
             return "not_authed", f"{method}: no token (Authorization header or token argument)"
+        if method == USER_INFO_METHOD:
+            if self.openid.knows_token(token):
+                return None
+            return "invalid_auth", f"{method}: {token[:12]!r}... is no Sign in with Slack token"
         if token == needed:
             return None
         if token in (self.bot_token, self.app_token):
             wanted = "app" if needed == self.app_token else "bot"
             return "not_allowed_token_type", f"{method}: needs the {wanted} token"
         return "invalid_auth", f"{method}: unknown token {token[:12]!r}..."
+
+    def _signed_in_user(self, user_id: str) -> JsonDict:
+        """What users.info answers for someone signing in (answer_with overrides count)."""
+        user = self.answers.answer("users.info", {"user": user_id}).get("user")
+        return dict(user) if isinstance(user, dict) else {}
 
     def _next_failure(self, method: str) -> Failure | None:
         with self._changed:
@@ -385,6 +429,12 @@ class FakeSlack:
         with self._changed:
             self.violations.append(problem)
             self._changed.notify_all()
+
+
+def _request_token(headers: dict[str, str], args: JsonDict) -> str:
+    """The token a Web API call came with: the Authorization header, else a `token` argument."""
+    auth = headers.get("authorization", "")
+    return auth.removeprefix("Bearer ").strip() if auth else str(args.get("token") or "")
 
 
 def _check_fault(method: str, times: int) -> None:

@@ -12,6 +12,7 @@ JsonDict = dict[str, Any]
 Answer = Callable[[JsonDict], JsonDict]
 
 WORKSPACE_URL = "https://fake-workspace.slack.com/"
+TEAM_NAME = "Fake Workspace"
 
 
 class AnswerError(Exception):
@@ -101,7 +102,7 @@ class SlackAnswers:
         return {
             "ok": True,
             "url": WORKSPACE_URL,
-            "team": "Fake Workspace",
+            "team": TEAM_NAME,
             "user": "bot",
             "team_id": me.team_id,
             "user_id": me.bot_user_id,

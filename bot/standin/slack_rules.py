@@ -35,6 +35,10 @@ METHODS: dict[str, tuple[Requirement, ...]] = {
     "users.info": ("user",),
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
+    # Sign in with Slack; slack_sdk sends the client id and secret as HTTP Basic auth, which the
+    # fake turns into these arguments before checking (see bot/standin/openid.py).
+    "openid.connect.token": ("client_id", "client_secret", "code"),
+    "openid.connect.userInfo": (),
 }
 
 # Methods whose arguments are a message: they need text, blocks or attachments.

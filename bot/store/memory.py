@@ -38,6 +38,9 @@ class LocalTx(Tx):
     def count(self, table: str, **equal: Scalar) -> int:
         return self._tables.count(table, equal)
 
+    def count_by(self, table: str, field: str, **equal: Scalar) -> dict[Scalar, int]:
+        return self._tables.count_by(table, field, equal)
+
     def put(self, table: str, key: str, doc: Doc) -> None:
         self._write(table, key, check_doc(doc))
 

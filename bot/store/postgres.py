@@ -104,6 +104,15 @@ class PostgresTx(Tx):
         ).fetchone()
         return 0 if row is None else int(row[0])
 
+    def count_by(self, table: str, field: str, **equal: Scalar) -> dict[Scalar, int]:
+        where, params = _where(table, equal)
+        rows = self._conn.execute(
+            f"SELECT doc -> %s, count(*) FROM bot_documents WHERE {where}"
+            " AND jsonb_typeof(doc -> %s) IN ('string', 'number', 'boolean') GROUP BY 1",
+            [field, *params, field],
+        ).fetchall()
+        return {value: int(count) for value, count in rows}
+
     def put(self, table: str, key: str, doc: Doc) -> None:
         self._conn.execute(_PUT, self._row(table, key, doc))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import operator
+from collections import Counter
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -122,6 +123,36 @@ class Tables:
             found = self._tables.get(table)
             return 0 if found is None else len(found.docs)
         return len(self._bucket(self._table(table), equal, ordered=False))
+
+    def count_by(self, table: str, field: str, equal: dict[str, Scalar]) -> dict[Scalar, int]:
+        """See `Tx.count_by`. From an index on `field` and `equal`'s fields when there is
+        one (the size of each of its buckets: as quick as the values are few), else from
+        the documents `equal` finds, without building an index (a field with a value per
+        document, such as a time, would make one as large as the table)."""
+        found = self._tables.get(table)
+        if found is None:
+            return {}
+        names = tuple(sorted({*equal, field}))
+        index = found.indexes.get(names)
+        if index is not None:
+            at = names.index(field)
+            wanted = [(names.index(name), value) for name, value in equal.items()]
+            counts: dict[Scalar, int] = {}
+            for values, bucket in index.buckets.items():
+                value = values[at]
+                if value is not None and all(values[n] == want for n, want in wanted):
+                    counts[value] = counts.get(value, 0) + len(bucket)
+            return counts
+        docs: Iterable[Doc] = found.docs.values()
+        if equal:
+            docs = map(found.docs.__getitem__, self._bucket(found, equal, ordered=False))
+        found_values = list(map(operator.methodcaller("get", field), docs))
+        try:
+            tally = Counter(found_values)
+        except TypeError:  # a list or an object among them: not counted
+            tally = Counter(v for v in found_values if not isinstance(v, list | dict))
+        tally.pop(None, None)
+        return dict(tally)
 
     def _bucket(
         self, table: _Table, equal: dict[str, Scalar], *, ordered: bool = True

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.store.engine import Engine, StoreError, Tx
+from bot.store.engine import Engine, Scalar, StoreError, Tx
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -75,6 +75,36 @@ def test_find_and_count_by_fields_in_first_written_order(engine: Engine) -> None
     put(engine, "places", "s1|U1", {"session": "s0", "user": "U1", "on": False})
     assert keys(engine, "places", session="s0") == ["s1|U1", "s0|U2", "s0|U4", "s0|U0"]
     assert engine.read(lambda tx: tx.count("places", session="s1")) == 2
+
+
+def test_count_by_counts_each_value_of_a_field_in_one_read(engine: Engine) -> None:
+    def fill(tx: Tx) -> None:
+        for n in range(9):
+            state = "waiting" if n % 4 == 3 else "registered"
+            tx.put("places", f"k{n}", {"session": f"s{n % 3}", "state": state, "n": n})
+        tx.put("places", "odd1", {"state": "registered", "session": ["a", "list"]})
+        tx.put("places", "odd2", {"state": "registered", "session": {"an": "object"}})
+        tx.put("places", "odd3", {"state": "registered", "session": None})
+        tx.put("places", "odd4", {"state": "registered"})
+
+    engine.transaction(fill)
+
+    def count_by(field: str, **equal: Scalar) -> dict[Scalar, int]:
+        return engine.read(lambda tx: tx.count_by("places", field, **equal))
+
+    assert count_by("session") == {"s0": 3, "s1": 3, "s2": 3}
+    assert count_by("session", state="registered") == {"s0": 2, "s1": 2, "s2": 3}
+    assert count_by("session", state="waiting") == {"s0": 1, "s1": 1}
+    assert count_by("state", session="s1") == {"registered": 2, "waiting": 1}
+    assert count_by("n", session="s2") == {2: 1, 5: 1, 8: 1}
+    assert count_by("session", state="gone") == {} and count_by("nothing") == {}
+    assert engine.read(lambda tx: tx.count_by("no-table", "session")) == {}
+    # With an index on the fields already made by a search, and kept up to date.
+    assert engine.read(lambda tx: tx.count("places", session="s0", state="registered")) == 2
+    engine.transaction(lambda tx: tx.delete("places", "k0"))
+    put(engine, "places", "k9", {"session": "s3", "state": "registered"})
+    assert count_by("session", state="registered") == {"s0": 1, "s1": 2, "s2": 3, "s3": 1}
+    assert count_by("state") == {"registered": 11, "waiting": 2}
 
 
 def test_a_failed_transaction_keeps_nothing(engine: Engine) -> None:

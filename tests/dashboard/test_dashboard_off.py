@@ -1,0 +1,24 @@
+"""Without SLACK_CLIENT_ID and SLACK_CLIENT_SECRET, the dashboard's pages say how to turn it
+on, and show nothing else."""
+
+from __future__ import annotations
+
+from bot.dashboard import paths
+from tests.conftest import RunningBot
+from tests.support.browser import Browser
+
+
+def test_the_pages_say_how_to_turn_the_dashboard_on_and_nothing_else(
+    served_bot: RunningBot,
+) -> None:
+    browser = Browser(served_bot.send.base_url.removesuffix("/slack/events"))
+    titles = [session.title for session in served_bot.parts.current.programme.sessions]
+    for path in (paths.WEEK, paths.SIGN_IN, paths.CALLBACK + "?code=x&state=y",
+                 paths.REGISTRANTS_CSV, paths.BROADCASTS):  # fmt: skip
+        page = browser.get(path)
+        assert page.status == 200, path
+        assert "SLACK_CLIENT_ID" in page.text and "SLACK_CLIENT_SECRET" in page.text
+        assert not any(title in page.text for title in titles)
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert served_bot.slack.calls_to("openid.connect.token") == []
+    assert browser.get(paths.STYLE).status == 200
