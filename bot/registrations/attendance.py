@@ -19,9 +19,9 @@ def attendance_csv(programme: Programme, registrations: Registrations) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
+    attendance = registrations.attendance([session.id for session in programme.sessions])
     for session in programme.sessions:
-        registrants = registrations.registrants(session_id=session.id)
-        _, waiting = registrations.counts(session_id=session.id)
+        registrants, waiting = attendance[session.id]
         writer.writerow(
             (
                 defuse(session.id),

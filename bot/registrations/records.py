@@ -308,6 +308,15 @@ class PlacesRecords(OutboxRecords):
     def registrants(self, *, session_id: str) -> list[str]:
         return self.engine.read(lambda tx: registrants(tx, session_id))
 
+    def attendance(self, *, session_ids: Sequence[str]) -> dict[str, tuple[list[str], int]]:
+        """Each session's registrants, in order, and how many wait: all in one read."""
+
+        def read(tx: Tx) -> dict[str, tuple[list[str], int]]:
+            counts = counts_of(tx, session_ids)
+            return {s: (registrants(tx, s), counts[s][1]) for s in session_ids}
+
+        return self.engine.read(read)
+
     def registered_at(self, *, session_id: str) -> dict[str, datetime]:
         return self.engine.read(lambda tx: registered_at(tx, session_id))
 

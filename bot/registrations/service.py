@@ -159,6 +159,10 @@ class Registrations:
         """Who is registered, in the order they registered."""
         return self._store.registrants(session_id=session_id)
 
+    def attendance(self, session_ids: Sequence[str]) -> dict[str, tuple[list[str], int]]:
+        """Each session's registrants, in order, and how many wait, as one consistent view."""
+        return self._store.attendance(session_ids=session_ids)
+
     def holders(self, *, session_id: str) -> list[str]:
         """Everyone registered or waiting for the session."""
         registered = self._store.registrants(session_id=session_id)
