@@ -218,18 +218,30 @@ def _in_order(per_day: Mapping[date, int]) -> tuple[Taken, ...]:
 
 def days_taken(taken: Mapping[str, int], tz: ZoneInfo) -> tuple[Taken, ...]:
     """`taken_by_day` from `PlacesRecords.taken_at` (how many places were taken at each
-    moment, ISO 8601 in UTC): the moments are grouped by their minute first, so each minute
-    with a place taken is turned into a day once, not each place (exact: every timezone's
-    offset is a whole number of minutes)."""
-    minutes: Counter[str] = Counter()
+    moment, ISO 8601 in UTC): the moments are grouped by their hour first, and each hour
+    with a place taken is turned into a day once, not each place. Where `tz` is not a whole
+    number of hours from UTC in that hour (India, Nepal...), its moments are grouped by
+    the minute instead: every timezone is a whole number of minutes from UTC."""
+    hours: Counter[str] = Counter()
     per_day: Counter[date] = Counter()
     for at, count in taken.items():
-        if at.endswith("+00:00") and len(at) >= 16:
-            minutes[at[:16]] += count
+        if len(at) >= 16 and at.endswith("+00:00"):
+            hours[at[:13]] += count
         else:  # not written by `aware`: read whole
             per_day[datetime.fromisoformat(at).astimezone(tz).date()] += count
-    for minute, count in minutes.items():
-        per_day[datetime.fromisoformat(minute + "+00:00").astimezone(tz).date()] += count
+    uneven = set()
+    for hour, count in hours.items():
+        local = datetime.fromisoformat(hour + ":00+00:00").astimezone(tz)
+        offset = local.utcoffset()
+        if offset is not None and offset.total_seconds() % 3600 == 0:
+            per_day[local.date()] += count
+        else:
+            uneven.add(hour)
+    if uneven:
+        for at, count in taken.items():
+            if at[:13] in uneven and at.endswith("+00:00"):
+                minute = datetime.fromisoformat(at[:16] + "+00:00")
+                per_day[minute.astimezone(tz).date()] += count
     return _in_order(per_day)
 
 

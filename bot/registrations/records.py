@@ -222,10 +222,14 @@ def taken_at(tx: Tx, sessions: Collection[str]) -> dict[str, int]:
     """How many of the places held now in `sessions` were taken at each moment (as the
     records keep it: ISO 8601 in UTC), counted in one read, less those held in sessions not
     among them (one read each: sessions since removed from the programme, if any)."""
-    taken = Counter(tx.count_by(PLACES, "at", state="registered"))
-    for other in tx.count_by(PLACES, "session", state="registered").keys() - set(sessions):
-        taken.subtract(doc["at"] for _, doc in tx.find(PLACES, session=other, state="registered"))
-    return {str(at): count for at, count in taken.items() if count > 0}
+    taken: dict[str, int] = tx.count_by(PLACES, "at", state="registered")  # type: ignore[assignment]
+    others = tx.count_by(PLACES, "session", state="registered").keys() - set(sessions)
+    if not others:
+        return taken
+    left = Counter(taken)
+    for other in others:
+        left.subtract(doc["at"] for _, doc in tx.find(PLACES, session=other, state="registered"))
+    return {at: count for at, count in left.items() if count > 0}
 
 
 def sessions_of(tx: Tx, user: str) -> list[str]:

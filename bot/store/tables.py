@@ -152,7 +152,7 @@ class Tables:
         except TypeError:  # a list or an object among them: not counted
             tally = Counter(v for v in found_values if not isinstance(v, list | dict))
         tally.pop(None, None)
-        return dict(tally)
+        return tally
 
     def _bucket(
         self, table: _Table, equal: dict[str, Scalar], *, ordered: bool = True
