@@ -69,6 +69,7 @@ class Health:
             "store": "taking changes" if not store else "failed",
             "scheduler": "running" if self._scheduler.running else "stopped",
             "last_slack_message": _iso(last),
+            "slack_errors_last_hour": self._outbox.slack_errors(),
             "outbox_backlog": backlog,
         }
         return not problems, report

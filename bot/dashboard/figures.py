@@ -443,6 +443,7 @@ class HealthFigures:
     scheduler: str
     backlog: int | None  # None when the store could not say
     last_accepted: datetime | None  # when Slack last took a message from the outbox
+    slack_errors: int  # this process's calls Slack refused or failed in the last hour
     undelivered: tuple[Undelivered, ...]
     since: datetime
 
@@ -461,6 +462,7 @@ def health_figures(health: HealthCheck, *, broadcasts: Broadcasts, now: datetime
         scheduler=report["scheduler"],
         backlog=report["outbox_backlog"],
         last_accepted=datetime.fromisoformat(last) if last else None,
+        slack_errors=int(report.get("slack_errors_last_hour") or 0),
         undelivered=undelivered(broadcasts.problems(since=since)),
         since=since,
     )

@@ -36,6 +36,7 @@ import socket
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -66,6 +67,8 @@ LEASE = 10.0
 sender claims only what its workers will take within a second or two, and gives back what
 waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well."""
 LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
+ERRORS_KEPT = 10_000
+"""The most recent Slack errors remembered, for the health check's count of the last hour."""
 
 
 @dataclass(order=True)
@@ -125,6 +128,7 @@ class Outbox:
         self._stopping = False
         self._failing = False  # Slack failing transiently: logged once per episode
         self.last_sent: datetime | None = None  # when Slack last accepted a message
+        self._errors: deque[datetime] = deque(maxlen=ERRORS_KEPT)  # when Slack refused or failed
         self._threads: list[threading.Thread] = []
 
     def handle(self, kind: str, *, render: Renderer, settled: Settled | None = None) -> None:
@@ -295,6 +299,7 @@ class Outbox:
             reply = self._client.chat_postMessage(channel=entry.recipient, metadata=tag(entry.key),
                                                   **message)  # fmt: skip
         except SlackApiError as error:
+            self._slack_error()
             status, code = error.response.status_code, error_code(error)
             if status == 429:
                 wait = retry_after(error.response.headers)
@@ -307,6 +312,7 @@ class Outbox:
                 logger.warning("Could not send %s: %s (HTTP %d)", entry.key, code, status)
                 self._settle(entry, "failed", code)
         except (OSError, HTTPException) as error:  # refused, reset, timed out, cut short
+            self._slack_error()
             self._retry(item, f"{type(error).__name__}: {error}")
         else:
             self._pacer.succeeded()
@@ -373,6 +379,17 @@ class Outbox:
             self._store.call_succeeded(method=METHOD, now=datetime.now(UTC))
         except StoreError:
             logger.warning("Could not count a call on the shared pace")
+
+    def slack_errors(self, within: timedelta = timedelta(hours=1)) -> int:
+        """How many of this process's calls Slack refused (a rate limit, an error) or failed
+        (5xx, no answer) in the last `within` (up to `ERRORS_KEPT`)."""
+        since = self._clock() - within
+        with self._cond:
+            return sum(1 for at in self._errors if at >= since)
+
+    def _slack_error(self) -> None:
+        with self._cond:
+            self._errors.append(self._clock())
 
     def _retry(self, item: _Item, problem: str) -> None:
         with self._cond:

@@ -123,8 +123,8 @@ def make_outbox(client: WebClient, store: MemoryStore) -> Iterator[MakeOutbox]:
         settled: Settled | None = None,
         **options: Any,
     ) -> Outbox:
-        settings = {"workers": 4, "backoff": 0.05, "max_backoff": 0.5} | options
-        outbox = Outbox(on or store, via or client, clock=now, **settings)
+        settings = {"workers": 4, "backoff": 0.05, "max_backoff": 0.5, "clock": now} | options
+        outbox = Outbox(on or store, via or client, **settings)
         outbox.handle(NOTE, render=render, settled=settled)
         made.append(outbox)
         return outbox
@@ -660,3 +660,19 @@ def test_senders_sharing_a_pace_climb_to_the_limit_together_not_beyond(
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
     assert elapsed < 240 / 30 * 2  # climbed well above the 5 a second they started at
     assert fake_slack.rate_limited_count("chat.postMessage") <= 240 // 4
+
+
+def test_slack_errors_are_counted_for_the_last_hour(
+    fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
+) -> None:
+    shift = [timedelta(0)]
+    outbox = make_outbox(clock=lambda: now() + shift[0])
+    fake_slack.fail_next("chat.postMessage", status=503, times=2)
+    fake_slack.fail_next("chat.postMessage", status=200, body={"ok": False, "error": "is_archived"})
+    outbox.start()
+    store.enqueue(entries=notes(4))
+    wait_settled(store, 4)
+    assert store.counts(kind=NOTE, subject="s1") == Counts(sent=3, failed=1)
+    assert outbox.slack_errors() == 3  # two failures retried, one refusal
+    shift[0] = timedelta(minutes=61)
+    assert outbox.slack_errors() == 0
