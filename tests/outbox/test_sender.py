@@ -123,7 +123,8 @@ def make_outbox(client: WebClient, store: MemoryStore) -> Iterator[MakeOutbox]:
         settled: Settled | None = None,
         **options: Any,
     ) -> Outbox:
-        settings = {"workers": 4, "backoff": 0.05, "max_backoff": 0.5, "clock": now} | options
+        settings: dict[str, Any] = {"workers": 4, "backoff": 0.05, "max_backoff": 0.5, "clock": now}
+        settings |= options
         outbox = Outbox(on or store, via or client, **settings)
         outbox.handle(NOTE, render=render, settled=settled)
         made.append(outbox)
