@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from bot.dashboard import paths
 from bot.dashboard.pages import Pages, notice_page
-from bot.signin.service import Refused, SignIn
+from bot.signin.service import SIGNING_IN, Refused, SignIn
 from bot.store import StoreError
 
 logger = logging.getLogger(__name__)
@@ -158,7 +158,9 @@ class Dashboard:
     def _start(self, request: Request) -> Response:
         assert self._signin is not None
         started = self._signin.start(request.query.get("next", ""))
-        cookie = self._cookie(PENDING_COOKIE, started.cookie, max_age=600)
+        cookie = self._cookie(
+            PENDING_COOKIE, started.cookie, max_age=int(SIGNING_IN.total_seconds())
+        )
         return 302, b"", [("Location", started.location), cookie]
 
     def _finish(self, request: Request) -> Response:
