@@ -134,7 +134,9 @@ def number(text: str) -> int:
 
 
 def links(page: str) -> list[str]:
-    return [unescape(m) for m in re.findall(r'(?:href|action)="([^"]*)"', page)]
+    """Every place the page links or posts to (its icon, drawn from `data:`, is none)."""
+    found = [unescape(m) for m in re.findall(r'(?:href|action)="([^"]*)"', page)]
+    return [link for link in found if link != "data:,"]
 
 
 # --- the numbers are the features' numbers --------------------------------------------------------
