@@ -65,6 +65,10 @@ def kept_lines(kept: Kept) -> list[str]:
         lines.append("• Your private calendar link")
     if kept.pending:
         lines.append(f"• {counted(kept.pending, 'message')} waiting to be sent to you")
+    if kept.signed_in:
+        lines.append(
+            f"• Signed in to the organisers' dashboard ({counted(kept.signed_in, 'browser')})"
+        )
     return lines
 
 
@@ -79,6 +83,8 @@ def kept_message(kept: Kept) -> Message:
         consequences.append("Deleting it frees your places for the next person on each waitlist.")
     if kept.calendar:
         consequences.append("Your calendar link stops working.")
+    if kept.signed_in:
+        consequences.append("You're signed out of the dashboard.")
     after = " ".join(consequences) or "Deleting it can't be undone."
     confirm = {
         "title": {"type": "plain_text", "text": "Delete everything?"},
@@ -119,6 +125,8 @@ def erased_message(erased: Erased) -> Message:
     pending = max(kept.pending, erased.forgotten.cancelled)
     if pending:
         parts.append(f"{counted(pending, 'message')} waiting to be sent to you")
+    if kept.signed_in:
+        parts.append("your dashboard sign-in")
     if parts:
         listed = joined(parts)
         line = f":wastebasket: Done: I've deleted {listed}. {KEPT_AFTER}"

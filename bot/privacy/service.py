@@ -35,7 +35,8 @@ class Kept:
     """Everything the bot keeps about one person: the sessions they are `registered` and
     `waiting` for, their `reminders` choice (None: never chosen), how many sessions they gave
     `feedback` on and how many of those have a reflection, whether they have a `calendar`
-    link, and how many messages are `pending` to them in the outbox."""
+    link, how many messages are `pending` to them in the outbox, and how many browsers
+    are `signed_in` to the organisers' dashboard as them."""
 
     registered: tuple[Held, ...] = ()
     waiting: tuple[Held, ...] = ()
@@ -44,6 +45,7 @@ class Kept:
     reflections: int = 0
     calendar: bool = False
     pending: int = 0
+    signed_in: int = 0
 
     @property
     def nothing(self) -> bool:
@@ -88,6 +90,7 @@ class Privacy:
             reflections=sum(1 for f in feedback.values() if f.learnt.strip() or f.change.strip()),
             calendar=store.calendar_token(user_id=user_id) is not None,
             pending=store.pending_to(recipient=user_id),
+            signed_in=store.signed_in(user_id=user_id),
         )
 
     def forget(self, *, user_id: str) -> Erased:

@@ -78,5 +78,9 @@ class SignInRecords:
     def session_of(self, *, secret: str, now: datetime) -> SignedIn | None:
         return self.engine.read(lambda tx: session_of(tx, secret, now))
 
+    def signed_in(self, *, user_id: str) -> int:
+        """How many sessions `user_id` has (ended ones included, until they are deleted)."""
+        return self.engine.read(lambda tx: tx.count(TABLE, user=user_id))
+
     def close_session(self, *, secret: str) -> bool:
         return self.engine.transaction(lambda tx: close_session(tx, secret))

@@ -3,12 +3,15 @@ places in sessions the programme no longer has."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot.current import CurrentProgramme
 from bot.privacy import Held, Kept, Privacy
+from bot.privacy.messages import erased_message, kept_lines
 from bot.programme import Programme, Session, load_programme
 from bot.records import Feedback, MemoryStore
+from bot.signin.records import SignedIn
 from tests.support.own_week import LUNCH, OTHER, SMALL, TUESDAY_1230, programme_path
 
 __all__ = ["programme_path"]
@@ -74,3 +77,17 @@ def test_forgetting_twice_changes_nothing_the_second_time(programme_path: Path) 
     second = privacy.forget(user_id="U1")
     assert second.kept.nothing and second.forgotten.promoted == {}
     assert touched == [SMALL]
+
+
+def test_a_dashboard_sign_in_is_listed_and_forgotten(programme_path: Path) -> None:
+    privacy, store, _, _ = privacy_for(programme_path)
+    until = TUESDAY_1230 + timedelta(hours=12)
+    store.open_session(secret="s3cret", signed_in=SignedIn("U1", "Zoë", until), now=TUESDAY_1230)
+    store.open_session(secret="other", signed_in=SignedIn("U2", "Ann", until), now=TUESDAY_1230)
+    kept = privacy.kept(user_id="U1")
+    assert kept == Kept(signed_in=1) and not kept.nothing
+    assert kept_lines(kept) == ["• Signed in to the organisers' dashboard (1 browser)"]
+    assert "your dashboard sign-in" in erased_message(privacy.forget(user_id="U1")).text
+    assert privacy.kept(user_id="U1").nothing
+    assert store.session_of(secret="s3cret", now=TUESDAY_1230) is None
+    assert store.session_of(secret="other", now=TUESDAY_1230) is not None
