@@ -68,6 +68,7 @@ class Store(PrivacyRecords, BroadcastRecords, SendingRecords):
 
         def ask(tx: Tx) -> None:
             tx.count(places.PLACES, session="", state="registered")
+            tx.count(places.PLACES, state="registered")  # the dashboard's places over time
             tx.count(places.PLACES, user="")
             tx.count(places.CARDS, session="")
             tx.count(outbox.TABLE, status="pending")
