@@ -41,7 +41,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -65,6 +66,8 @@ from bot.reminders.jobs import REMINDER  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.store.engine import Tx  # noqa: E402
+from bot.store.postgres import PostgresEngine  # noqa: E402
+from tests.support.postgres import PostgresCluster  # noqa: E402
 
 TARGET_MS = 200.0
 EACH = 5  # sessions per person
@@ -188,13 +191,24 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
 
 
+@contextmanager
+def postgres_database(start: bool) -> Iterator[str | None]:
+    """With `start`, a new database on a throwaway PostgreSQL cluster (the tests'), stopped
+    and deleted afterwards; else None."""
+    if not start:
+        yield None
+        return
+    with PostgresCluster() as cluster:
+        yield cluster.create_database()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="200 sessions, 5,000 registrations")
     parser.add_argument("--sessions", type=int, default=2_000)
     parser.add_argument("--registrations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--engine", choices=("tinydb", "memory"), default="tinydb")
+    parser.add_argument("--engine", choices=("tinydb", "memory", "postgres"), default="tinydb")
     args = parser.parse_args()
     if args.quick:
         args.sessions, args.registrations, args.runs = 200, 5_000, 3
@@ -202,10 +216,18 @@ def main() -> None:
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}, "
           f"load average {load} at start")  # fmt: skip
     rng = random.Random(20)
-    with tempfile.TemporaryDirectory() as scratch, FakeSlack() as fake:
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        FakeSlack() as fake,
+        postgres_database(args.engine == "postgres") as url,
+    ):
         began = time.perf_counter()
         path = Path(scratch) / "bot.json"
-        store: Store = TinyDBStore(path) if args.engine == "tinydb" else MemoryStore()
+        store: Store = (
+            Store(PostgresEngine(url)) if url
+            else TinyDBStore(path) if args.engine == "tinydb"
+            else MemoryStore()
+        )  # fmt: skip
         programme = programme_of(args.sessions, rng)
         build(store, programme, args.registrations, rng)
         settings = load_settings(_env_file=None, slack_bot_token=fake.bot_token,
