@@ -64,7 +64,7 @@ class PlaceTimes(Protocol):
 
     def registered_at(self, *, session_id: str) -> dict[str, datetime]: ...
 
-    def taken_at(self, *, session_ids: Collection[str]) -> dict[str, int]: ...
+    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]: ...
 
 
 class OutboxCounts(Protocol):
@@ -168,7 +168,8 @@ def week_figures(programme: Programme, *, registrations: Registrations, times: P
     ids = [session.id for session in programme.sessions]
     counts = registrations.counts_of(ids)
     sessions = tuple(Places(s, *counts[s.id]) for s in programme.sessions)
-    taken = days_taken(times.taken_at(session_ids=ids), programme.tz) if ids else ()
+    length = taken_precision(programme.tz, programme.sessions[0].start.year) if ids else HOUR
+    taken = days_taken(times.taken_at(session_ids=ids, length=length), programme.tz) if ids else ()
     return Week(sessions=sessions, days=by_day(programme, sessions), taken=taken)
 
 
@@ -216,32 +217,26 @@ def _in_order(per_day: Mapping[date, int]) -> tuple[Taken, ...]:
     return tuple(Taken(day, per_day.get(day, 0)) for day in every)
 
 
+HOUR, MINUTE = 13, 16
+"""Characters of an ISO 8601 time up to its hour (`2023-03-21T09`), and up to its minute."""
+
+
+def taken_precision(tz: ZoneInfo, year: int) -> int:
+    """How finely to count when places were taken so that each count falls on one day in
+    `tz`: by the hour where `tz` is a whole number of hours from UTC all year, else by the
+    minute (India, Nepal, Lord Howe...: every timezone is whole minutes from UTC)."""
+    offsets = [datetime(year, month, 1, tzinfo=tz).utcoffset() for month in (1, 4, 7, 10)]
+    whole = all(offset is not None and offset.total_seconds() % 3600 == 0 for offset in offsets)
+    return HOUR if whole else MINUTE
+
+
 def days_taken(taken: Mapping[str, int], tz: ZoneInfo) -> tuple[Taken, ...]:
-    """`taken_by_day` from `PlacesRecords.taken_at` (how many places were taken at each
-    moment, ISO 8601 in UTC): the moments are grouped by their hour first, and each hour
-    with a place taken is turned into a day once, not each place. Where `tz` is not a whole
-    number of hours from UTC in that hour (India, Nepal...), its moments are grouped by
-    the minute instead: every timezone is a whole number of minutes from UTC."""
-    hours: Counter[str] = Counter()
+    """`taken_by_day` from `PlacesRecords.taken_at`: how many places were taken in each
+    hour or minute (UTC, as `taken_precision` chose), each turned into its day in `tz`."""
     per_day: Counter[date] = Counter()
-    for at, count in taken.items():
-        if len(at) >= 16 and at.endswith("+00:00"):
-            hours[at[:13]] += count
-        else:  # not written by `aware`: read whole
-            per_day[datetime.fromisoformat(at).astimezone(tz).date()] += count
-    uneven = set()
-    for hour, count in hours.items():
-        local = datetime.fromisoformat(hour + ":00+00:00").astimezone(tz)
-        offset = local.utcoffset()
-        if offset is not None and offset.total_seconds() % 3600 == 0:
-            per_day[local.date()] += count
-        else:
-            uneven.add(hour)
-    if uneven:
-        for at, count in taken.items():
-            if at[:13] in uneven and at.endswith("+00:00"):
-                minute = datetime.fromisoformat(at[:16] + "+00:00")
-                per_day[minute.astimezone(tz).date()] += count
+    for prefix, count in taken.items():
+        moment = datetime.fromisoformat(prefix + (":00" if len(prefix) == HOUR else "") + "+00:00")
+        per_day[moment.astimezone(tz).date()] += count
     return _in_order(per_day)
 
 

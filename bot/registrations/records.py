@@ -218,17 +218,19 @@ def counts_of(tx: Tx, sessions: Sequence[str]) -> dict[str, tuple[int, int]]:
     }
 
 
-def taken_at(tx: Tx, sessions: Collection[str]) -> dict[str, int]:
-    """How many of the places held now in `sessions` were taken at each moment (as the
-    records keep it: ISO 8601 in UTC), counted in one read, less those held in sessions not
-    among them (one read each: sessions since removed from the programme, if any)."""
-    taken: dict[str, int] = tx.count_by(PLACES, "at", state="registered")  # type: ignore[assignment]
+def taken_at(tx: Tx, sessions: Collection[str], length: int) -> dict[str, int]:
+    """How many of the places held now in `sessions` were taken in each hour, minute...:
+    by the first `length` characters of the moment (as the records keep it: ISO 8601 in
+    UTC), counted in one read, less those held in sessions not among them (one read each:
+    sessions since removed from the programme, if any)."""
+    taken: dict[str, int] = tx.count_by(PLACES, "at", length=length, state="registered")  # type: ignore[assignment]
     others = tx.count_by(PLACES, "session", state="registered").keys() - set(sessions)
     if not others:
         return taken
     left = Counter(taken)
     for other in others:
-        left.subtract(doc["at"] for _, doc in tx.find(PLACES, session=other, state="registered"))
+        found = tx.find(PLACES, session=other, state="registered")
+        left.subtract(doc["at"][:length] for _, doc in found)
     return {at: count for at, count in left.items() if count > 0}
 
 
@@ -333,8 +335,8 @@ class PlacesRecords(OutboxRecords):
     def place_counts(self, *, session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
         return self.engine.read(lambda tx: counts_of(tx, session_ids))
 
-    def taken_at(self, *, session_ids: Collection[str]) -> dict[str, int]:
-        return self.engine.read(lambda tx: taken_at(tx, session_ids))
+    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]:
+        return self.engine.read(lambda tx: taken_at(tx, session_ids, length))
 
     def save_card(self, *, card: Card) -> None:
         self.engine.transaction(lambda tx: save_card(tx, card))

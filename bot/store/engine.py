@@ -73,12 +73,15 @@ class Tx(ABC):
         """How many documents `find` would return."""
 
     @abstractmethod
-    def count_by(self, table: str, field: str, **equal: Scalar) -> dict[Scalar, int]:
+    def count_by(
+        self, table: str, field: str, *, length: int | None = None, **equal: Scalar
+    ) -> dict[Scalar, int]:
         """Of the documents `find` would return, how many hold each value of `field` (a
         string, number or boolean; documents without it, or with null, a list or an object
-        there, are not counted): one read however many values there are. A field holds
-        values of one type across a table (an engine in memory counts `1` and `True` as
-        one value)."""
+        there, are not counted): one read however many values there are. With `length`,
+        only strings are counted, by their first `length` characters (times by the hour,
+        say). A field holds values of one type across a table (an engine in memory counts
+        `1` and `True` as one value); `length` cannot be a field of `equal`."""
 
     @abstractmethod
     def put(self, table: str, key: str, doc: Doc) -> None:

@@ -38,8 +38,10 @@ class LocalTx(Tx):
     def count(self, table: str, **equal: Scalar) -> int:
         return self._tables.count(table, equal)
 
-    def count_by(self, table: str, field: str, **equal: Scalar) -> dict[Scalar, int]:
-        return self._tables.count_by(table, field, equal)
+    def count_by(
+        self, table: str, field: str, *, length: int | None = None, **equal: Scalar
+    ) -> dict[Scalar, int]:
+        return self._tables.count_by(table, field, equal, length=length)
 
     def put(self, table: str, key: str, doc: Doc) -> None:
         self._write(table, key, check_doc(doc))

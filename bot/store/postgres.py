@@ -104,13 +104,22 @@ class PostgresTx(Tx):
         ).fetchone()
         return 0 if row is None else int(row[0])
 
-    def count_by(self, table: str, field: str, **equal: Scalar) -> dict[Scalar, int]:
+    def count_by(
+        self, table: str, field: str, *, length: int | None = None, **equal: Scalar
+    ) -> dict[Scalar, int]:
         where, params = _where(table, equal)
-        rows = self._conn.execute(
-            f"SELECT doc -> %s, count(*) FROM bot_documents WHERE {where}"
-            " AND jsonb_typeof(doc -> %s) IN ('string', 'number', 'boolean') GROUP BY 1",
-            [field, *params, field],
-        ).fetchall()
+        if length is not None:
+            rows = self._conn.execute(
+                f"SELECT left(doc ->> %s, %s), count(*) FROM bot_documents WHERE {where}"
+                " AND jsonb_typeof(doc -> %s) = 'string' GROUP BY 1",
+                [field, length, *params, field],
+            ).fetchall()
+        else:
+            rows = self._conn.execute(
+                f"SELECT doc -> %s, count(*) FROM bot_documents WHERE {where}"
+                " AND jsonb_typeof(doc -> %s) IN ('string', 'number', 'boolean') GROUP BY 1",
+                [field, *params, field],
+            ).fetchall()
         return {value: int(count) for value, count in rows}
 
     def put(self, table: str, key: str, doc: Doc) -> None:

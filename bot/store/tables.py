@@ -124,7 +124,9 @@ class Tables:
             return 0 if found is None else len(found.docs)
         return len(self._bucket(self._table(table), equal, ordered=False))
 
-    def count_by(self, table: str, field: str, equal: dict[str, Scalar]) -> dict[Scalar, int]:
+    def count_by(
+        self, table: str, field: str, equal: dict[str, Scalar], *, length: int | None = None
+    ) -> dict[Scalar, int]:
         """See `Tx.count_by`. From an index on `field` and `equal`'s fields when there is
         one (the size of each of its buckets: as quick as the values are few), else from
         the documents `equal` finds, without building an index (a field with a value per
@@ -141,12 +143,19 @@ class Tables:
             for values, bucket in index.buckets.items():
                 value = values[at]
                 if value is not None and all(values[n] == want for n, want in wanted):
+                    if length is not None:
+                        if not isinstance(value, str):
+                            continue
+                        value = value[:length]
                     counts[value] = counts.get(value, 0) + len(bucket)
             return counts
         docs: Iterable[Doc] = found.docs.values()
         if equal:
             docs = map(found.docs.__getitem__, self._bucket(found, equal, ordered=False))
         found_values = list(map(operator.methodcaller("get", field), docs))
+        if length is not None:  # strings only, cut in C
+            strings = [value for value in found_values if type(value) is str]
+            return Counter(map(operator.getitem, strings, itertools.repeat(slice(0, length))))
         try:
             tally = Counter(found_values)
         except TypeError:  # a list or an object among them: not counted

@@ -20,7 +20,9 @@ import pytest
 from bot.app import Bot, build_bot
 from bot.broadcasts.audiences import SESSION
 from bot.dashboard.figures import (
+    HOUR,
     KIND_NAMES,
+    MINUTE,
     SESSION_KINDS,
     Places,
     Taken,
@@ -29,6 +31,7 @@ from bot.dashboard.figures import (
     health_figures,
     session_figures,
     taken_by_day,
+    taken_precision,
     undelivered,
     week_figures,
 )
@@ -208,9 +211,9 @@ class Times:
     def registered_at(self, *, session_id: str) -> dict[str, datetime]:
         return self.times.get(session_id, {})
 
-    def taken_at(self, *, session_ids: Collection[str]) -> dict[str, int]:
+    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]:
         moments = (at for s in session_ids for at in self.times.get(s, {}).values())
-        return dict(Counter(map(aware, moments)))
+        return dict(Counter(aware(moment)[:length] for moment in moments))
 
 
 def test_a_place_counts_on_its_day_in_the_events_timezone_not_utc() -> None:
@@ -227,7 +230,7 @@ def test_a_place_counts_on_its_day_in_the_events_timezone_not_utc() -> None:
         "U4": datetime(2023, 3, 26, 22, 0, tzinfo=UTC),  # 00:00 in Warsaw: the 27th
     }})  # fmt: skip
     taken = taken_by_day(warsaw, times)
-    assert days_taken(times.taken_at(session_ids=["a"]), warsaw.tz) == taken
+    assert days_taken(times.taken_at(session_ids=["a"], length=HOUR), warsaw.tz) == taken
     counts = {item.day.isoformat(): item.count for item in taken}
     assert counts["2023-03-19"] == 1 and counts["2023-03-20"] == 1
     assert counts["2023-03-26"] == 1 and counts["2023-03-27"] == 1
@@ -257,21 +260,24 @@ def test_the_week_counts_when_places_were_taken_exactly_as_reading_them_would(
 
 
 def test_days_taken_counts_each_moment_on_its_day_in_any_timezone() -> None:
-    def taken(*moments: datetime) -> dict[str, int]:
-        return dict(Counter(aware(moment) for moment in moments))
+    def taken(tz: ZoneInfo, *moments: datetime) -> tuple[Taken, ...]:
+        """As the week counts them: by the hour or minute `taken_precision` chooses."""
+        length = taken_precision(tz, 2023)
+        return days_taken(Counter(aware(moment)[:length] for moment in moments), tz)
 
     kolkata = ZoneInfo("Asia/Kolkata")  # UTC+05:30: a minute decides the day
-    days = days_taken(taken(datetime(2023, 3, 19, 18, 29, 59, 999999, tzinfo=UTC),
-                            datetime(2023, 3, 19, 18, 30, tzinfo=UTC),
-                            datetime(2023, 3, 19, 18, 30, 1, tzinfo=UTC)), kolkata)  # fmt: skip
+    assert taken_precision(kolkata, 2023) == MINUTE
+    days = taken(kolkata, datetime(2023, 3, 19, 18, 29, 59, 999999, tzinfo=UTC),
+                 datetime(2023, 3, 19, 18, 30, tzinfo=UTC),
+                 datetime(2023, 3, 19, 18, 30, 1, tzinfo=UTC))  # fmt: skip
     assert days == (Taken(date(2023, 3, 19), 1), Taken(date(2023, 3, 20), 2))
     warsaw = ZoneInfo("Europe/Warsaw")  # across the change to summer time
-    days = days_taken(taken(datetime(2023, 3, 26, 21, 59, tzinfo=UTC),
-                            datetime(2023, 3, 26, 22, 0, tzinfo=UTC)), warsaw)  # fmt: skip
+    assert taken_precision(warsaw, 2023) == HOUR
+    days = taken(warsaw, datetime(2023, 3, 26, 21, 59, tzinfo=UTC),
+                 datetime(2023, 3, 26, 22, 0, tzinfo=UTC))  # fmt: skip
     assert days == (Taken(date(2023, 3, 26), 1), Taken(date(2023, 3, 27), 1))
-    written_otherwise = {"2023-03-19T23:30:00+01:00": 2}  # not UTC: read whole
-    assert days_taken(written_otherwise, warsaw) == (Taken(date(2023, 3, 19), 2),)
-    assert days_taken({}, warsaw) == ()
+    assert taken_precision(ZoneInfo("Australia/Lord_Howe"), 2023) == MINUTE  # +10:30 / +11
+    assert taken(warsaw) == ()
 
 
 def test_an_empty_programme_and_no_registrations_give_empty_figures(built: Built) -> None:
