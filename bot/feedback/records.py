@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,6 +78,17 @@ def for_session(tx: Tx, session: str) -> list[Feedback]:
     return [of_doc(doc) for _, doc in tx.find(TABLE, session=session)]
 
 
+def by_session(tx: Tx, sessions: Collection[str]) -> dict[str, list[Feedback]]:
+    """Everyone's feedback on each of `sessions`, in the order first given: in one read of
+    the table (one query however many sessions)."""
+    found: dict[str, list[Feedback]] = {session: [] for session in sessions}
+    for _, doc in tx.find(TABLE):
+        given = found.get(doc["session"])
+        if given is not None:
+            given.append(of_doc(doc))
+    return found
+
+
 def forget(tx: Tx, user: str) -> None:
     for key, _ in tx.find(TABLE, user=user):
         tx.delete(TABLE, key)
@@ -97,3 +109,6 @@ class FeedbackRecords(PlacesRecords):
 
     def feedback_for(self, *, session_id: str) -> list[Feedback]:
         return self.engine.read(lambda tx: for_session(tx, session_id))
+
+    def feedback_by_session(self, *, session_ids: Collection[str]) -> dict[str, list[Feedback]]:
+        return self.engine.read(lambda tx: by_session(tx, session_ids))

@@ -108,8 +108,8 @@ class FeedbackService:
         return shared_reflections_csv(self._current.programme, self._everyone())
 
     def _everyone(self) -> dict[str, list[Feedback]]:
-        programme = self._current.programme
-        return {s.id: self._store.feedback_for(session_id=s.id) for s in programme.sessions}
+        sessions = [session.id for session in self._current.programme.sessions]
+        return self._store.feedback_by_session(session_ids=sessions)
 
     @property
     def event(self) -> str:

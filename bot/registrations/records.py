@@ -319,7 +319,12 @@ class PlacesRecords(OutboxRecords):
 
         def read(tx: Tx) -> dict[str, tuple[list[str], int]]:
             counts = counts_of(tx, session_ids)
-            return {s: (registrants(tx, s), counts[s][1]) for s in session_ids}
+            holding: dict[str, list[str]] = {session: [] for session in session_ids}
+            for _, doc in tx.find(PLACES, state="registered"):  # one query, in order
+                users = holding.get(doc["session"])
+                if users is not None:
+                    users.append(doc["user"])
+            return {s: (holding[s], counts[s][1]) for s in session_ids}
 
         return self.engine.read(read)
 
