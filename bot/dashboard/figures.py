@@ -64,7 +64,9 @@ class PlaceTimes(Protocol):
 
     def registered_at(self, *, session_id: str) -> dict[str, datetime]: ...
 
-    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]: ...
+    def taken_at(
+        self, *, session_ids: Collection[str], length: int, held: int | None = None
+    ) -> dict[str, int]: ...
 
 
 class OutboxCounts(Protocol):
@@ -168,8 +170,12 @@ def week_figures(programme: Programme, *, registrations: Registrations, times: P
     ids = [session.id for session in programme.sessions]
     counts = registrations.counts_of(ids)
     sessions = tuple(Places(s, *counts[s.id]) for s in programme.sessions)
-    length = taken_precision(programme.tz, programme.sessions[0].start.year) if ids else HOUR
-    taken = days_taken(times.taken_at(session_ids=ids, length=length), programme.tz) if ids else ()
+    taken: tuple[Taken, ...] = ()
+    if ids:
+        length = taken_precision(programme.tz, programme.sessions[0].start.year)
+        held = sum(registered for registered, _ in counts.values())
+        moments = times.taken_at(session_ids=ids, length=length, held=held)
+        taken = days_taken(moments, programme.tz)
     return Week(sessions=sessions, days=by_day(programme, sessions), taken=taken)
 
 

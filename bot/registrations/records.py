@@ -218,12 +218,17 @@ def counts_of(tx: Tx, sessions: Sequence[str]) -> dict[str, tuple[int, int]]:
     }
 
 
-def taken_at(tx: Tx, sessions: Collection[str], length: int) -> dict[str, int]:
+def taken_at(
+    tx: Tx, sessions: Collection[str], length: int, held: int | None = None
+) -> dict[str, int]:
     """How many of the places held now in `sessions` were taken in each hour, minute...:
     by the first `length` characters of the moment (as the records keep it: ISO 8601 in
     UTC), counted in one read, less those held in sessions not among them (one read each:
-    sessions since removed from the programme, if any)."""
+    sessions since removed from the programme, if any). `held`, if known, is how many places
+    `sessions` hold: when that is every place, no other session is looked for."""
     taken: dict[str, int] = tx.count_by(PLACES, "at", length=length, state="registered")  # type: ignore[assignment]
+    if held is not None and tx.count(PLACES, state="registered") == held:
+        return taken
     others = tx.count_by(PLACES, "session", state="registered").keys() - set(sessions)
     if not others:
         return taken
@@ -340,8 +345,10 @@ class PlacesRecords(OutboxRecords):
     def place_counts(self, *, session_ids: Sequence[str]) -> dict[str, tuple[int, int]]:
         return self.engine.read(lambda tx: counts_of(tx, session_ids))
 
-    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]:
-        return self.engine.read(lambda tx: taken_at(tx, session_ids, length))
+    def taken_at(
+        self, *, session_ids: Collection[str], length: int, held: int | None = None
+    ) -> dict[str, int]:
+        return self.engine.read(lambda tx: taken_at(tx, session_ids, length, held))
 
     def save_card(self, *, card: Card) -> None:
         self.engine.transaction(lambda tx: save_card(tx, card))

@@ -211,7 +211,9 @@ class Times:
     def registered_at(self, *, session_id: str) -> dict[str, datetime]:
         return self.times.get(session_id, {})
 
-    def taken_at(self, *, session_ids: Collection[str], length: int) -> dict[str, int]:
+    def taken_at(
+        self, *, session_ids: Collection[str], length: int, held: int | None = None
+    ) -> dict[str, int]:
         moments = (at for s in session_ids for at in self.times.get(s, {}).values())
         return dict(Counter(aware(moment)[:length] for moment in moments))
 
