@@ -106,8 +106,8 @@ class Dashboard:
             return _notice(200, *NOT_CONFIGURED)
         if path == paths.SIGN_IN:
             return _only(method, ("GET", "HEAD")) or self._start(request)
-        if path == paths.CALLBACK:
-            return _only(method, ("GET", "HEAD")) or self._finish(request)
+        if path == paths.CALLBACK:  # GET only: it spends Slack's one-time code
+            return _only(method, ("GET",)) or self._finish(request)
         if path == paths.SIGN_OUT:
             return _only(method, ("POST",)) or self._sign_out(request)
         page = self._page_for(path)

@@ -215,6 +215,7 @@ def test_signing_out_from_another_site_is_refused(served_bot: RunningBot) -> Non
     assert browser.post(paths.SIGN_OUT, origin="https://evil.example").status == 403
     assert browser.get(paths.WEEK).status == 200
     assert browser.get(paths.SIGN_OUT).status == 405
+    assert browser.request("HEAD", paths.CALLBACK + "?code=x&state=y").status == 405
 
 
 def test_forgetting_the_organiser_ends_their_sessions(served_bot: RunningBot) -> None:
