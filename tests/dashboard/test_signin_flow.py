@@ -17,6 +17,7 @@ from markupsafe import escape
 from bot.dashboard import paths
 from bot.dashboard.web import PENDING_COOKIE, SESSION_COOKIE
 from bot.standin.fake_slack import FakeSlack
+from bot.store import StoreError
 from tests.conftest import ORGANISER, Clock, RunningBot
 from tests.support.browser import Browser, Page
 
@@ -225,3 +226,42 @@ def test_forgetting_the_organiser_ends_their_sessions(served_bot: RunningBot) ->
     served_bot.store.forget(user_id=ORGANISER, capacities={}, notices={}, at=served_bot.clock())
     assert browser.get(paths.WEEK).status == 401
     assert served_bot.store.engine.read(lambda tx: tx.find("signins")) == []
+
+
+def store_away(bot: RunningBot, monkeypatch: pytest.MonkeyPatch, *, reads: bool) -> None:
+    """The database away (PostgreSQL restarting, a disk gone): changes fail, and reads too
+    with `reads`."""
+
+    def away(*args: object, **kwargs: object) -> object:
+        raise StoreError("PostgreSQL at 127.0.0.1:5432/bot does not answer (connection refused)")
+
+    monkeypatch.setattr(bot.store.engine, "transaction", away)
+    if reads:
+        monkeypatch.setattr(bot.store.engine, "read", away)
+
+
+def test_a_store_that_cannot_be_read_is_said_plainly_and_the_pages_come_back(
+    served_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = browser_for(served_bot)
+    assert sign_in(browser).status == 303
+    with monkeypatch.context() as patched:
+        store_away(served_bot, patched, reads=True)
+        for path in (paths.WEEK, paths.REGISTRANTS_CSV):
+            page = browser.get(path)
+            assert page.status == 503 and "Can&#39;t read the bot&#39;s data now" in page.text
+            assert "Traceback" not in page.text and "PostgreSQL" not in page.text
+            assert_safe_headers(page)
+    assert browser.get(paths.WEEK).status == 200  # back by itself
+
+
+def test_a_sign_in_the_store_cannot_keep_is_refused_plainly(
+    served_bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    browser = browser_for(served_bot)
+    with monkeypatch.context() as patched:
+        store_away(served_bot, patched, reads=False)
+        refused = sign_in(browser)
+        assert refused.status == 503 and "Can&#39;t sign you in now" in refused.text
+        assert SESSION_COOKIE not in browser.cookies
+    assert sign_in(browser).status == 303
