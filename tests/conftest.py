@@ -45,8 +45,8 @@ TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    """`-n 4` is in the settings (pyproject.toml) for pytest-xdist. With xdist turned off
-    (`-p no:xdist`), accept it and run in this one process."""
+    """`-n 4 --dist worksteal` is in the settings (pyproject.toml) for pytest-xdist. With
+    xdist turned off (`-p no:xdist`), accept both and run in this one process."""
     if pluginmanager.is_blocked("xdist"):
         # `_addoption`, as xdist itself adds `-n`: pytest keeps short options for plugins.
         group = parser.getgroup("xdist")
@@ -57,6 +57,13 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
             default=None,
             help="ignored: pytest-xdist is turned off, so one process runs everything",
         )
+        group.addoption("--dist", dest="dist", default=None, help="ignored, as -n is")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` start first (in their order), so a parallel run does not end
+    with every worker idle but one, still waiting on one of them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @dataclass

@@ -43,7 +43,7 @@ from tests.support.slack_requests import SignedRequests, get_text
 from tests.support.waiting import wait_until
 from tests.test_main import environment, free_port, http_settings, run_bot
 
-pytestmark = pytest.mark.postgres_replicas
+pytestmark = [pytest.mark.postgres_replicas, pytest.mark.slow]
 """The PostgreSQL end-to-end tier (`-m postgres_replicas` runs it alone): real processes on a
 real database. It runs in the normal `uv run pytest` too."""
 

@@ -6,7 +6,11 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
 
 
 def test_the_benchmark_runs_and_reports_both_apps() -> None:

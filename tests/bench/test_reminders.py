@@ -8,7 +8,11 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
 
 FIGURES = (
     "messages",

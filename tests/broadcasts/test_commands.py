@@ -199,6 +199,7 @@ def test_buttons_pressed_by_a_non_organiser_are_refused_and_change_nothing(
     assert bot.slack.calls_to("views.open") == []
 
 
+@pytest.mark.slow
 def test_a_scheduled_broadcast_survives_a_restart(served_bot: RunningBot) -> None:
     bot = served_bot
     draft, message = preview_of(bot)
@@ -270,6 +271,7 @@ def send_slowly_to(
     return draft, message, people
 
 
+@pytest.mark.slow
 def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
     draft, _, _ = send_slowly_to(bot, 30, "registered")  # about three seconds of sending
     sent = wait_status(bot, draft.id, "sent")

@@ -423,6 +423,7 @@ def test_a_429_pauses_every_worker_for_its_retry_after(
     assert len(early) <= 3
 
 
+@pytest.mark.slow
 def test_under_a_rate_limit_every_entry_is_delivered_once_close_to_the_limit(
     fake_slack: FakeSlack, store: MemoryStore, outbox: Outbox
 ) -> None:
@@ -631,6 +632,7 @@ def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_tw
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
+@pytest.mark.slow
 def test_the_sender_keeps_up_with_a_fast_limit(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:
@@ -645,6 +647,7 @@ def test_the_sender_keeps_up_with_a_fast_limit(
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
+@pytest.mark.slow
 def test_senders_sharing_a_pace_climb_to_the_limit_together_not_beyond(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:

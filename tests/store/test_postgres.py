@@ -128,6 +128,7 @@ def test_a_wrong_password_or_a_missing_database_is_said(postgres_cluster: Postgr
     assert SECRET not in str(caught.value)
 
 
+@pytest.mark.slow
 def test_a_server_stopped_while_running_is_said_and_its_return_noticed(
     postgres_cluster: PostgresCluster,
 ) -> None:
