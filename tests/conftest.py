@@ -2,6 +2,8 @@
 `app.dispatch` with the in-memory store (`bot`), or served over HTTP by waitress with the
 durable store (`served_bot`)."""
 
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +42,12 @@ def fake_slack() -> Iterator[SocketModeSlack]:
 
 SIGNING_SECRET = "test-signing-secret"
 ROOT = Path(__file__).resolve().parents[1]
+
+# The tests start some hundred Python processes (the bot, its tools, the benchmarks): they
+# share their compiled modules in one cache outside the checkout, even where the machine
+# says not to write them (PYTHONDONTWRITEBYTECODE), rather than each compiling the bot again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "sww-bot-tests-pycache")
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
@@ -60,10 +68,34 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group.addoption("--dist", dest="dist", default=None, help="ignored, as -n is")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked `slow` start first (in their order), so a parallel run does not end
-    with every worker idle but one, still waiting on one of them."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `slow` start first, longest first, spread over the workers, so a
+    parallel run does not end with every worker idle but one, still waiting on one of them."""
+    slow = sorted((item for item in items if item.get_closest_marker("slow")), key=seconds)
+    fast = [item for item in items if not item.get_closest_marker("slow")]
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    items[:] = spread(slow, fast, workers)
+
+
+def seconds(item: pytest.Item) -> float:
+    """Minus the seconds a `slow` test takes, as its mark says (longest first)."""
+    mark = item.get_closest_marker("slow")
+    return -float(mark.kwargs.get("seconds", 1)) if mark else 0.0
+
+
+def spread(slow: list[Any], fast: list[Any], workers: int) -> list[Any]:
+    """`slow` then `fast`, in `workers` runs of the sizes xdist's work-stealing scheduler
+    first hands each worker (the whole list cut in even, consecutive parts), each run
+    starting with its share of `slow`. (With any other scheduler, still slow first.)"""
+    remaining, runs = len(slow) + len(fast), []
+    for n in range(workers):
+        size = remaining // (workers - n)
+        remaining -= size
+        share = slow[n::workers]
+        runs.append(share + fast[: max(0, size - len(share))])
+        del fast[: max(0, size - len(share))]
+    runs[-1] += fast
+    return [item for run in runs for item in run]
 
 
 @dataclass

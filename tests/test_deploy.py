@@ -212,7 +212,7 @@ def test_uv_run_passes_sighup_and_sigterm_on_to_the_bot() -> None:
     assert process.wait(timeout=10) == 0
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=3)
 def test_sighup_reloads_the_programme_and_leaves_the_bot_running(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:

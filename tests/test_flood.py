@@ -68,7 +68,7 @@ def healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> bool:
         return False
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=6)
 def test_forty_dms_under_a_429_do_not_hold_up_another_persons_button(
     served: SignedRequests, fake_slack: FakeSlack
 ) -> None:

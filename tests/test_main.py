@@ -339,7 +339,7 @@ def test_registrations_survive_a_restart(tmp_path: Path, fake_slack: FakeSlack) 
         assert titles(agenda) == [RACISM]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=13)
 def test_reminders_go_out_once_across_a_kill_and_restart(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
@@ -449,7 +449,7 @@ def test_a_port_in_use_is_a_clear_message(tmp_path: Path, fake_slack: FakeSlack)
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=7)
 def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
@@ -504,7 +504,7 @@ def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
     assert repeats <= 4, f"{repeats} people got it twice: more than the messages in flight"
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=20)
 def test_an_attendees_choices_and_calendar_survive_a_kill(
     tmp_path: Path, fake_slack: FakeSlack
 ) -> None:

@@ -43,7 +43,7 @@ from tests.support.slack_requests import SignedRequests, get_text
 from tests.support.waiting import wait_until
 from tests.test_main import environment, free_port, http_settings, run_bot
 
-pytestmark = [pytest.mark.postgres_replicas, pytest.mark.slow]
+pytestmark = pytest.mark.postgres_replicas
 """The PostgreSQL end-to-end tier (`-m postgres_replicas` runs it alone): real processes on a
 real database. It runs in the normal `uv run pytest` too."""
 
@@ -234,6 +234,7 @@ def later(days: float = 2, **extra: Any) -> dict[str, Any]:
 PLACE = re.compile(r"waitlist, number (\d+)")
 
 
+@pytest.mark.slow(seconds=2)
 def test_forty_people_at_once_get_five_places_and_one_waitlist_position_each(
     launch: Launch, store: Store
 ) -> None:
@@ -308,6 +309,7 @@ REMINDED = ("UC1", "UC2", "UC3")
 LATE_AND_KEPT_ONCE = re.compile(r"Reminders for soon, .* \(late\): 0 queued, 3 already")
 
 
+@pytest.mark.slow(seconds=8)
 def test_a_reminder_due_while_two_replicas_are_killed_is_sent_once(
     launch: Launch, fake_slack: FakeSlack, store: Store, tmp_path: Path
 ) -> None:
@@ -381,6 +383,7 @@ def choose_and_send(replicas: Replicas, fake: FakeSlack, text: str, audience: st
     assert replicas.send().action([send_now], user_id=ORGANISER).status == 200
 
 
+@pytest.mark.slow(seconds=18)
 def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     launch: Launch, fake_slack: FakeSlack, store: Store
 ) -> None:
@@ -433,6 +436,7 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
 # --- e. a moved session -------------------------------------------------------------------------
 
 
+@pytest.mark.slow(seconds=13)
 def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
     launch: Launch, fake_slack: FakeSlack, store: Store
 ) -> None:
@@ -487,6 +491,7 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
     assert len(found) == held, (held, found)
 
 
+@pytest.mark.slow(seconds=4)
 def test_a_moved_session_is_told_to_each_registrant_once(
     launch: Launch, fake_slack: FakeSlack, tmp_path: Path, store: Store
 ) -> None:
@@ -516,6 +521,7 @@ def test_a_moved_session_is_told_to_each_registrant_once(
 # --- f. a full restart ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow(seconds=7)
 def test_registrations_and_broadcast_history_survive_stopping_every_replica(
     launch: Launch, fake_slack: FakeSlack, store: Store
 ) -> None:
@@ -587,6 +593,7 @@ def health(replicas: Replicas) -> tuple[int, dict[str, Any]]:
         return status, {"body": body}
 
 
+@pytest.mark.slow(seconds=7)
 def test_health_says_why_while_the_database_is_down_and_recovers_by_itself(
     tmp_path: Path, fake_slack: FakeSlack, own_cluster: PostgresCluster
 ) -> None:

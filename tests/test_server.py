@@ -207,7 +207,7 @@ def test_hundreds_of_idle_or_slow_connections_do_not_stop_the_bot(
             connection.close()
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=10)
 def test_a_connection_that_says_nothing_is_closed_after_ten_seconds(waitress: str) -> None:
     connection = socket.create_connection(("127.0.0.1", int(waitress.rsplit(":", 1)[1])))
     connection.settimeout(30)

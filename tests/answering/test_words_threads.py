@@ -8,11 +8,14 @@ import string
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from bot.answering import words
 
 THREADS = 8
 
 
+@pytest.mark.slow(seconds=2)
 def test_roots_from_many_threads_at_once_are_the_roots_of_one_thread() -> None:
     rng = random.Random(7)
     suffixes = ("ing", "ations", "ness", "ies", "ised", "ments", "fulness", "ably", "s")

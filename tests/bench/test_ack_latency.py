@@ -10,9 +10,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
 
-
+@pytest.mark.slow(seconds=4)
 def test_the_benchmark_runs_and_reports_both_apps() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "ack_latency.py"), "--users", "3",

@@ -11,11 +11,10 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
-
 PAGES = ("week", "session", "broadcasts", "health", "registrants.csv", "feedback.csv")
 
 
+@pytest.mark.slow(seconds=2)
 def test_the_benchmark_prints_a_figure_for_each_page() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--quick"],

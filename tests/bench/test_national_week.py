@@ -12,11 +12,10 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
-
 PEOPLE = 2_000  # --quick
 
 
+@pytest.mark.slow(seconds=4)
 def test_the_benchmark_runs_and_queues_everyone_once() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "national_week.py"), "--quick"],

@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
-
 ROW = (
     r"^\s*(\d+)\s+(TinyDBStore|stock-TinyDB|PG-1-process|PG-3-replicas)\s+(\d+)(?: \(bounded\))?"
     r"\s+(\d+)\s+[\d.]+\s+[\d.]+\s+(\d+|-)\s+(\d+)$"
@@ -49,6 +47,7 @@ def test_the_benchmark_runs_and_reports_both_stores() -> None:
     )
 
 
+@pytest.mark.slow(seconds=6)
 def test_on_postgres_one_process_and_three_replicas_keep_every_registration(
     postgres_url: str,
 ) -> None:

@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow  # a benchmark run in a subprocess: seconds each
-
 FIGURES = (
     "messages",
     "seconds",
@@ -38,6 +36,7 @@ def run_bench(*options: str) -> dict[str, str]:
     return figures
 
 
+@pytest.mark.slow(seconds=6)
 def test_the_benchmark_runs_and_delivers_each_reminder_once() -> None:
     figures = run_bench("--lead", "0.5")
     assert figures["messages"] == "250"
@@ -46,6 +45,7 @@ def test_the_benchmark_runs_and_delivers_each_reminder_once() -> None:
     assert figures["duplicates"] == "0"
 
 
+@pytest.mark.slow(seconds=10)
 def test_three_replicas_on_postgres_deliver_each_message_once(postgres_url: str) -> None:
     figures = run_bench(
         "--only-postgres", "--database-url", postgres_url,

@@ -44,6 +44,7 @@ def test_the_menu_opens_on_the_fixed_audiences_then_the_first_sessions(bot: Runn
         Option(value=option["value"], label=option["text"]["text"]).to_dict()  # Slack's limits
 
 
+@pytest.mark.slow(seconds=3)
 def test_typing_finds_any_session_and_choosing_it_sends_to_its_registrants(
     bot: RunningBot,
 ) -> None:

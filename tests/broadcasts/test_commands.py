@@ -118,6 +118,7 @@ def test_cancel_posts_nothing(bot: RunningBot) -> None:
 @pytest.mark.parametrize(
     ("audience", "expected"), [("registered", ["U1", "U2", "U3"]), ("session:tue-racism", ["U1"])]
 )
+@pytest.mark.slow(seconds=2)
 def test_dm_audiences_with_counts_progress_and_failures(
     bot: RunningBot, audience: str, expected: list[str]
 ) -> None:
@@ -199,7 +200,7 @@ def test_buttons_pressed_by_a_non_organiser_are_refused_and_change_nothing(
     assert bot.slack.calls_to("views.open") == []
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=4)
 def test_a_scheduled_broadcast_survives_a_restart(served_bot: RunningBot) -> None:
     bot = served_bot
     draft, message = preview_of(bot)
@@ -271,7 +272,7 @@ def send_slowly_to(
     return draft, message, people
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=4)
 def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
     draft, _, _ = send_slowly_to(bot, 30, "registered")  # about three seconds of sending
     sent = wait_status(bot, draft.id, "sent")
@@ -282,6 +283,7 @@ def test_a_large_audience_sees_progress_on_the_preview(bot: RunningBot) -> None:
     assert wait_for_update(bot, "Sent to 30 of 30.")
 
 
+@pytest.mark.slow(seconds=2)
 def test_cancel_while_sending_stops_what_has_not_gone(bot: RunningBot) -> None:
     draft, message, people = send_slowly_to(bot, 40, "session:tue-racism")  # about 4 s
     wait_status(bot, draft.id, "sending")

@@ -30,6 +30,7 @@ def settings_overrides() -> dict[str, Any]:
     return {"announcements_channel": None}
 
 
+@pytest.mark.slow(seconds=3)
 def test_the_preview_says_so_and_offers_no_send_until_a_dm_audience_is_chosen(
     bot: RunningBot,
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.console.options import CONSOLE_CHANNEL
 from tests.console.conftest import StartConsole, squeeze, tuesday
 
@@ -14,6 +16,7 @@ def test_only_an_organiser_may_announce(start_console: StartConsole) -> None:
     assert "only the week's organisers can use /announce" in running.type("/announce hello")
 
 
+@pytest.mark.slow(seconds=2)
 def test_an_organiser_previews_chooses_and_sends(start_console: StartConsole) -> None:
     running = start_console(now=tuesday(10, 30), organiser=True)
     running.type("/register care leavers")

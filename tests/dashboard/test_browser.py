@@ -365,7 +365,7 @@ def driver() -> Iterator[Chrome]:
         yield chromium
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_an_organiser_reads_the_week_in_a_browser(driver: Chrome, site: RunningBot) -> None:
     broadcast_id = make_the_week(site)
     programme: Programme = site.parts.current.programme

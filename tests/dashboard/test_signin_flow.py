@@ -192,6 +192,7 @@ def test_an_id_token_for_another_sign_in_is_refused(
     assert SESSION_COOKIE not in browser.cookies
 
 
+@pytest.mark.slow(seconds=3)
 def test_slack_failing_the_exchange_is_said_plainly(
     served_bot: RunningBot, fake_slack: FakeSlack
 ) -> None:

@@ -47,7 +47,7 @@ def test_the_programme_goes_to_standard_output(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=3)
 def test_output_written_then_replaced(tmp_path: Path) -> None:
     output = tmp_path / "programme.json"
     source = str(DATA / "pyconfr-2024-schedule.json")

@@ -115,6 +115,7 @@ def test_while_slack_cannot_say_the_message_waits_and_then_goes_once(
     assert len(posts_to(fake_slack, "U0001")) == 1
 
 
+@pytest.mark.slow(seconds=2)
 def test_a_post_that_timed_out_after_slack_took_it_is_not_posted_again(
     fake_slack: FakeSlack, store: MemoryStore, outbox: Outbox
 ) -> None:

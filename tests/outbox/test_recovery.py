@@ -47,7 +47,7 @@ def programme_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=3)
 def test_a_reminder_due_in_a_slack_outage_goes_after_it_and_before_the_start(
     bot: RunningBot,
 ) -> None:
@@ -97,7 +97,7 @@ def test_a_promotion_not_yet_sent_when_the_bot_stops_is_sent_after_the_restart(
 
 
 @pytest.mark.parametrize("settings_overrides", [{"reminder_offsets": (timedelta(seconds=4),)}])
-@pytest.mark.slow
+@pytest.mark.slow(seconds=10)
 def test_reminders_and_a_broadcast_at_once_keep_to_slacks_rate(
     bot: RunningBot, programme_path: Path
 ) -> None:

@@ -392,6 +392,7 @@ def test_an_entry_whose_deadline_passes_in_an_outage_expires_with_one_warning(
     assert warnings[0].levelno == logging.WARNING and "expired" in warnings[0].getMessage()
 
 
+@pytest.mark.slow(seconds=2)
 def test_an_entry_whose_deadline_passes_in_a_rate_limit_pause_expires_unsent(
     fake_slack: FakeSlack, store: MemoryStore, outbox: Outbox
 ) -> None:
@@ -423,7 +424,7 @@ def test_a_429_pauses_every_worker_for_its_retry_after(
     assert len(early) <= 3
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=7)
 def test_under_a_rate_limit_every_entry_is_delivered_once_close_to_the_limit(
     fake_slack: FakeSlack, store: MemoryStore, outbox: Outbox
 ) -> None:
@@ -612,6 +613,7 @@ def test_two_senders_on_one_store_send_each_entry_once(
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
+@pytest.mark.slow(seconds=2)
 def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_twice(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:
@@ -632,7 +634,7 @@ def test_an_entry_whose_claim_runs_out_in_a_long_pause_is_given_back_not_sent_tw
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_the_sender_keeps_up_with_a_fast_limit(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:
@@ -647,7 +649,7 @@ def test_the_sender_keeps_up_with_a_fast_limit(
     assert delivered(fake_slack) == Counter({entry.recipient: 1 for entry in batch})
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=13)
 def test_senders_sharing_a_pace_climb_to_the_limit_together_not_beyond(
     fake_slack: FakeSlack, store: MemoryStore, make_outbox: MakeOutbox
 ) -> None:

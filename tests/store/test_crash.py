@@ -48,7 +48,7 @@ def run_until_killed(db: Path, round_: int, delay: float, *options: str) -> list
     return b"".join(chunks).decode().split("\n")[:-1]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=6)
 def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
     seed = random.randrange(1 << 30)
@@ -86,6 +86,7 @@ def seats_by_line(store: TinyDBStore, lines: list[str]) -> dict[tuple[str, str],
     return seats
 
 
+@pytest.mark.slow(seconds=2)
 def test_every_confirmed_promotion_keeps_its_outbox_entry_through_kill_9(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
     seed = random.randrange(1 << 30)

@@ -101,6 +101,7 @@ def test_nothing_listening_is_said_plainly_without_the_password() -> None:
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
+@pytest.mark.slow(seconds=2)
 def test_a_server_that_never_replies_is_given_up_on_in_time() -> None:
     with socket.socket() as silent:  # accepts connections (the kernel does), never speaks
         silent.bind(("127.0.0.1", 0))
@@ -128,7 +129,7 @@ def test_a_wrong_password_or_a_missing_database_is_said(postgres_cluster: Postgr
     assert SECRET not in str(caught.value)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(seconds=5)
 def test_a_server_stopped_while_running_is_said_and_its_return_noticed(
     postgres_cluster: PostgresCluster,
 ) -> None:

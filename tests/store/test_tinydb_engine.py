@@ -310,6 +310,7 @@ def run_until_killed(db: Path, round_: int, delay: float) -> list[tuple[int, int
     return [(int(thread), int(n)) for thread, n in (line.split() for line in lines)]
 
 
+@pytest.mark.slow(seconds=2)
 def test_every_confirmed_transaction_survives_kill_9(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
     seed = random.randrange(1 << 30)
