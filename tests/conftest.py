@@ -3,7 +3,6 @@
 durable store (`served_bot`)."""
 
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,10 +43,12 @@ SIGNING_SECRET = "test-signing-secret"
 ROOT = Path(__file__).resolve().parents[1]
 
 # The tests start some hundred Python processes (the bot, its tools, the benchmarks): they
-# share their compiled modules in one cache outside the checkout, even where the machine
-# says not to write them (PYTHONDONTWRITEBYTECODE), rather than each compiling the bot again.
+# share their compiled modules in one cache, even where the machine says not to write them
+# (PYTHONDONTWRITEBYTECODE), rather than each compiling the bot again. The cache is in the
+# checkout's own (ignored) `.pytest_cache`, not a shared temporary folder another user of
+# the machine could fill with code.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-os.environ["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "sww-bot-tests-pycache")
+os.environ["PYTHONPYCACHEPREFIX"] = str(ROOT / ".pytest_cache" / "pycache")
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
