@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # the machine could fill with code.
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 os.environ["PYTHONPYCACHEPREFIX"] = str(ROOT / ".pytest_cache" / "pycache")
+
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
@@ -72,14 +73,14 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` start first, longest first, spread over the workers, so a
     parallel run does not end with every worker idle but one, still waiting on one of them."""
-    slow = sorted((item for item in items if item.get_closest_marker("slow")), key=seconds)
+    slow = sorted((item for item in items if item.get_closest_marker("slow")), key=longest_first)
     fast = [item for item in items if not item.get_closest_marker("slow")]
     workers = getattr(config, "workerinput", {}).get("workercount", 1)
     items[:] = spread(slow, fast, workers)
 
 
-def seconds(item: pytest.Item) -> float:
-    """Minus the seconds a `slow` test takes, as its mark says (longest first)."""
+def longest_first(item: pytest.Item) -> float:
+    """A sort key: minus the seconds a `slow` test takes, as its mark says."""
     mark = item.get_closest_marker("slow")
     return -float(mark.kwargs.get("seconds", 1)) if mark else 0.0
 

@@ -64,7 +64,7 @@ def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
         checked = db if round_ % 2 == 0 else crash_image(db, tmp_path / f"copy{round_}")
         store = TinyDBStore(checked)  # raises if the files cannot be read
         try:
-            seats = seats_by_line(store, confirmed)
+            seats = seats_in_sessions(store, confirmed)
             for line in confirmed:
                 user, session, state, position = line.split()
                 expected = Seat(state, int(position) or None)  # type: ignore[arg-type]
@@ -74,7 +74,7 @@ def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
             store.close()
 
 
-def seats_by_line(store: TinyDBStore, lines: list[str]) -> dict[tuple[str, str], Seat]:
+def seats_in_sessions(store: TinyDBStore, lines: list[str]) -> dict[tuple[str, str], Seat]:
     """Each confirmed person's seat as the store has it, reading each session's registrants
     and waitlist once (asking seat by seat reads a waitlist of thousands once a person)."""
     seats: dict[tuple[str, str], Seat] = {}
