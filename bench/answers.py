@@ -13,7 +13,7 @@ the latency of one question, p50 and p99, over every generated question and ever
 conversational question, asked several times.
 
     uv run python bench/answers.py                      # every category in full, 5 repeats
-    uv run python bench/answers.py --per-category 3 --repeat 1       # smoke
+    uv run python bench/answers.py --per-category 3 --repeat 1 --builds 1  # smoke
     uv run python bench/answers.py --programmes some.json --misses 5  # show 5 misses a category
     uv run python bench/answers.py --check     # exit 1 when a target is missed, naming it
 """
@@ -108,12 +108,18 @@ def first_sessions(programme: Programme, count: int) -> Programme:
 
 
 def latency(
-    programme: Programme, seed: int, per: int | None, repeat: int, extra: list[str]
+    programme: Programme,
+    seed: int,
+    per: int | None,
+    repeat: int,
+    extra: list[str],
+    *,
+    builds_timed: int = 5,
 ) -> dict[str, float]:
-    """Index build time (median of 5) and per-question latency, in ms, over the questions
-    generated from `programme` and `extra` ones."""
+    """Index build time (median of `builds_timed`) and per-question latency, in ms, over the
+    questions generated from `programme` and `extra` ones."""
     builds = []
-    for _ in range(5):
+    for _ in range(max(builds_timed, 1)):
         began = time.perf_counter()
         Answerer(programme)
         builds.append((time.perf_counter() - began) * 1000)
@@ -145,6 +151,7 @@ def main() -> int:
     parser.add_argument("--per-category", type=int, help="at most N questions a category")
     parser.add_argument("--repeat", type=int, default=5, help="times each question is timed")
     parser.add_argument("--programmes", type=Path, nargs="+", help="instead of the bundled ones")
+    parser.add_argument("--builds", type=int, default=5, help="times each index build is timed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--misses", type=int, default=0, help="show N engine misses a category")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
@@ -180,7 +187,17 @@ def main() -> int:
             )
         ]
     speeds = [
-        (latency(timed, args.seed, args.per_category, max(args.repeat, 1), spoken), timed_as)
+        (
+            latency(
+                timed,
+                args.seed,
+                args.per_category,
+                max(args.repeat, 1),
+                spoken,
+                builds_timed=args.builds,
+            ),
+            timed_as,
+        )
         for timed, timed_as in timings
     ]
 
