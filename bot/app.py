@@ -44,6 +44,7 @@ from bot.listeners.deliveries import Deliveries
 from bot.listeners.executor import FairExecutor
 from bot.listeners.later import REPLY, Later
 from bot.outbox import Outbox
+from bot.outbox.updates import INTERVAL as UPDATE_INTERVAL
 from bot.outbox.updates import PacedUpdates
 from bot.privacy import Privacy
 from bot.privacy import listeners as privacy_listeners
@@ -184,6 +185,7 @@ def build_bot(
     listener_executor: Executor | None = None,
     card_interval: float = 3.0,
     watch_interval: float = 2.0,
+    update_interval: float = UPDATE_INTERVAL,
     outbox_options: dict[str, Any] | None = None,
     allowance: Allowance | None = None,
 ) -> Bot:
@@ -193,6 +195,8 @@ def build_bot(
     Listeners run on the request's own thread and answer inside their acknowledgement;
     anything slower (Web API calls) runs afterwards as a lazy listener on `listener_executor`.
     `allowance`: how many questions a person may ask at once (see `bot.listeners.allowance`).
+    `update_interval`: seconds between `chat.update` calls, in every process together (the
+    cards and the broadcast previews); Slack's limit unless a test says otherwise.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     client = web_client(token, settings.slack_api_url)
@@ -217,7 +221,7 @@ def build_bot(
         store=store,
         current=current,
         client=cards_client,
-        updates=PacedUpdates(store=store, client=cards_client),
+        updates=PacedUpdates(store=store, client=cards_client, interval=update_interval),
         emoji=settings.register_emoji,
         interval=card_interval,
     )
@@ -239,7 +243,7 @@ def build_bot(
         current=current,
         scheduler=scheduler,
         client=client,
-        updates=PacedUpdates(store=store, client=client),
+        updates=PacedUpdates(store=store, client=client, interval=update_interval),
         channel=channel,
         expiry=settings.broadcast_expiry,
         clock=clock,

@@ -199,6 +199,7 @@ def build_test_bot(
         clock=clock,
         card_interval=0.2,
         watch_interval=0.1,
+        update_interval=0.2,  # the shared pace of chat.update, six times Slack's
         outbox_options=OUTBOX_OPTIONS,
         listener_executor=FairExecutor(4),  # as python -m bot runs them; `settle` drains it
     )
