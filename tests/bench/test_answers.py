@@ -30,7 +30,7 @@ def programme() -> Programme:
     return load_programme(ROOT / "programme.json")[0]
 
 
-@pytest.mark.slow(seconds=9)
+@pytest.mark.slow(seconds=5)
 def test_the_benchmark_runs_and_prints_its_tables() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "answers.py"), "--per-category", "3",
