@@ -226,6 +226,11 @@ def left_words(places: Places) -> str:
     return "no limit" if places.left is None else f"{places.left:,}"
 
 
+def capacity_words(places: Places) -> str:
+    """How many places the session has, or `no limit`."""
+    return "no limit" if places.capacity is None else f"{places.capacity:,}"
+
+
 def number(value: int | float) -> str:
     """`12,345`."""
     return f"{value:,}"
@@ -248,4 +253,5 @@ ENVIRONMENT.filters.update(
     ago=ago_words,
     session_when=session_when,
     left=left_words,
+    capacity=capacity_words,
 )
