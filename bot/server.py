@@ -46,15 +46,21 @@ def wsgi_app(
     )
 
 
-CONNECTIONS: dict[str, Any] = {
-    # Idle or slow clients must not fill the server: waitress's default is 100 connections
-    # kept for up to 120 s of silence. Slack's requests take well under a second to send,
-    # and production runs behind a buffering reverse proxy (docs/production.md).
-    "connection_limit": 1000,
-    "channel_timeout": 10,  # seconds a connection may stay silent
-    "cleanup_interval": 2,  # how often silent ones are looked for
-    "asyncore_use_poll": True,  # select() cannot watch sockets numbered past 1023
-}
+SILENCE = 10
+"""Seconds a connection may stay silent before the server closes it."""
+
+
+def connections(silence: int = SILENCE) -> dict[str, Any]:
+    """Waitress's settings for connections. Idle or slow clients must not fill the server:
+    waitress's default is 100 connections kept for up to 120 s of silence. Slack's requests
+    take well under a second to send, and production runs behind a buffering reverse proxy
+    (docs/production.md)."""
+    return {
+        "connection_limit": 1000,
+        "channel_timeout": silence,
+        "cleanup_interval": max(1, silence // 5),  # how often silent ones are looked for
+        "asyncore_use_poll": True,  # select() cannot watch sockets numbered past 1023
+    }
 
 
 def http_server(
@@ -67,8 +73,10 @@ def http_server(
     host: str = "0.0.0.0",
     port: int = 3000,
     threads: int = 8,
+    silence: int = SILENCE,
 ) -> BaseWSGIServer | MultiSocketServer:
-    """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve."""
+    """A production WSGI server (waitress) for Slack's requests; call `.run()` to serve.
+    A connection silent for `silence` seconds is closed."""
     return create_server(
         wsgi_app(
             app,
@@ -82,7 +90,7 @@ def http_server(
         threads=threads,
         ident="socialworkweek-bot",
         max_request_body_size=MAX_BODY,  # a longer chunked body is refused (413) unread
-        **CONNECTIONS,
+        **connections(silence),
     )
 
 
@@ -128,7 +136,7 @@ def serve_health(
     the organisers' pages), from background threads (Socket Mode)."""
     server = create_server(health_app(health, calendar=calendar, dashboard=dashboard),
                            host="0.0.0.0", port=port, threads=4 if calendar or dashboard else 1,
-                           ident="socialworkweek-bot", **CONNECTIONS)  # fmt: skip
+                           ident="socialworkweek-bot", **connections())  # fmt: skip
     threading.Thread(target=server.run, name="health", daemon=True).start()
     logger.info("Health check on http://0.0.0.0:%s/healthz", port)
     return server
