@@ -4,12 +4,17 @@ The bot's clock is set inside the programme's week (08:00 on its first day, runn
 its replies are those people get during the week: sessions still to come, each with its
 Register button and its "Add to calendar" links.
 
-Both apps run in their own process, served by the same waitress server the bot uses, with
-their Web API pointed at the tests' fake Slack. Simulated users, each with its own
+A third app, `echo`, is a bare Bolt app that acknowledges each question with the bot's own
+reply to it, made once before serving: the same bytes with none of the work. It splits the
+ratio in two: echo / bare is the weight of the reply itself (encoding and sending up to
+7 KB), bot / echo the bot's work.
+
+Each app runs in its own process, served by the same waitress server the bot uses, with
+its Web API pointed at the tests' fake Slack. Simulated users, each with its own
 connection per request, send signed `/sessions` commands (a mix of day, topic and question
 queries), wait for the reply, pause briefly, and go again. Prints p50/p90/p99 latency for
-each app and their ratio, as medians over alternating rounds (this machine is shared
-and noisy).
+each app and the bot's ratio to the bare app, as medians over alternating rounds (this
+machine is shared and noisy).
 
     uv run python bench/ack_latency.py                  # 50 users; pauses of 1 s and 0.1 s
     uv run python bench/ack_latency.py --users 5 --seconds 0.5 --rounds 1 --think 0.05  # smoke
@@ -32,9 +37,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
@@ -44,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.listeners.errors import SORRY  # noqa: E402
 from bot.programme import Programme  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from bot.standin.fake_slack import FakeSlack  # noqa: E402
 from bot.standin.slack_payloads import command_payload  # noqa: E402
 
@@ -109,8 +116,28 @@ def during_the_week(programme: Programme) -> Callable[[], datetime]:
     return lambda: begins + (datetime.now(UTC) - started)
 
 
+def replies_during_the_week(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The bot's reply to each of `QUERIES` during the week, as its acknowledgement carries it."""
+    from slack_bolt import BoltRequest
+
+    from bot.app import build_bot
+    from bot.programme import load_programme
+    from bot.records import MemoryStore
+
+    loaded, _ = load_programme(settings.programme_path)
+    bot = build_bot(settings, loaded, MemoryStore(), clock=during_the_week(loaded)).app
+    form: dict[str, str | Sequence[str]] = {"content-type": "application/x-www-form-urlencoded"}
+    replies = {}
+    for query in QUERIES:
+        body = urlencode(command_payload("/sessions", query))
+        response = bot.dispatch(BoltRequest(body=body, headers=form))
+        assert response.status == 200, response.body
+        replies[query] = json.loads(response.body)
+    return replies
+
+
 def serve(kind: str, api_url: str, programme: Path) -> None:
-    """Run one app (`bot` or `bare`) until killed."""
+    """Run one app (`bot`, `bare` or `echo`) until killed."""
     from slack_bolt import Ack, App
 
     from bot.app import build_bot, web_client
@@ -136,10 +163,19 @@ def serve(kind: str, api_url: str, programme: Path) -> None:
             signing_secret=SECRET,
             process_before_response=True,
         )
+        if kind == "echo":
+            # The bot's very replies, made once before serving: no work but sending them.
+            replies = replies_during_the_week(settings)
 
-        @app.command("/sessions")
-        def only_ack(ack: Ack) -> None:
-            ack()
+            @app.command("/sessions")
+            def echo(ack: Ack, command: dict[str, Any]) -> None:
+                ack(**replies[command.get("text") or ""])
+
+        else:
+
+            @app.command("/sessions")
+            def only_ack(ack: Ack) -> None:
+                ack()
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queue depth is measured here
     server = http_server(app, signing_secret=SECRET, host="127.0.0.1", port=0)
@@ -277,7 +313,7 @@ def main() -> None:
         action="store_true",
         help="the bot serves 2,000 sessions, and every question is 500 characters of unknown words",
     )
-    parser.add_argument("--serve", choices=["bot", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["bot", "bare", "echo"], help=argparse.SUPPRESS)
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--programme", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -285,7 +321,9 @@ def main() -> None:
         serve(args.serve, args.api_url, args.programme)
         return
 
-    kinds = ("bare", "bot")
+    # `echo` sends the bot's replies without the work (not for the adversarial questions,
+    # which are new every time).
+    kinds = ("bare", "bot") if args.adversarial else ("bare", "echo", "bot")
     with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
         programme = ROOT / "programme.json"
         if args.adversarial:
@@ -332,15 +370,14 @@ def report(
         kind: {q: statistics.median(r[q] for r in results) for q in ("p50", "p99")}
         for kind, results in rounds.items()
     }
-    bot, bare = median["bot"], median["bare"]
-    print(
-        f"median p50: bare {bare['p50']:.2f} ms, bot {bot['p50']:.2f} ms, "
-        f"ratio {bot['p50'] / bare['p50']:.2f}"
-    )
-    print(
-        f"median p99: bare {bare['p99']:.2f} ms, bot {bot['p99']:.2f} ms, "
-        f"ratio {bot['p99'] / bare['p99']:.2f}"
-    )
+    for q in ("p50", "p99"):
+        figures = ", ".join(f"{kind} {median[kind][q]:.2f} ms" for kind in apps)
+        print(f"median {q}: {figures}, ratio {median['bot'][q] / median['bare'][q]:.2f}")
+    if "echo" in apps:
+        # What the ratio is made of: the reply's own weight (the same bytes, no work), and
+        # the bot's work on top of it.
+        echo, bare, bot = median["echo"]["p99"], median["bare"]["p99"], median["bot"]["p99"]
+        print(f"p99 parts: echo / bare {echo / bare:.2f}, bot / echo {bot / echo:.2f}")
 
 
 if __name__ == "__main__":

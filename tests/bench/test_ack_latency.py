@@ -12,14 +12,16 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.slow(seconds=4)
-def test_the_benchmark_runs_and_reports_both_apps() -> None:
+def test_the_benchmark_runs_and_reports_the_three_apps() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "ack_latency.py"), "--users", "3",
          "--seconds", "0.5", "--rounds", "1", "--think", "0.02"],
         capture_output=True, text=True, timeout=120, cwd=ROOT,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    rows = re.findall(r"^(bare|bot)\s+1\s+(\d+)\s+\d+\s+(\d+)", result.stdout, re.MULTILINE)
-    assert [kind for kind, _, _ in rows] == ["bare", "bot"]
+    rows = re.findall(r"^(\w+)\s+1\s+(\d+)\s+\d+\s+(\d+)", result.stdout, re.MULTILINE)
+    assert [kind for kind, _, _ in rows] == ["bare", "echo", "bot"]
     assert all(int(requests) > 0 and errors == "0" for _, requests, errors in rows)
-    assert re.search(r"median p99: bare [\d.]+ ms, bot [\d.]+ ms, ratio [\d.]+", result.stdout)
+    figures = r"bare [\d.]+ ms, echo [\d.]+ ms, bot [\d.]+ ms, ratio [\d.]+"
+    assert re.search(rf"median p99: {figures}", result.stdout), result.stdout
+    assert re.search(r"p99 parts: echo / bare [\d.]+, bot / echo [\d.]+", result.stdout)
