@@ -388,7 +388,7 @@ def main() -> None:
     threads = 100
     if args.quick:
         sizes, threads, args.rounds, args.each = (0, 500), 10, 1, 20
-        args.stock_inserts, args.stock_seconds, args.pg_rounds, args.pg_each = 20, 1.0, 1, 20
+        args.stock_inserts, args.stock_seconds, args.pg_rounds, args.pg_each = 20, 0.3, 1, 20
 
     with postgres_database(args.database_url, args.postgres) as url:
         if url is not None and documents(url):
