@@ -68,16 +68,18 @@ def later(fake_slack: FakeSlack) -> Callable[[float], None]:
 def test_a_503_window_fails_calls_inside_it_and_not_after(
     fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
-    fake_slack.fail_for("chat.postMessage", 0.3)
+    # Seconds in eighths, which the moved clock adds up exactly: 0.29 + 0.01 can fall short
+    # of 0.3 in floating point, and the window would still be open at its end.
+    fake_slack.fail_for("chat.postMessage", 0.375)
     with pytest.raises(SlackApiError) as raised:
         post(client)
     assert raised.value.response.status_code == 503
     assert raised.value.response.data == {"ok": False, "error": "service_unavailable"}
     assert failed_with(client, 503) == "service_unavailable"
     client.users_info(user="U1")  # another method is not in the window
-    later(0.29)
+    later(0.25)
     assert failed_with(client, 503) == "service_unavailable"
-    later(0.01)
+    later(0.125)
     post(client)
     assert errors(fake_slack) == ["service_unavailable"] * 3 + [None]
     assert fake_slack.violations == []  # Slack being down is not the bot breaking a rule
@@ -115,12 +117,12 @@ def test_a_star_window_hits_every_method_but_auth_test_and_connections_open(
 def test_windows_stack_and_the_last_one_added_answers(
     fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
-    fake_slack.fail_for("chat.postMessage", 0.6, status=500)
-    fake_slack.fail_for("chat.postMessage", 0.2)  # a shorter 503 on top
+    fake_slack.fail_for("chat.postMessage", 0.625, status=500)  # eighths, as above
+    fake_slack.fail_for("chat.postMessage", 0.25)  # a shorter 503 on top
     assert failed_with(client, 503) == "service_unavailable"
     later(0.25)
     assert failed_with(client, 500) == "internal_error"  # the longer window is still open
-    later(0.35)
+    later(0.375)
     post(client)
 
 
