@@ -3,6 +3,7 @@
 durable store (`served_bot`)."""
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,9 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # share their compiled modules in one cache, even where the machine says not to write them
 # (PYTHONDONTWRITEBYTECODE), rather than each compiling the bot again. The cache is in the
 # checkout's own (ignored) `.pytest_cache`, not a shared temporary folder another user of
-# the machine could fill with code.
+# the machine could fill with code. This process uses it too, for the test modules
+# imported from here on (in one process, their assertion rewriting would otherwise be
+# done again on every run: about 5 s).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 os.environ["PYTHONPYCACHEPREFIX"] = str(ROOT / ".pytest_cache" / "pycache")
+sys.dont_write_bytecode = False
+sys.pycache_prefix = os.environ["PYTHONPYCACHEPREFIX"]
 
 LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
