@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import ROOT
 
 
-@pytest.mark.slow(seconds=4)
+@pytest.mark.slow(seconds=5)
 def test_the_benchmark_runs_and_reports_the_three_apps() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "ack_latency.py"), "--users", "3",
