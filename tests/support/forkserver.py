@@ -1,0 +1,126 @@
+"""Bot processes started by forking one process that has already imported the bot, rather
+than each starting Python and importing it again (about 0.4 s of CPU each).
+
+`python -m tests.support.forkserver FD` is that process: it imports what `python -m bot`
+imports, then, for each request on the socket FD (the command line's arguments, the
+environment, the working folder, and three descriptors as standard input, output and
+error), forks a child that runs `python -m bot` as a new interpreter would, and reports
+the child's number, then its exit code when it ends. `tests.support.launcher` is the other
+end.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import runpy
+import select
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+
+import bot.__main__  # noqa: F401  (what a bot process imports, imported once here)
+
+# Not the module itself, which each child runs afresh as `__main__` (runpy warns about one
+# already imported).
+del sys.modules["bot.__main__"]
+HEADER = 65536  # the largest request, in bytes
+
+
+def serve(channel: socket.socket) -> None:
+    """Answer requests until the other end closes the channel."""
+    woken, wake = os.pipe()
+    os.set_blocking(wake, False)
+    signal.set_wakeup_fd(wake)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    while True:
+        ready, _, _ = select.select([channel.fileno(), woken], [], [])
+        if woken in ready:
+            os.read(woken, 4096)
+            _reap(channel)
+        if channel.fileno() in ready:
+            message, fds, _, _ = socket.recv_fds(channel, HEADER, 3)
+            if not message:
+                return
+            pid = os.fork()
+            if pid == 0:
+                request = json.loads(message)
+                _child(request["args"], request["cwd"], request["env"], fds, (channel, woken, wake))
+            for fd in fds:
+                os.close(fd)
+            channel.send(json.dumps({"started": pid}).encode())
+
+
+def _reap(channel: socket.socket) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        channel.send(json.dumps({"ended": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
+
+
+def _child(
+    args: list[str],
+    cwd: str,
+    env: dict[str, str],
+    fds: list[int],
+    server: tuple[socket.socket, int, int],
+) -> None:
+    """Become `python -m bot *args` in `cwd` with `env`, `fds` as its standard input, output
+    and errors (what is the `server`'s own closed); never return."""
+    code = 1
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        channel, woken, wake = server
+        channel.close()
+        os.close(woken)
+        os.close(wake)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        time.tzset()
+        sys.argv = ["bot", *args]
+        code = _run()
+        threading._shutdown()  # type: ignore[attr-defined]  # as the interpreter does at exit
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001  (a child must never go back to serving)
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _run() -> int:
+    """`python -m bot`, and the exit code the interpreter would give."""
+    try:
+        runpy.run_module("bot", run_name="__main__", alter_sys=True)
+    except SystemExit as stop:
+        if stop.code is None:
+            return 0
+        if isinstance(stop.code, int):
+            return stop.code
+        print(stop.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        return 130
+    except BaseException:  # noqa: BLE001  (printed as Python prints an uncaught one)
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    serve(socket.socket(fileno=int(sys.argv[1])))
