@@ -68,8 +68,9 @@ def later(fake_slack: FakeSlack) -> Callable[[float], None]:
 def test_a_503_window_fails_calls_inside_it_and_not_after(
     fake_slack: FakeSlack, client: WebClient, later: Callable[[float], None]
 ) -> None:
-    # Seconds in eighths, which the moved clock adds up exactly: 0.29 + 0.01 can fall short
-    # of 0.3 in floating point, and the window would still be open at its end.
+    # Seconds in eighths, which the moved clock adds up exactly: on a clock reading between
+    # 65,536 and 131,071 s (a machine up for over 18 hours), 0.29 + 0.01 falls short of 0.3
+    # in floating point, and the window would still be open at its end.
     fake_slack.fail_for("chat.postMessage", 0.375)
     with pytest.raises(SlackApiError) as raised:
         post(client)

@@ -44,10 +44,10 @@ def test_the_window_rolls_and_other_methods_are_not_limited(
     client.chat_postEphemeral(channel="C1", user="U1", text="not limited")
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="U3", text="c")  # refused calls use up nothing
-    now[0] += 0.99
+    now[0] += 0.875  # eighths of a second, which add up exactly to the second
     with pytest.raises(SlackApiError):
         client.chat_postMessage(channel="U3", text="c")  # not yet a second
-    now[0] += 0.01
+    now[0] += 0.125
     client.chat_postMessage(channel="U3", text="c")
     client.chat_postMessage(channel="U4", text="d")
 
