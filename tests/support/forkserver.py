@@ -28,6 +28,7 @@ import bot.__main__  # noqa: F401  (what a bot process imports, imported once he
 # Not the module itself, which each child runs afresh as `__main__` (runpy warns about one
 # already imported).
 del sys.modules["bot.__main__"]
+
 HEADER = 65536  # the largest request, in bytes
 
 
@@ -90,12 +91,21 @@ def _child(
         os.environ.clear()
         os.environ.update(env)
         time.tzset()
+        # Buffered as a new interpreter's output would be, with this environment.
+        sys.stdout.reconfigure(  # type: ignore[union-attr]
+            line_buffering=os.isatty(1), write_through=bool(env.get("PYTHONUNBUFFERED"))
+        )
         sys.argv = ["bot", *args]
         code = _run()
-        threading._shutdown()  # type: ignore[attr-defined]  # as the interpreter does at exit
+        # What the interpreter does on its way out: wait for the threads that are not
+        # daemons, run the exit functions, flush.
+        threading._shutdown()  # type: ignore[attr-defined]
         atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()
+        if code == -signal.SIGINT:  # as Python ends on an uncaught KeyboardInterrupt
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
     except BaseException:  # noqa: BLE001  (a child must never go back to serving)
         traceback.print_exc()
     finally:
@@ -103,7 +113,8 @@ def _child(
 
 
 def _run() -> int:
-    """`python -m bot`, and the exit code the interpreter would give."""
+    """`python -m bot`, and the exit code the interpreter would give (`-SIGINT`: killed by
+    SIGINT once the way out has run, after an uncaught KeyboardInterrupt)."""
     try:
         runpy.run_module("bot", run_name="__main__", alter_sys=True)
     except SystemExit as stop:
@@ -115,7 +126,7 @@ def _run() -> int:
         return 1
     except KeyboardInterrupt:
         traceback.print_exc()
-        return 130
+        return -signal.SIGINT
     except BaseException:  # noqa: BLE001  (printed as Python prints an uncaught one)
         traceback.print_exc()
         return 1

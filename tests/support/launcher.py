@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,6 +101,10 @@ class Launcher:
         return child
 
     def _read(self) -> None:
+        with suppress(OSError):  # the channel closed under it: the launcher is closing
+            self._read_until_closed()
+
+    def _read_until_closed(self) -> None:
         while message := self._channel.recv(HEADER):
             said = json.loads(message)
             with self._started:
