@@ -33,38 +33,49 @@ HEADER = 65536  # the largest request, in bytes
 
 
 def serve(channel: socket.socket) -> None:
-    """Answer requests until the other end closes the channel."""
+    """Answer requests until the other end closes the channel. A child that ends is told
+    of, then left a zombie until the other end asks for it to be reaped (`{"reap": pid}`),
+    once it knows: as with a child of its own, its number cannot be another process's
+    before then, so a signal sent meanwhile reaches nobody else."""
     woken, wake = os.pipe()
     os.set_blocking(wake, False)
     signal.set_wakeup_fd(wake)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    running: set[int] = set()  # children not yet told of as ended
     while True:
         ready, _, _ = select.select([channel.fileno(), woken], [], [])
         if woken in ready:
             os.read(woken, 4096)
-            _reap(channel)
+            _tell_ended(channel, running)
         if channel.fileno() in ready:
             message, fds, _, _ = socket.recv_fds(channel, HEADER, 3)
             if not message:
                 return
+            request = json.loads(message)
+            if "reap" in request:
+                os.waitpid(request["reap"], 0)
+                continue
             pid = os.fork()
             if pid == 0:
-                request = json.loads(message)
                 _child(request["args"], request["cwd"], request["env"], fds, (channel, woken, wake))
             for fd in fds:
                 os.close(fd)
+            running.add(pid)
             channel.send(json.dumps({"started": pid}).encode())
 
 
-def _reap(channel: socket.socket) -> None:
-    while True:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        channel.send(json.dumps({"ended": pid, "code": os.waitstatus_to_exitcode(status)}).encode())
+def _tell_ended(channel: socket.socket, running: set[int]) -> None:
+    """Say which children have ended, and how, without reaping them."""
+    for pid in sorted(running):
+        ended = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        if ended is None:
+            continue
+        running.discard(pid)
+        code = -ended.si_status if ended.si_code in KILLED else ended.si_status
+        channel.send(json.dumps({"ended": pid, "code": code}).encode())
+
+
+KILLED = (os.CLD_KILLED, os.CLD_DUMPED)
 
 
 def _child(

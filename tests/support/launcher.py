@@ -111,10 +111,14 @@ class Launcher:
                 if "started" in said:
                     self._pids.append(said["started"])
                     self._started.notify_all()
-                elif said["ended"] in self._children:
-                    self._children.pop(said["ended"]).ended(said["code"])
+                    continue
+                pid = said["ended"]
+                if pid in self._children:
+                    self._children.pop(pid).ended(said["code"])
                 else:
-                    self._early[said["ended"]] = said["code"]
+                    self._early[pid] = said["code"]
+            # Known as ended here now: the fork server may let its number go.
+            self._channel.send(json.dumps({"reap": pid}).encode())
 
     def close(self) -> None:
         """Stop the fork server (its children are the tests' to stop)."""

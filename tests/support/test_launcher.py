@@ -67,3 +67,14 @@ def test_served_it_answers_and_ends_as_signals_end_it(
     wait_for_port(port, again)  # type: ignore[arg-type]
     again.kill()
     assert again.wait(timeout=10) == -signal.SIGKILL
+
+
+def test_a_signal_to_a_bot_just_ended_is_no_error(launcher: Launcher, tmp_path: Path) -> None:
+    """Its end may not have been heard yet when a test stops it: its number is still its own
+    (the fork server reaps it only once the end is heard), so the signal goes nowhere, as
+    with a child of the test's own."""
+    for _ in range(10):
+        child = forked(launcher, tmp_path, "check", PROGRAMME_PATH="missing.json")
+        while child.poll() is None:
+            child.terminate()  # before, during and just after its end
+        assert child.wait(timeout=10) in (1, -signal.SIGTERM)
