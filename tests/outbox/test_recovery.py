@@ -97,11 +97,11 @@ def test_a_promotion_not_yet_sent_when_the_bot_stops_is_sent_after_the_restart(
 
 
 @pytest.mark.parametrize("settings_overrides", [{"reminder_offsets": (timedelta(seconds=4),)}])
-@pytest.mark.slow(seconds=10)
+@pytest.mark.slow(seconds=7)
 def test_reminders_and_a_broadcast_at_once_keep_to_slacks_rate(
     bot: RunningBot, programme_path: Path
 ) -> None:
-    write_programme(programme_path, [session("soon", 9.0), session("small", 600)])
+    write_programme(programme_path, [session("soon", 6.0), session("small", 600)])
     assert bot.parts.reloader.reload()
     reminded = [f"UR{n:02d}" for n in range(40)]
     announced = [f"UA{n:02d}" for n in range(40)]
@@ -113,7 +113,7 @@ def test_reminders_and_a_broadcast_at_once_keep_to_slacks_rate(
     broadcasts = bot.parts.broadcasts
     draft = broadcasts.draft(organiser_id=ORGANISER, text="Hall B now")
     broadcasts.choose_audience(broadcast_id=draft.id, audience="session:small")
-    bot.parts.start()  # the reminders fall due about 5 s after the programme was written...
+    bot.parts.start()  # the reminders fall due about 2 s after the programme was written...
     wait_until(lambda: any(user in delivered(bot) for user in reminded), timeout=15)
     assert broadcasts.send(broadcast_id=draft.id)  # ...and the broadcast goes with them
     everyone = set(reminded + announced)
