@@ -75,9 +75,12 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group.addoption("--dist", dest="dist", default=None, help="ignored, as -n is")
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` start first, longest first, spread over the workers, so a
-    parallel run does not end with every worker idle but one, still waiting on one of them."""
+    parallel run does not end with every worker idle but one, still waiting on one of them.
+    First of the hooks: pytest's own reordering comes after, and keeps together the tests
+    that share a module's parametrized fixture (else built again for each one moved)."""
     slow = sorted((item for item in items if item.get_closest_marker("slow")), key=longest_first)
     fast = [item for item in items if not item.get_closest_marker("slow")]
     workers = getattr(config, "workerinput", {}).get("workercount", 1)

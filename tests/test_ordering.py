@@ -3,9 +3,13 @@ one at the head of each process's first share."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 
-from tests.conftest import spread
+from tests.conftest import ROOT, spread
 
 
 def shares(order: list[str], workers: int) -> list[list[str]]:
@@ -34,3 +38,18 @@ def test_each_share_starts_with_its_slow_tests(slow: int, fast: int, workers: in
 
 def test_with_nothing_slow_the_order_is_the_collection_order() -> None:
     assert spread([], ["a", "b", "c"], 4) == ["a", "b", "c"]
+
+
+def test_a_slow_test_keeps_its_module_fixtures_group_together() -> None:
+    """`test_the_right_session_comes_first` is marked `slow`; the scores it shares with the
+    module's other tests (a module fixture, one per programme) are built once per programme
+    only if those tests still run next to it."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist",
+         "-o", "addopts=", "tests/answering/test_real_programmes.py"],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    ).stdout  # fmt: skip
+    params = re.findall(r"^tests/\S+::test_\w+\[(.+)\]$", listed, re.MULTILINE)
+    assert params[0] and len(params) == 16, listed
+    runs = [param for n, param in enumerate(params) if n == 0 or params[n - 1] != param]
+    assert len(runs) == len(set(runs)), f"a programme's tests parted: {params}"

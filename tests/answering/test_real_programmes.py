@@ -45,8 +45,7 @@ def results(request: pytest.FixtureRequest) -> Results:
     return Results(score(cases, engine_asker(programme)), score(cases, substring_asker(programme)))
 
 
-# Not marked `slow` though its first run builds the scores: moved to the front, it would be
-# parted from the other tests of its programme, and the scores built again for them.
+@pytest.mark.slow(seconds=2)
 def test_the_right_session_comes_first(results: Results) -> None:
     overall = results.engine["all"]
     assert overall.hit1 >= TARGET_HIT1, f"{overall.hit1:.1%} of {overall.count} questions"
