@@ -30,9 +30,10 @@ from pydantic import SecretStr
 from bot.settings import Settings
 from bot.standin.fake_slack import FakeSlack
 from tests.conftest import ROOT, SIGNING_SECRET
+from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.waiting import wait_until
-from tests.test_main import RACISM, bot_process, free_port, http_settings, wait_for_port
+from tests.test_main import RACISM, bot_process, http_settings, wait_for_port
 
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"
 UNIT = ROOT / "deploy" / "socialworkweek-bot.service"

@@ -24,9 +24,10 @@ from bot.listeners.allowance import SLOW_DOWN
 from bot.standin.fake_slack import FakeSlack
 from tests.conftest import SIGNING_SECRET
 from tests.support.live_programme import session, write_programme
+from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json, get_text
 from tests.support.waiting import wait_until
-from tests.test_main import environment, free_port, http_settings
+from tests.test_main import environment, http_settings
 
 NOISY, OTHER = "UNOISY", "UOTHER"
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from bot.standin.fake_slack import FakeSlack
-from tests.test_main import environment, free_port, http_settings
+from tests.support.ports import free_port
+from tests.test_main import environment, http_settings
 
 DEEP = '{"sessions": ' + "[" * 200_000 + "]" * 200_000 + "}"
 

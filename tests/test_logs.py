@@ -30,8 +30,9 @@ from bot.settings import Settings
 from bot.standin.fake_slack import FakeSlack
 from bot.standin.slack_payloads import action_payload, command_payload, event_envelope
 from tests.conftest import SIGNING_SECRET
+from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests
-from tests.test_main import environment, free_port, http_settings, wait_for_port
+from tests.test_main import environment, http_settings, wait_for_port
 
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$")
 

@@ -29,6 +29,7 @@ from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_socket_mode import SocketModeSlack
 from tests.support.live_programme import wait_until
+from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json, get_text
 
 SETTINGS = (
@@ -90,12 +91,6 @@ def http_settings(fake: FakeSlack, port: int) -> dict[str, str]:
         "SLACK_API_URL": fake.api_url,
         "PORT": str(port),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 20) -> None:

@@ -40,10 +40,11 @@ from tests.listeners.helpers import titles
 from tests.support.forwarder import Forwarder
 from tests.support.launcher import Forked, Launcher
 from tests.support.live_programme import session
+from tests.support.ports import free_port
 from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.slack_requests import SignedRequests, get_text
 from tests.support.waiting import wait_until
-from tests.test_main import environment, free_port, http_settings, run_bot
+from tests.test_main import environment, http_settings, run_bot
 
 pytestmark = pytest.mark.postgres_replicas
 """The PostgreSQL end-to-end tier (`-m postgres_replicas` runs it alone): real processes on a

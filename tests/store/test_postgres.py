@@ -19,7 +19,8 @@ from bot.store.engine import Engine, StoreError, Tx
 from bot.store.memory import MemoryEngine
 from bot.store.postgres import PostgresEngine
 from bot.store.postgres_schema import MIGRATIONS
-from tests.support.postgres import PostgresCluster, free_port
+from tests.support.ports import free_port
+from tests.support.postgres import PostgresCluster
 
 R = TypeVar("R")
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)

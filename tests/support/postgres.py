@@ -19,7 +19,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from glob import glob
@@ -28,6 +27,8 @@ from types import TracebackType
 from typing import Self
 
 import psycopg
+
+from tests.support.ports import free_port
 
 SUPERUSER = "postgres"
 """The cluster's superuser, and the OS user it runs as when the tests run as root."""
@@ -59,13 +60,6 @@ def find_programs() -> Path:
 def _version_of(path: str) -> int:
     match = re.search(r"/postgresql/(\d+)", path)
     return int(match.group(1)) if match else 0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class PostgresCluster:

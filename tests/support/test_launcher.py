@@ -12,8 +12,9 @@ import pytest
 
 from bot.standin.fake_slack import FakeSlack
 from tests.support.launcher import Forked, Launcher
+from tests.support.ports import free_port
 from tests.support.slack_requests import get_json
-from tests.test_main import environment, free_port, http_settings, run_bot, wait_for_port
+from tests.test_main import environment, http_settings, run_bot, wait_for_port
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,51 @@
+"""TCP ports for the servers the tests start by number (a bot process, PostgreSQL).
+
+A port found by binding to port 0 and closing again is a race under `pytest -n`: the kernel
+may hand the same number to another test's `bind(0)` (a fake Slack in another process)
+before our server binds it, and our requests then reach that other server. So the numbers
+come from outside the kernel's ephemeral range, which `bind(0)` and outgoing connections
+draw from, and each test process has a window of its own there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+from pathlib import Path
+
+WINDOW = 1000  # ports for each test process, taken in turn
+
+
+def _ephemeral() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+def _window() -> range:
+    """This test process's ports: gw0, gw1, … (or one process alone) each get their own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    number = int(worker) if worker.isdigit() else 0
+    low, high = _ephemeral()
+    first = 20000 if low - 20000 >= 8 * WINDOW else high + 1  # below the range, else above
+    start = first + (number % 8) * WINDOW
+    return range(start, min(start + WINDOW, 65536))
+
+
+_turns = itertools.cycle(_window())
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing holds now, and that no other test process is given."""
+    for _ in range(WINDOW):
+        port = next(_turns)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # held by something outside the tests, or lingering: the next one
+            return port
+    raise RuntimeError("no free port in this test process's window")
