@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.__main__ import _slack_problem
+from bot.outbox.updates import INTERVAL as UPDATE_INTERVAL
 from bot.records import TinyDBStore
 from bot.settings import load_settings
 from bot.standin.fake_slack import FakeSlack
@@ -497,6 +498,12 @@ def test_a_broadcast_killed_part_way_is_finished_after_a_restart(
         wait_until(preview_says_finished, timeout=10)
     repeats = len(delivered()) - len(people)
     assert repeats <= 4, f"{repeats} people got it twice: more than the messages in flight"
+    # The preview's redraws keep to the bot's own pace for chat.update (50 a minute), across
+    # the kill too: the pace is kept in the store.
+    times = [call.at for call in fake_slack.calls_to("chat.update")]
+    gaps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    print(f"chat.update gaps: {', '.join(f'{gap:.2f}' for gap in gaps)} s")
+    assert len(gaps) >= 2 and min(gaps) >= UPDATE_INTERVAL - 0.2, gaps
 
 
 @pytest.mark.slow(seconds=14)

@@ -1,5 +1,6 @@
 """What the fake Slack saw: Web API calls, response_url posts and canned failures."""
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,8 @@ class Call:
     args: dict[str, Any]
     headers: dict[str, str]
     error: str | None = None
+    at: float = field(default_factory=time.monotonic, compare=False)
+    """When the call came in (`time.monotonic`): how far apart calls are is Slack's business."""
 
     @property
     def failed(self) -> bool:
