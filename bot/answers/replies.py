@@ -54,6 +54,12 @@ class _Same(Generic[T]):
         return isinstance(other, _Same) and other.value is self.value
 
 
+def _minute(timestamp: float) -> int:
+    """The start of the minute `timestamp` (POSIX) falls in: times are shown to the minute,
+    so an answer is drawn once a minute for everyone who stands the same, not every second."""
+    return int(timestamp // 60 * 60)
+
+
 @functools.lru_cache(maxsize=512)
 def _drawn(
     answer: _Same[Answer],
@@ -68,7 +74,7 @@ def _drawn(
     more: bool,
     examples: _Same[Examples],
 ) -> Message:
-    """`answer_message`, drawn once for the same answer, standing and second: many people
+    """`answer_message`, drawn once for the same answer, standing and minute: many people
     ask the same few questions at once, and see the same places left. (The messages are
     read, never changed, by whoever sends them.)"""
     return answer_message(answer.value, tz, seats=dict(seats), counts=dict(counts), page=page,
@@ -157,8 +163,8 @@ class Replies:
             seats=tuple((i, seats[i]) for i in ids if i in seats),
             counts=tuple(sorted(counts.items())),
             page=page,
-            asked_at=int(asked_at),
-            now=int(self.clock().timestamp()),
+            asked_at=_minute(asked_at),
+            now=_minute(self.clock().timestamp()),
             notice=notice,
             more=more,
             examples=_Same(self._current.examples),

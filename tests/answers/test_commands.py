@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -111,3 +113,30 @@ def test_the_same_question_at_the_same_moment_shows_each_person_their_own_places
     ack_body(bot.send.command("/register", question, user_id="U2"))
     after = json.dumps(ack_body(bot.send.command("/sessions", question, user_id="U3")))
     assert "90 of 90 places left" in before and "89 of 90 places left" in after
+
+
+def test_a_reply_is_drawn_for_the_minute_it_is_asked_in(bot: RunningBot) -> None:
+    """Times are shown to the minute, so within a minute the same question gets the same
+    reply (drawn once), its buttons carry the minute, and a session is over from the minute
+    it ends."""
+    start = bot.clock()
+
+    def asked(at: timedelta, question: str = "tuesday") -> dict[str, Any]:
+        bot.clock.now = start + at
+        return ack_body(bot.send.command("/sessions", question))
+
+    early, late = asked(timedelta(seconds=5)), asked(timedelta(seconds=50))
+    assert early == late
+    values = [json.loads(b["accessory"]["value"]) for b in early["blocks"] if "accessory" in b]
+    assert values and {value["t"] for value in values} == {int(start.timestamp())}
+    assert asked(timedelta(minutes=1, seconds=5)) != late
+
+    def racism(at: timedelta) -> str:
+        reply = asked(at, "racism")
+        return next(json.dumps(b) for b in reply["blocks"] if "Racism in the workplace" in str(b))
+
+    ends = timedelta(hours=1)  # 12:30 to 14:00; the clock says 13:00
+    assert "Already taken place" not in racism(ends - timedelta(seconds=1))
+    assert "Already taken place" in racism(ends) and "Already taken place" in racism(
+        ends + timedelta(seconds=59)
+    )
