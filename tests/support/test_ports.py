@@ -33,3 +33,14 @@ def test_a_port_held_by_someone_else_is_passed_over() -> None:
         holder.bind(("127.0.0.1", port))
         holder.listen()
         assert all(ports.free_port() != port for _ in range(ports.WINDOW))
+
+
+def test_without_room_beside_the_ephemeral_range_any_free_port_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ports, "_ephemeral", lambda: (1024, 65535))
+    assert len(ports._window()) == 0
+    monkeypatch.setattr(ports, "_turns", iter(ports._window()))
+    port = ports.free_port()
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", port))
