@@ -220,9 +220,10 @@ def test_uv_run_passes_sighup_and_sigterm_on_to_the_bot() -> None:
         with said:
             assert said.wait_for(lambda: lines, 30), "Python did not start under uv"
         assert lines == ["ready\n"]
-        # A signal that reaches uv just as Python starts can be lost while uv is still
-        # setting up its forwarding (seen on a loaded machine: the test then hung); systemd's
-        # reload comes long after the start. So SIGHUP is sent until heard, once a second.
+        # A SIGHUP sent just after Python said "ready" was once lost on a loaded machine (uv
+        # and Python both still waiting 40 minutes later; not seen again in 30 tries under
+        # load): likely uv still setting up its forwarding. systemd's reload comes long after
+        # the start, so here SIGHUP is sent until heard, once a second.
         for _ in range(15):
             process.send_signal(signal.SIGHUP)
             with said:

@@ -10,6 +10,8 @@ from tests.support import ports
 
 
 def test_the_ports_are_outside_the_kernels_ephemeral_range_and_bindable() -> None:
+    if not ports._window():
+        pytest.skip("this machine's ephemeral range leaves no room beside it")
     low, high = ports._ephemeral()
     for _ in range(5):
         port = ports.free_port()
