@@ -34,7 +34,7 @@ from tests.conftest import ROOT, SIGNING_SECRET
 from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.waiting import wait_until
-from tests.test_main import RACISM, bot_process, http_settings, wait_for_port
+from tests.test_main import RACISM, bot_process, http_settings, output_of, wait_for_port
 
 HEALTHCHECK = ROOT / "deploy" / "healthcheck.py"
 UNIT = ROOT / "deploy" / "socialworkweek-bot.service"
@@ -206,35 +206,28 @@ def test_uv_run_passes_sighup_and_sigterm_on_to_the_bot() -> None:
         [*command, "python", "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT,
         env=os.environ | {"UV_OFFLINE": "1"},
     )  # fmt: skip
-    lines: list[str] = []
-    said = threading.Condition()
-
-    def read() -> None:
-        for line in process.stdout or ():
-            with said:
-                lines.append(line)
-                said.notify_all()
-
-    threading.Thread(target=read, daemon=True).start()
+    log = output_of(process)
     try:
-        with said:
-            assert said.wait_for(lambda: lines, 30), "Python did not start under uv"
-        assert lines == ["ready\n"]
+        wait_until(log, 30, "Python started under uv")
+        assert log() == "ready\n"
         # A SIGHUP sent just after Python said "ready" was once lost on a loaded machine (uv
         # and Python both still waiting 40 minutes later; not seen again in 30 tries under
         # load): likely uv still setting up its forwarding. systemd's reload comes long after
         # the start, so here SIGHUP is sent until heard, once a second.
-        for _ in range(15):
-            process.send_signal(signal.SIGHUP)
-            with said:
-                if said.wait_for(lambda: len(lines) > 1, 1):
-                    break
-        assert lines[1:2] == ["reload\n"], lines
-        heard = len(lines)
+        sent = [float("-inf")]
+
+        def reloaded() -> bool:
+            if "reload" in log():
+                return True
+            if time.monotonic() - sent[0] >= 1:
+                process.send_signal(signal.SIGHUP)
+                sent[0] = time.monotonic()
+            return False
+
+        wait_until(reloaded, 15, lambda: f"SIGHUP never reached Python: {log()!r}")
+        heard = log().count("reload")
         process.send_signal(signal.SIGHUP)  # once uv is under way, the first one is heard
-        with said:
-            assert said.wait_for(lambda: len(lines) > heard, 10), lines
-        assert lines[-1] == "reload\n"
+        wait_until(lambda: log().count("reload") > heard, 10, log)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     finally:
