@@ -8,14 +8,11 @@ import string
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from bot.answering import words
 
 THREADS = 8
 
 
-@pytest.mark.slow(seconds=2)
 def test_roots_from_many_threads_at_once_are_the_roots_of_one_thread() -> None:
     rng = random.Random(7)
     suffixes = ("ing", "ations", "ness", "ies", "ised", "ments", "fulness", "ably", "s")
@@ -23,7 +20,7 @@ def test_roots_from_many_threads_at_once_are_the_roots_of_one_thread() -> None:
         [
             "".join(rng.choices(string.ascii_lowercase, k=rng.randint(3, 12)))
             + rng.choice(suffixes)
-            for _ in range(4_000)
+            for _ in range(500)  # with one stemmer shared, 500 fail 10 tries of 10
         ]
         for _ in range(THREADS)
     ]

@@ -161,3 +161,51 @@ def test_a_429_clears_the_mark_so_the_next_attempt_does_not_ask(
     assert fake_slack.rate_limited_count("chat.postMessage") == 1
     assert len(posts_to(fake_slack, "U0001")) == 1
     assert not fake_slack.calls_to("conversations.history")
+
+
+# --- after a restart ----------------------------------------------------------------------------
+
+
+def left_by_the_last_run(store: MemoryStore, entry: Entry, client: WebClient | None) -> datetime:
+    """`entry`, marked attempted by the last run a moment before it was killed: its lease
+    has ten minutes to run. With `client`, that run had posted the message. Returns the end
+    of the lease."""
+    store.enqueue(entries=[entry])
+    if client is not None:
+        client.chat_postMessage(channel=entry.recipient, text="hi", metadata=tag(entry.key))
+    until = datetime.now(UTC) + timedelta(minutes=10)
+    assert store.attempt(key=entry.key, at=datetime.now(UTC) - timedelta(seconds=1), until=until)
+    return until
+
+
+def test_with_the_store_to_itself_what_the_last_run_was_posting_goes_at_once(
+    fake_slack: FakeSlack, store: MemoryStore, client: WebClient, outbox: Outbox
+) -> None:
+    """One process on its own store (TinyDB) restarted after a kill: the run that marked the
+    entries is over, so it looks for them in Slack now, not after that run's leases."""
+    posted, unposted = note("U0001"), note("U0002")
+    left_by_the_last_run(store, posted, client)
+    left_by_the_last_run(store, unposted, None)
+    outbox.start()
+    wait_until(lambda: status_of(store, posted) == status_of(store, unposted) == "sent", 5.0)
+    wait_until(outbox.idle)  # nothing more in flight
+    assert len(posts_to(fake_slack, "U0001")) == 1  # the last run's, found
+    assert len(posts_to(fake_slack, "U0002")) == 1  # not there: posted once
+    found = store.entry(key=posted.key)
+    assert found is not None and found.detail == "found in Slack"
+
+
+def test_a_sender_sharing_its_store_leaves_another_processes_post_to_its_lease(
+    store: MemoryStore, client: WebClient
+) -> None:
+    """Replicas on PostgreSQL: the process that marked the entry may be alive and posting."""
+    entry = note("U0001")
+    until = left_by_the_last_run(store, entry, None)
+    sharing = Outbox(store, client, clock=lambda: datetime.now(UTC), shared=True)
+    sharing.handle(NOTE, render=draw)
+    sharing.start()  # what it gives back at start, it gives back before starting its threads
+    try:
+        kept = store.entry(key=entry.key)
+        assert kept is not None and (kept.status, kept.not_before) == ("pending", until)
+    finally:
+        sharing.close()
