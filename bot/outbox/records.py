@@ -212,22 +212,6 @@ def attempt(tx: Tx, key: str, at: datetime, until: datetime) -> bool:
     return True
 
 
-def release_attempts(tx: Tx, now: datetime) -> int:
-    """Make the entries an earlier run was posting when it stopped due at `now`, not at the
-    end of that run's lease; returns how many. They keep their mark, so the sender asks
-    Slack whether each arrived before posting it. Only for a store no other process sends
-    from: there, the run that marked them is over."""
-    released = 0
-    for key, doc in tx.find(TABLE, status="pending"):
-        if doc.get("attempted_at") is None:
-            continue
-        entry = of_doc(doc)
-        if entry.not_before is not None and entry.not_before > now:
-            tx.put(TABLE, key, to_doc(replace(entry, not_before=now)))
-            released += 1
-    return released
-
-
 def cancel(tx: Tx, kind: str, subject: str, at: datetime, detail: str = "cancelled") -> int:
     """Cancel every pending entry of `kind` about `subject`; returns how many."""
     pending = tx.find(TABLE, kind=kind, subject=subject, status="pending")
@@ -351,10 +335,6 @@ class OutboxRecords:
     def attempt(self, *, key: str, at: datetime, until: datetime) -> bool:
         """A sender posts a pending entry now; False if it is no longer pending."""
         return self.engine.transaction(lambda tx: attempt(tx, key, at, until))
-
-    def release_attempts(self, *, now: datetime) -> int:
-        """What an earlier run was posting when it stopped, due now (see `release_attempts`)."""
-        return self.engine.transaction(lambda tx: release_attempts(tx, now))
 
     def entry(self, *, key: str) -> Entry | None:
         return self.engine.read(lambda tx: entry(tx, key))

@@ -65,9 +65,7 @@ METHOD = "chat.postMessage"
 LEASE = 10.0
 """Seconds an entry stays claimed: what a process that dies holds back from the others. A
 sender claims only what its workers will take within a second or two, and gives back what
-waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well. A sender
-with the store to itself (not `shared`) does not wait out the leases of the run before it:
-that run is over."""
+waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well."""
 LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
 ERRORS_KEPT = 10_000
 """The most recent Slack errors remembered, for the health check's count of the last hour."""
@@ -142,8 +140,6 @@ class Outbox:
         """Start sending: first what the last run left pending, then whatever is added."""
         if self._threads:
             return
-        if not self._shared:
-            self._release_attempts()
         feeder = threading.Thread(target=self._feed, name="outbox-feeder", daemon=True)
         self._threads = [
             threading.Thread(target=self._work, name=f"outbox-{n}", daemon=True)
@@ -151,20 +147,6 @@ class Outbox:
         ]
         for thread in [feeder, *self._threads]:
             thread.start()
-
-    def _release_attempts(self) -> None:
-        """No other process sends from this store: what it holds as being posted was left by
-        an earlier run, which is over. Look for those messages in Slack now rather than at
-        the end of that run's leases."""
-        try:
-            released = self._store.release_attempts(now=datetime.now(UTC))
-        except StoreError:
-            logger.warning("Could not look at what the last run was sending; it goes after "
-                           "its lease")  # fmt: skip
-            return
-        if released:
-            logger.info("%d messages the last run was sending when it stopped: each is looked "
-                        "for in Slack, and sent if it is not there", released)  # fmt: skip
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop: messages being sent finish; the rest stay pending, their claims given up so
