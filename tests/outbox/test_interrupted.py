@@ -161,3 +161,24 @@ def test_a_429_clears_the_mark_so_the_next_attempt_does_not_ask(
     assert fake_slack.rate_limited_count("chat.postMessage") == 1
     assert len(posts_to(fake_slack, "U0001")) == 1
     assert not fake_slack.calls_to("conversations.history")
+
+
+def test_what_a_killed_run_was_posting_waits_for_its_lease_after_a_restart(
+    fake_slack: FakeSlack, store: MemoryStore, outbox: Outbox
+) -> None:
+    """A process killed mid-call and started again at once: its post may still be on its
+    way at Slack (a slow Slack holds a call for up to the client's timeout), so the entry
+    waits out the lease before it is looked for. Looked for sooner, it could be missed, and
+    posted a second time once Slack took the first."""
+    held = note("U0001")
+    store.enqueue(entries=[held])
+    now = datetime.now(UTC)
+    assert store.attempt(key=held.key, at=now, until=now + timedelta(minutes=10))
+    outbox.start()  # the restart
+    other = note("U0002")
+    store.enqueue(entries=[other])
+    wait_until(lambda: status_of(store, other) == "sent")  # the sender has looked since
+    wait_until(outbox.idle)
+    assert status_of(store, held) == "pending"
+    assert not posts_to(fake_slack, "U0001")
+    assert not fake_slack.calls_to("conversations.history")
