@@ -116,8 +116,9 @@ def during_the_week(programme: Programme) -> Callable[[], datetime]:
     return lambda: begins + (datetime.now(UTC) - started)
 
 
-def replies_during_the_week(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The bot's reply to each of `QUERIES` during the week, as its acknowledgement carries it."""
+def replies_during_the_week(settings: Settings) -> dict[str, str]:
+    """The bot's reply to each of `QUERIES` during the week, as its acknowledgement carries it
+    (its JSON body)."""
     from slack_bolt import BoltRequest
 
     from bot.app import build_bot
@@ -132,7 +133,7 @@ def replies_during_the_week(settings: Settings) -> dict[str, dict[str, Any]]:
         body = urlencode(command_payload("/sessions", query))
         response = bot.dispatch(BoltRequest(body=body, headers=form))
         assert response.status == 200, response.body
-        replies[query] = json.loads(response.body)
+        replies[query] = response.body
     return replies
 
 
@@ -164,12 +165,13 @@ def serve(kind: str, api_url: str, programme: Path) -> None:
             process_before_response=True,
         )
         if kind == "echo":
-            # The bot's very replies, made once before serving: no work but sending them.
+            # The bot's very replies, made and encoded once before serving (as the bot encodes
+            # each drawn reply once): no work but sending them.
             replies = replies_during_the_week(settings)
 
             @app.command("/sessions")
             def echo(ack: Ack, command: dict[str, Any]) -> None:
-                ack(**replies[command.get("text") or ""])
+                ack(replies[command.get("text") or ""])
 
         else:
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +22,12 @@ class Message:
 
     def as_kwargs(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}
+
+    @functools.cached_property
+    def ephemeral_json(self) -> str:
+        """The message as a private reply's JSON body, encoded once: a reply drawn once a
+        minute for many people is sent many times (`bot/answers/commands.py`)."""
+        return json.dumps({"text": self.text, "response_type": "ephemeral", "blocks": self.blocks})
 
 
 def escape(text: str) -> str:

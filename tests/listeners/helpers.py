@@ -47,6 +47,8 @@ def pressed(button: dict[str, Any]) -> dict[str, Any]:
 def ack_body(result: Any) -> dict[str, Any]:
     """The JSON reply in a slash command's acknowledgement, checked against Slack's rules."""
     assert result.status == 200, result.body
+    # Sent as anything but JSON, Slack shows the reply's JSON as text.
+    assert result.headers["content-type"].startswith("application/json"), result.headers
     body: dict[str, Any] = json.loads(result.body)
     breach = check_ack(body)
     assert breach is None, breach
