@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.blocks.formatting import escape, from_slack_text, slack_time_range, truncate
+from bot.blocks.formatting import (
+    Message,
+    escape,
+    from_slack_text,
+    slack_time_range,
+    truncate,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,3 +43,15 @@ def test_from_slack_text_reads_what_the_person_typed() -> None:
         "see this in general"
     )
     assert from_slack_text("<!channel>  what's on   now") == "what's on now"
+
+
+def test_a_private_reply_is_encoded_once_as_slack_reads_it() -> None:
+    block = {"type": "section", "text": {"type": "mrkdwn", "text": "Café · *Tuesday*"}}
+    message = Message("Tuesday · 1 session", [block])
+    body = message.ephemeral_json
+    assert json.loads(body) == {
+        "text": "Tuesday · 1 session",
+        "response_type": "ephemeral",
+        "blocks": [block],
+    }
+    assert message.ephemeral_json is body  # not encoded again for the next person
