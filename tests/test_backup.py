@@ -23,6 +23,7 @@ from bot.registrations import records as places
 from bot.store.snapshot import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
+from tests.support.launcher import run as run_forked
 from tests.support.waiting import wait_until
 
 
@@ -154,10 +155,7 @@ def test_python_m_bot_backup_copies_a_running_database(tmp_path: Path) -> None:
     with registering(db) as child:
         wait_until(lambda: len(child.confirmed()) >= 200, 10)  # a database being written
         before = child.confirmed()
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "backup", str(tmp_path / "copy.json")],
-            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
-        )  # fmt: skip
+        result = run_forked(["backup", str(tmp_path / "copy.json")], cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"Copied {db} to {tmp_path / 'copy.json'}: ")
     assert result.stderr == ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from bot.check import reminder_summary, run_check, summary
 from bot.programme import load_programme
 from bot.settings import Settings
+from tests.support.launcher import run as run_forked
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFSETS = (timedelta(days=1), timedelta(minutes=15))
@@ -128,14 +128,7 @@ def test_start_up_prints_warnings_with_the_problems(tmp_path: Path) -> None:
     path = write_programme(tmp_path / "week.json", session(start=20230321, lenght=90))
     env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
     env |= {"PROGRAMME_PATH": str(path), "DATABASE_PATH": str(tmp_path / "bot.json")}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
+    result = run_forked(["console"], cwd=tmp_path, env=env | {"PYTHONPATH": str(ROOT)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{path} cannot be used:",
@@ -148,14 +141,7 @@ def test_start_up_prints_warnings_with_the_problems(tmp_path: Path) -> None:
 def run_check_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
     env.pop("PROGRAMME_PATH", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "check", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(ROOT)},
-        timeout=60,
-    )
+    return run_forked(["check", *args], cwd=tmp_path, env=env | {"PYTHONPATH": str(ROOT)})
 
 
 def test_check_names_the_file_to_check(tmp_path: Path) -> None:
@@ -163,13 +149,10 @@ def test_check_names_the_file_to_check(tmp_path: Path) -> None:
     imported, is checked with its days in its own time."""
     source = ROOT / "tests" / "data" / "import" / "rc3-2020-pretalx-schedule.json"
     imported = tmp_path / "rc3.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "import", str(source), "--output", str(imported)],
-        capture_output=True,
-        text=True,
+    done = run_forked(
+        ["import", str(source), "--output", str(imported)],
         cwd=tmp_path,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
-        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     result = run_check_command(tmp_path, str(imported))

@@ -4,8 +4,6 @@ and `backup` on PostgreSQL gives a file that `copy-store` restores."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from bot.records import (
 from bot.store.postgres import PostgresEngine
 from tests.conftest import ROOT
 from tests.store.helpers import pending
+from tests.support.launcher import run as run_forked
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -90,11 +89,11 @@ def test_a_postgres_backup_is_restored_by_copy_store(tmp_path: Path, postgres_ur
     made = back_up_postgres(postgres_url, tmp_path / "backup.json")
     assert (made.registrations, made.waitlisted) == (3, 2)
     restored = tmp_path / "restored.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "copy-store", "--from", str(made.path), "--to",
-         str(restored)],
-        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60,
-    )  # fmt: skip
+    result = run_forked(
+        ["copy-store", "--from", str(made.path), "--to", str(restored)],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Copied and checked: ")
     store = TinyDBStore(restored)
@@ -104,11 +103,11 @@ def test_a_postgres_backup_is_restored_by_copy_store(tmp_path: Path, postgres_ur
 
 def test_copy_store_refuses_a_source_that_is_in_use(tmp_path: Path) -> None:
     running = TinyDBStore(tmp_path / "a.json")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "copy-store", "--from", str(tmp_path / "a.json"), "--to",
-         str(tmp_path / "b.json")],
-        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60,
-    )  # fmt: skip
+    result = run_forked(
+        ["copy-store", "--from", str(tmp_path / "a.json"), "--to", str(tmp_path / "b.json")],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     running.close()
     assert result.returncode == 1
     assert result.stderr.startswith("Cannot open the source: ") and "already open" in result.stderr
@@ -124,11 +123,17 @@ def test_copy_store_to_a_database_that_does_not_answer_says_so_and_copies_nothin
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "copy-store", "--from", str(tmp_path / "a.json"),
-         "--to", f"postgresql://bot:s3cret@127.0.0.1:{port}/sww"],
-        capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(ROOT)}, timeout=60,
-    )  # fmt: skip
+    result = run_forked(
+        [
+            "copy-store",
+            "--from",
+            str(tmp_path / "a.json"),
+            "--to",
+            f"postgresql://bot:s3cret@127.0.0.1:{port}/sww",
+        ],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("Cannot open the target: PostgreSQL at 127.0.0.1:")
     assert "s3cret" not in result.stderr and "Traceback" not in result.stderr

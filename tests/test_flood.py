@@ -8,8 +8,6 @@ outbox once Slack takes messages again, none twice, and no traceback is logged."
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ from bot.blocks.values import Origin, button_value
 from bot.listeners.allowance import SLOW_DOWN
 from bot.standin.fake_slack import FakeSlack
 from tests.conftest import SIGNING_SECRET
+from tests.support.launcher import Process, shared
 from tests.support.live_programme import session, write_programme
 from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json, get_text
@@ -39,9 +38,7 @@ def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[SignedRequests]:
     port = free_port()
     settings = http_settings(fake_slack, port) | {"PROGRAMME_PATH": str(programme)}
     log = (tmp_path / "bot.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.DEVNULL,
-                               stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-                               env=environment(tmp_path, **settings))  # fmt: skip
+    process = shared().start([], cwd=tmp_path, env=environment(tmp_path, **settings), stdout=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: healthy(base, process, tmp_path / "bot.log"), 30, "the bot healthy")
@@ -61,7 +58,7 @@ def dm(user: str, text: str, n: int) -> dict[str, object]:
             "text": text, "ts": ts, "event_ts": ts}  # fmt: skip
 
 
-def healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> bool:
+def healthy(base: str, process: Process, log: Path) -> bool:
     assert process.poll() is None, log.read_text()
     try:
         return get_text(base, "/healthz", timeout=2)[0] == 200

@@ -7,10 +7,10 @@ from __future__ import annotations
 import csv
 import io
 import subprocess
-import sys
 from pathlib import Path
 
 from bot.standin.fake_slack import FakeSlack
+from tests.support.launcher import run as run_forked
 from tests.support.ports import free_port
 from tests.test_main import environment, http_settings
 
@@ -18,11 +18,7 @@ DEEP = '{"sessions": ' + "[" * 200_000 + "]" * 200_000 + "}"
 
 
 def run(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "bot", *args]
-    env = environment(tmp_path, **settings)
-    return subprocess.run(
-        command, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60
-    )
+    return run_forked(list(args), cwd=tmp_path, env=environment(tmp_path, **settings))
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> None:

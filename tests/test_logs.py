@@ -6,8 +6,6 @@ import io
 import json
 import logging
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +28,7 @@ from bot.settings import Settings
 from bot.standin.fake_slack import FakeSlack
 from bot.standin.slack_payloads import action_payload, command_payload, event_envelope
 from tests.conftest import SIGNING_SECRET
+from tests.support.launcher import shared
 from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests
 from tests.test_main import environment, http_settings, wait_for_port
@@ -157,18 +156,18 @@ def test_configure_logging_writes_json_lines(monkeypatch: pytest.MonkeyPatch) ->
 def test_the_bot_logs_json_lines_with_the_request(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
     settings = http_settings(fake_slack, port) | {"LOG_FORMAT": "json", "LOG_LEVEL": "DEBUG"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=environment(tmp_path, **settings),
-    )  # fmt: skip
+    with (tmp_path / "out.txt").open("wb") as out, (tmp_path / "errors.txt").open("wb") as err:
+        process = shared().start([], cwd=tmp_path, env=environment(tmp_path, **settings),
+                                 stdout=out, stderr=err)  # fmt: skip
     try:
         wait_for_port(port, process)
         send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
         assert send.command("/sessions", "racism", user_id="U1").status == 200
     finally:
         process.terminate()
-        _, errors = process.communicate(timeout=10)
+        process.wait(timeout=10)
     assert process.returncode == 0
+    errors = (tmp_path / "errors.txt").read_text()
     records = [json.loads(line) for line in errors.splitlines()]  # every line is JSON
     assert any(r["message"].startswith("Listening for Slack") for r in records)
     mine = [r for r in records if r.get("command") == "/sessions"]

@@ -1,4 +1,8 @@
-"""`python -m bot` as a person runs it: subprocesses with real settings in the environment."""
+"""`python -m bot` as a person runs it: processes of its own, with real settings in the
+environment. Most are forked from a process that has the bot imported already
+(`tests.support.launcher`, 0.4 s of CPU less each); a few start afresh (`run_afresh`,
+`bot_process_afresh`, and those on a terminal), and `tests/support/test_launcher.py` checks
+that both ways end alike."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from bot.standin.slack_payloads import command_payload
 from tests.conftest import ROOT, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.fake_socket_mode import SocketModeSlack
+from tests.support.launcher import Process, run, shared
 from tests.support.live_programme import wait_until
 from tests.support.ports import free_port
 from tests.support.slack_requests import SignedRequests, get_json, get_text
@@ -55,33 +60,54 @@ def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
 def run_bot(
     tmp_path: Path, *args: str, stdin: str = "", **settings: str
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment(tmp_path, **settings),
-        timeout=60,
-    )
+    """`python -m bot *args` run to its end in `tmp_path`, given `stdin`: forked from the
+    test process's fork server (`tests.support.launcher`), without Python's start-up."""
+    return run(list(args), cwd=tmp_path, env=environment(tmp_path, **settings), stdin=stdin)
+
+
+def run_afresh(
+    tmp_path: Path, *args: str, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """`run_bot`, started afresh as a person starts it: Python's start-up and imports too."""
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin,
+                          capture_output=True, text=True, cwd=tmp_path,
+                          env=environment(tmp_path, **settings), timeout=60)  # fmt: skip
 
 
 @contextmanager
-def bot_process(tmp_path: Path, **settings: str) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=tmp_path,
-        env=environment(tmp_path, **settings),
-    )
+def bot_process(tmp_path: Path, **settings: str) -> Iterator[Process]:
+    """`python -m bot` running in `tmp_path` with `settings`, its output and errors on its
+    `stdout`, forked (see `run_bot`); stopped with SIGTERM at the end."""
+    reading, writing = os.pipe()
     try:
+        process = shared().start([], cwd=tmp_path, env=environment(tmp_path, **settings),
+                                 stdout=writing)  # fmt: skip
+    finally:
+        os.close(writing)
+    process.stdout = open(reading)  # noqa: SIM115  (closed at the end, as Popen's is)
+    with _stopped_at_the_end(process):
         yield process
+
+
+@contextmanager
+def bot_process_afresh(tmp_path: Path, **settings: str) -> Iterator[Process]:
+    """`bot_process`, started afresh as a person starts it."""
+    process = subprocess.Popen([sys.executable, "-m", "bot"], stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               cwd=tmp_path, env=environment(tmp_path, **settings))  # fmt: skip
+    with _stopped_at_the_end(process):
+        yield process
+
+
+@contextmanager
+def _stopped_at_the_end(process: Process) -> Iterator[None]:
+    try:
+        yield
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def http_settings(fake: FakeSlack, port: int) -> dict[str, str]:
@@ -94,7 +120,7 @@ def http_settings(fake: FakeSlack, port: int) -> dict[str, str]:
     }
 
 
-def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 20) -> None:
+def wait_for_port(port: int, process: Process, timeout: float = 20) -> None:
     def listening() -> bool:
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
         try:
@@ -106,7 +132,7 @@ def wait_for_port(port: int, process: subprocess.Popen[str], timeout: float = 20
     wait_until(listening, timeout, f"nothing listening on port {port}")
 
 
-def output_of(process: subprocess.Popen[str]) -> Callable[[], str]:
+def output_of(process: Process) -> Callable[[], str]:
     """What `process` has printed so far (read on a thread as it comes)."""
     lines: list[str] = []
 
@@ -125,7 +151,7 @@ def outbox_settled(port: int) -> bool:
 
 
 def test_without_tokens_and_no_terminal_it_exits_2_naming_the_settings(tmp_path: Path) -> None:
-    result = run_bot(tmp_path)
+    result = run_afresh(tmp_path)
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN" in result.stderr
     assert "SLACK_APP_TOKEN" in result.stderr and "SLACK_SIGNING_SECRET" in result.stderr
@@ -202,7 +228,7 @@ def test_console_answers_commands_and_questions(tmp_path: Path) -> None:
 
 
 def test_check_summarises_the_shipped_programme(tmp_path: Path) -> None:
-    result = run_bot(tmp_path, "check")
+    result = run_afresh(tmp_path, "check")
     assert result.returncode == 0, result.stdout
     assert "Social Work Week 2023 (Europe/London)" in result.stdout
     assert "Tuesday 21 March: 4 sessions, 1 headline" in result.stdout
@@ -243,7 +269,7 @@ def test_a_broken_programme_stops_the_bot_with_a_clear_message(tmp_path: Path) -
 def test_http_mode_answers_sessions(tmp_path: Path, fake_slack: FakeSlack) -> None:
     port = free_port()
     settings = http_settings(fake_slack, port)
-    with bot_process(tmp_path, **settings) as process:
+    with bot_process_afresh(tmp_path, **settings) as process:
         wait_for_port(port, process)
         send = SignedRequests(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET)
         result = send.command("/sessions", "racism")
@@ -553,6 +579,7 @@ def test_an_attendees_choices_and_calendar_survive_a_kill(
         process.wait(timeout=5)
     path = link.removeprefix("https://bot.example.org")
     with bot_process(tmp_path, **settings) as process:
+        earlier = output_of(process)
         wait_for_port(port, process)
         status, body = get_text(f"http://127.0.0.1:{port}", path)
         assert status == 200 and "SUMMARY:Soon" in body
@@ -570,6 +597,6 @@ def test_an_attendees_choices_and_calendar_survive_a_kill(
         wait_for_port(port, process)
         # The late batch runs again at start-up, and finds both requests already there.
         wait_until(lambda: "Feedback for soon (late): 0 queued, 2 already" in log(), 10, log)
-        wait_until(lambda: outbox_settled(port), 5, "the outbox settled")
+        wait_until(lambda: outbox_settled(port), 5, lambda: (earlier(), log()))
     assert received("U1", "How useful") == received("U2", "How useful") == 1
     assert received("U1", "Soon starts") == 1 and received("U2", "Soon starts") == 2

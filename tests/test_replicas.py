@@ -38,7 +38,7 @@ from bot.store.postgres import PostgresEngine
 from tests.conftest import ORGANISER, SIGNING_SECRET
 from tests.listeners.helpers import titles
 from tests.support.forwarder import Forwarder
-from tests.support.launcher import Forked, Launcher
+from tests.support.launcher import Forked, Launcher, shared
 from tests.support.live_programme import session
 from tests.support.ports import free_port
 from tests.support.postgres import PostgresCluster, cluster_or_skip
@@ -182,11 +182,9 @@ def store(database: str) -> Iterator[Store]:
         opened.close()
 
 
-@pytest.fixture(scope="module")
-def launcher() -> Iterator[Launcher]:
-    started = Launcher()
-    yield started
-    started.close()
+@pytest.fixture
+def launcher() -> Launcher:
+    return shared()  # this test process's fork server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,20 +13,14 @@ import pytest
 from bot.__main__ import main
 from bot.programme import load_programme
 from tests.importing.helpers import DATA
+from tests.support.launcher import run as run_forked
 
 ROOT = DATA.parents[2]
 
 
 def run_import(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "import", *args],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=60,
-    )
+    return run_forked(["import", *args], cwd=tmp_path, env=env)
 
 
 def test_the_programme_goes_to_standard_output(tmp_path: Path) -> None:

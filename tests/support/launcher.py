@@ -1,12 +1,16 @@
 """`python -m bot` processes forked from one that has the bot imported already
 (`tests.support.forkserver`): each is a real process of its own (its own number, signals,
 sockets, files and exit code), started without Python's start-up and the imports, which
-cost about 0.4 s of CPU each. The tests that start many bots (replicas) use it; the tests
-of `python -m bot` itself as a person starts it (`tests/test_main.py`) do not.
+cost about 0.4 s of CPU each. Tests start their bots from it (`shared()`, one fork server
+per test process); a few start `python -m bot` afresh, as a person does
+(`tests/test_main.py`, `run_bot(..., afresh=True)`), and `tests/support/test_launcher.py`
+checks that both end the same way.
 """
 
 from __future__ import annotations
 
+import atexit
+import io
 import json
 import os
 import signal
@@ -16,11 +20,25 @@ import sys
 import threading
 from contextlib import suppress
 from pathlib import Path
-from typing import IO, Any
+from tempfile import TemporaryFile
+from typing import IO, Any, Protocol
 
 from tests.support.forkserver import HEADER
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+class Process(Protocol):
+    """What the tests use of a bot process, forked (`Forked`) or a `subprocess.Popen`."""
+
+    pid: int
+    stdout: IO[str] | None
+
+    def poll(self) -> int | None: ...
+    def wait(self, timeout: float | None = None) -> int: ...
+    def send_signal(self, number: int) -> None: ...
+    def terminate(self) -> None: ...
+    def kill(self) -> None: ...
 
 
 class Forked:
@@ -30,7 +48,7 @@ class Forked:
         self.pid = pid
         self.args = args
         self.returncode: int | None = None
-        self.stdout: IO[str] | None = None  # its output goes to the file it was given
+        self.stdout: IO[str] | None = None  # what reads its output, if the test wants one
         self._ended = threading.Event()
 
     def ended(self, code: int) -> None:
@@ -57,6 +75,10 @@ class Forked:
         self.send_signal(signal.SIGKILL)
 
 
+def _fd(file: IO[Any] | int) -> int:
+    return file if isinstance(file, int) else file.fileno()
+
+
 class Launcher:
     """Starts the fork server, and bot processes from it (`start`)."""
 
@@ -79,15 +101,23 @@ class Launcher:
         self._reader.start()
 
     def start(
-        self, args: list[str], *, cwd: Path, env: dict[str, str], stdout: IO[Any] | int
+        self,
+        args: list[str],
+        *,
+        cwd: Path,
+        env: dict[str, str],
+        stdout: IO[Any] | int,
+        stderr: IO[Any] | int | None = None,
+        stdin: IO[Any] | int | None = None,
     ) -> Forked:
-        """`python -m bot *args` in `cwd` with `env`, its input empty and its output (and
-        errors) to `stdout`."""
+        """`python -m bot *args` in `cwd` with `env`, its output to `stdout` and its errors
+        to `stderr` (`stdout` if None), reading `stdin` (empty if None)."""
         with open(os.devnull, "rb") as empty, self._lock:
-            out = stdout if isinstance(stdout, int) else stdout.fileno()
+            fds = [_fd(stdin if stdin is not None else empty), _fd(stdout)]
+            fds.append(_fd(stderr) if stderr is not None else fds[1])
             request = json.dumps({"args": args, "cwd": str(cwd), "env": env}).encode()
             assert len(request) < HEADER
-            socket.send_fds(self._channel, [request], [empty.fileno(), out, out])
+            socket.send_fds(self._channel, [request], fds)
             with self._started:
                 if not self._started.wait_for(lambda: bool(self._pids), timeout=30):
                     raise RuntimeError(f"the fork server did not start a bot (exit code "
@@ -125,3 +155,40 @@ class Launcher:
         self._channel.shutdown(socket.SHUT_RDWR)
         self._channel.close()
         self._server.wait(timeout=10)
+
+
+_shared: Launcher | None = None
+_sharing = threading.Lock()
+
+
+def shared() -> Launcher:
+    """This test process's launcher: started on first use, stopped when the process ends."""
+    global _shared
+    with _sharing:
+        if _shared is None:
+            _shared = Launcher()
+            atexit.register(_shared.close)
+        return _shared
+
+
+def run(
+    args: list[str], *, cwd: Path, env: dict[str, str], stdin: str = "", timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot *args` run to its end, as `subprocess.run(..., capture_output=True,
+    text=True)` runs it, but forked from this test process's fork server."""
+    with TemporaryFile() as given, TemporaryFile() as out, TemporaryFile() as err:
+        given.write(stdin.encode())
+        given.seek(0)
+        child = shared().start(args, cwd=cwd, env=env, stdin=given, stdout=out, stderr=err)
+        try:
+            code = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            raise
+        return subprocess.CompletedProcess(child.args, code, _text(out), _text(err))
+
+
+def _text(output: IO[bytes]) -> str:
+    """What a process wrote to `output`, read as `subprocess.run(text=True)` reads it."""
+    output.seek(0)
+    return io.TextIOWrapper(io.BytesIO(output.read())).read()

@@ -5,23 +5,20 @@ leaves through its way out on SIGTERM, and dies on SIGKILL."""
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.standin.fake_slack import FakeSlack
-from tests.support.launcher import Forked, Launcher
+from tests.support.launcher import Forked, Launcher, shared
 from tests.support.ports import free_port
 from tests.support.slack_requests import get_json
-from tests.test_main import environment, http_settings, run_bot, wait_for_port
+from tests.test_main import environment, http_settings, run_afresh, wait_for_port
 
 
-@pytest.fixture(scope="module")
-def launcher() -> Iterator[Launcher]:
-    started = Launcher()
-    yield started
-    started.close()
+@pytest.fixture
+def launcher() -> Launcher:
+    return shared()  # this test process's fork server
 
 
 def forked(launcher: Launcher, tmp_path: Path, *args: str, **settings: str) -> Forked:
@@ -47,7 +44,7 @@ def output(tmp_path: Path) -> str:
 def test_the_same_command_ends_as_python_m_bot_does(
     launcher: Launcher, tmp_path: Path, args: tuple[str, ...], settings: dict[str, str]
 ) -> None:
-    started = run_bot(tmp_path, *args, **settings)
+    started = run_afresh(tmp_path, *args, **settings)
     child = forked(launcher, tmp_path, *args, **settings)
     assert child.wait(timeout=30) == started.returncode
     assert output(tmp_path) == started.stdout + started.stderr
@@ -58,14 +55,14 @@ def test_served_it_answers_and_ends_as_signals_end_it(
 ) -> None:
     port = free_port()
     child = forked(launcher, tmp_path, **http_settings(fake_slack, port))
-    wait_for_port(port, child)  # type: ignore[arg-type]  # poll() and stdout=None, as Popen's
+    wait_for_port(port, child)
     assert get_json(f"http://127.0.0.1:{port}", "/healthz")[0] == 200
     assert not (tmp_path / "bot.json").exists()  # the journal only, while it runs
     child.terminate()
     assert child.wait(timeout=15) == 0
     assert (tmp_path / "bot.json").exists()  # its way out ran: the final snapshot written
     again = forked(launcher, tmp_path, **http_settings(fake_slack, port))
-    wait_for_port(port, again)  # type: ignore[arg-type]
+    wait_for_port(port, again)
     again.kill()
     assert again.wait(timeout=10) == -signal.SIGKILL
 
