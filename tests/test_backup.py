@@ -23,6 +23,7 @@ from bot.registrations import records as places
 from bot.store.snapshot import read_snapshot
 from tests.conftest import ROOT
 from tests.store.helpers import journal_of
+from tests.support.launcher import piped
 from tests.support.launcher import run as run_forked
 from tests.support.waiting import wait_until
 
@@ -32,11 +33,8 @@ class Registering:
     and the lines it printed so far, each a registration already confirmed."""
 
     def __init__(self, db: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.store.child", str(db), "0", "--threads", "8",
-             "--compact-after", "200"],
-            stdout=subprocess.PIPE, cwd=ROOT,
-        )  # fmt: skip
+        self.process = piped("tests.store.child", [str(db), "0", "--threads", "8",
+                                                   "--compact-after", "200"], cwd=ROOT)  # fmt: skip
         assert self.process.stdout is not None
         assert self.process.stdout.readline() == b"ready\n"
         self.lines: list[str] = []

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from bot.records import NO_SEAT, Counts, Seat, TinyDBStore
 from tests.conftest import ROOT
 from tests.store.child import DEADLINE, PROMOTION
 from tests.store.helpers import crash_image, pending
+from tests.support.launcher import piped
 
 ROUNDS = 8
 PROMOTION_ROUNDS = 4
@@ -28,11 +27,8 @@ def run_until_killed(db: Path, round_: int, delay: float, *options: str) -> list
     """Start a child registering people (with `options`, see `tests.store.child`), kill it
     `delay` seconds after it is ready, and return the lines it printed (each a confirmed
     change)."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.store.child", str(db), str(round_), "--threads", "8",
-         "--compact-after", "300", *options],
-        stdout=subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+    child = piped("tests.store.child", [str(db), str(round_), "--threads", "8",
+                                        "--compact-after", "300", *options], cwd=ROOT)  # fmt: skip
     assert child.stdout is not None
     ready = child.stdout.readline()
     assert ready == b"ready\n", ready

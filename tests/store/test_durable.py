@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import threading
 import time
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from bot.records import Card, Entry, Seat, Store, TinyDBStore, open_store
 from bot.store import StoreError
 from tests.conftest import ROOT
 from tests.store.helpers import crash_image, journal_of
+from tests.support.launcher import run
 
 
 def entry(version: str) -> Entry:
@@ -82,11 +81,10 @@ def test_a_closed_store_refuses_calls(store: Store) -> None:
 
 def test_reopening_without_close_keeps_every_confirmed_change(tmp_path: Path) -> None:
     db = tmp_path / "bot.json"
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.store.child", str(db), "1", "--threads", "4",
-         "--each", "60", "--compact-after", "50"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, check=True,
-    )  # fmt: skip
+    child = run([str(db), "1", "--threads", "4", "--each", "60",
+                 "--compact-after", "50"], cwd=ROOT, env=dict(os.environ),
+                module="tests.store.child")  # fmt: skip
+    assert child.returncode == 0, child.stderr
     confirmed = child.stdout.splitlines()[1:]
     assert len(confirmed) == 240
     store = TinyDBStore(db)

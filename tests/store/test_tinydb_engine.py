@@ -32,6 +32,7 @@ from bot.store.tinydb import OldFormat, TinyDBEngine
 from tests.conftest import ROOT
 from tests.store.helpers import crash_image
 from tests.store.tinydb_child import DUE, deleted_by
+from tests.support.launcher import piped
 from tests.support.waiting import wait_until
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
@@ -291,11 +292,8 @@ def test_the_engines_own_table_is_refused(engine: TinyDBEngine) -> None:
 def run_until_killed(db: Path, round_: int, delay: float) -> list[tuple[int, int]]:
     """Start a child committing transactions, kill it `delay` seconds after it is ready,
     and return the (thread, n) it printed, each a confirmed transaction."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.store.tinydb_child", str(db), str(round_),
-         "--threads", "6", "--compact-after", "40"],
-        stdout=subprocess.PIPE, cwd=ROOT,
-    )  # fmt: skip
+    child = piped("tests.store.tinydb_child", [str(db), str(round_), "--threads", "6",
+                                               "--compact-after", "40"], cwd=ROOT)  # fmt: skip
     assert child.stdout is not None
     ready = child.stdout.readline()
     assert ready == b"ready\n", ready

@@ -2,11 +2,11 @@
 than each starting Python and importing it again (about 0.4 s of CPU each).
 
 `python -m tests.support.forkserver FD` is that process: it imports what `python -m bot`
-imports, then, for each request on the socket FD (the command line's arguments, the
-environment, the working folder, and three descriptors as standard input, output and
-error), forks a child that runs `python -m bot` as a new interpreter would, and reports
-the child's number, then its exit code when it ends. `tests.support.launcher` is the other
-end.
+imports, then, for each request on the socket FD (the module, usually `bot`, the command
+line's arguments, the environment, the working folder, and three descriptors as standard
+input, output and error), forks a child that runs `python -m MODULE` as a new interpreter
+would, and reports the child's number, then its exit code when it ends.
+`tests.support.launcher` is the other end.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def serve(channel: socket.socket) -> None:
                 continue
             pid = os.fork()
             if pid == 0:
-                _child(request["args"], request["cwd"], request["env"], fds, (channel, woken, wake))
+                _child(request["module"], request["args"], request["cwd"], request["env"], fds,
+                       (channel, woken, wake))  # fmt: skip
             for fd in fds:
                 os.close(fd)
             running.add(pid)
@@ -79,13 +80,14 @@ KILLED = (os.CLD_KILLED, os.CLD_DUMPED)
 
 
 def _child(
+    module: str,
     args: list[str],
     cwd: str,
     env: dict[str, str],
     fds: list[int],
     server: tuple[socket.socket, int, int],
 ) -> None:
-    """Become `python -m bot *args` in `cwd` with `env`, `fds` as its standard input, output
+    """Become `python -m module *args` in `cwd` with `env`, `fds` as its standard input, output
     and errors (what is the `server`'s own closed); never return."""
     code = 1
     try:
@@ -106,8 +108,8 @@ def _child(
         sys.stdout.reconfigure(  # type: ignore[union-attr]
             line_buffering=os.isatty(1), write_through=bool(env.get("PYTHONUNBUFFERED"))
         )
-        sys.argv = ["bot", *args]
-        code = _run()
+        sys.argv = [module, *args]
+        code = _run(module)
         # What the interpreter does on its way out: wait for the threads that are not
         # daemons, run the exit functions, flush.
         threading._shutdown()  # type: ignore[attr-defined]
@@ -123,11 +125,11 @@ def _child(
         os._exit(code)
 
 
-def _run() -> int:
-    """`python -m bot`, and the exit code the interpreter would give (`-SIGINT`: killed by
+def _run(module: str) -> int:
+    """`python -m module`, and the exit code the interpreter would give (`-SIGINT`: killed by
     SIGINT once the way out has run, after an uncaught KeyboardInterrupt)."""
     try:
-        runpy.run_module("bot", run_name="__main__", alter_sys=True)
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit as stop:
         if stop.code is None:
             return 0

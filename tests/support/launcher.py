@@ -48,7 +48,7 @@ class Forked:
         self.pid = pid
         self.args = args
         self.returncode: int | None = None
-        self.stdout: IO[str] | None = None  # what reads its output, if the test wants one
+        self.stdout: IO[Any] | None = None  # what reads its output, if the test wants one
         self._ended = threading.Event()
 
     def ended(self, code: int) -> None:
@@ -109,21 +109,23 @@ class Launcher:
         stdout: IO[Any] | int,
         stderr: IO[Any] | int | None = None,
         stdin: IO[Any] | int | None = None,
+        module: str = "bot",
     ) -> Forked:
-        """`python -m bot *args` in `cwd` with `env`, its output to `stdout` and its errors
-        to `stderr` (`stdout` if None), reading `stdin` (empty if None)."""
+        """`python -m module *args` in `cwd` with `env`, its output to `stdout` and its
+        errors to `stderr` (`stdout` if None), reading `stdin` (empty if None)."""
         with open(os.devnull, "rb") as empty, self._lock:
             fds = [_fd(stdin if stdin is not None else empty), _fd(stdout)]
             fds.append(_fd(stderr) if stderr is not None else fds[1])
-            request = json.dumps({"args": args, "cwd": str(cwd), "env": env}).encode()
-            assert len(request) < HEADER
-            socket.send_fds(self._channel, [request], fds)
+            request = {"module": module, "args": args, "cwd": str(cwd), "env": env}
+            encoded = json.dumps(request).encode()
+            assert len(encoded) < HEADER
+            socket.send_fds(self._channel, [encoded], fds)
             with self._started:
                 if not self._started.wait_for(lambda: bool(self._pids), timeout=30):
                     raise RuntimeError(f"the fork server did not start a bot (exit code "
                                        f"{self._server.poll()})")  # fmt: skip
                 pid = self._pids.pop(0)
-        child = Forked(pid, ["python", "-m", "bot", *args])
+        child = Forked(pid, ["python", "-m", module, *args])
         with self._started:
             self._children[pid] = child
             if pid in self._early:
@@ -172,14 +174,21 @@ def shared() -> Launcher:
 
 
 def run(
-    args: list[str], *, cwd: Path, env: dict[str, str], stdin: str = "", timeout: float = 60
+    args: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    stdin: str = "",
+    timeout: float = 60,
+    module: str = "bot",
 ) -> subprocess.CompletedProcess[str]:
-    """`python -m bot *args` run to its end, as `subprocess.run(..., capture_output=True,
+    """`python -m module *args` run to its end, as `subprocess.run(..., capture_output=True,
     text=True)` runs it, but forked from this test process's fork server."""
     with TemporaryFile() as given, TemporaryFile() as out, TemporaryFile() as err:
         given.write(stdin.encode())
         given.seek(0)
-        child = shared().start(args, cwd=cwd, env=env, stdin=given, stdout=out, stderr=err)
+        child = shared().start(args, cwd=cwd, env=env, stdin=given, stdout=out, stderr=err,
+                               module=module)  # fmt: skip
         try:
             code = child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -192,3 +201,16 @@ def _text(output: IO[bytes]) -> str:
     """What a process wrote to `output`, read as `subprocess.run(text=True)` reads it."""
     output.seek(0)
     return io.TextIOWrapper(io.BytesIO(output.read())).read()
+
+
+def piped(module: str, args: list[str], *, cwd: Path, env: dict[str, str] | None = None) -> Forked:
+    """`python -m module *args` forked as `subprocess.Popen(..., stdout=PIPE)` starts it: its
+    output read in bytes from its `stdout`, its errors to the test's own."""
+    reading, writing = os.pipe()
+    try:
+        child = shared().start(args, cwd=cwd, env=os.environ.copy() if env is None else env,
+                               stdout=writing, stderr=2, module=module)  # fmt: skip
+    finally:
+        os.close(writing)
+    child.stdout = open(reading, "rb")  # noqa: SIM115  (the caller's to close, as Popen's)
+    return child
