@@ -205,6 +205,9 @@ def build_bot(
     bolt_logger = logging.getLogger("bot.bolt")
     bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
     app = App(
+        # Named here: without a name, Bolt names the app after its caller's file by walking
+        # the whole stack (`inspect.stack()`, reading the source of every frame).
+        name="bot",
         client=client,
         # The door (`bot.guard`) checks every HTTP request's signature before Bolt sees it,
         # more strictly than Bolt does; Socket Mode's requests carry none. Checking it a
