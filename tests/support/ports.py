@@ -14,7 +14,8 @@ import os
 import socket
 from pathlib import Path
 
-WINDOW = 1000  # ports for each test process, taken in turn
+WINDOW = 500  # ports for each test process, taken in turn
+WINDOWS = 16  # test processes with a window of their own (gw16 shares gw0's)
 
 
 def _ephemeral() -> tuple[int, int]:
@@ -30,8 +31,8 @@ def _window() -> range:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     number = int(worker) if worker.isdigit() else 0
     low, high = _ephemeral()
-    first = 20000 if low - 20000 >= 8 * WINDOW else high + 1  # below the range, else above
-    start = first + (number % 8) * WINDOW
+    first = 20000 if low - 20000 >= WINDOWS * WINDOW else high + 1  # below the range, or above
+    start = first + (number % WINDOWS) * WINDOW
     return range(start, min(start + WINDOW, 65536))  # empty if the range reaches 65535
 
 
