@@ -84,7 +84,8 @@ def bot_process(tmp_path: Path, **settings: str) -> Iterator[Process]:
                                  stdout=writing)  # fmt: skip
     finally:
         os.close(writing)
-    process.stdout = open(reading)  # noqa: SIM115  (closed at the end, as Popen's is)
+    # Left open at the end, as Popen's is: a thread may still be reading it (`output_of`).
+    process.stdout = open(reading)  # noqa: SIM115
     with _stopped_at_the_end(process):
         yield process
 
@@ -106,8 +107,6 @@ def _stopped_at_the_end(process: Process) -> Iterator[None]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 def http_settings(fake: FakeSlack, port: int) -> dict[str, str]:

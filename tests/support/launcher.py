@@ -1,10 +1,11 @@
 """`python -m bot` processes forked from one that has the bot imported already
 (`tests.support.forkserver`): each is a real process of its own (its own number, signals,
 sockets, files and exit code), started without Python's start-up and the imports, which
-cost about 0.4 s of CPU each. Tests start their bots from it (`shared()`, one fork server
-per test process); a few start `python -m bot` afresh, as a person does
-(`tests/test_main.py`, `run_bot(..., afresh=True)`), and `tests/support/test_launcher.py`
-checks that both end the same way.
+cost about 0.4 s of CPU each. Tests start their bots (and the store's crash children) from
+it: `shared()` is the test process's own fork server, `run` runs a command to its end and
+`piped` starts one whose output the test reads. A few start `python -m bot` afresh, as a
+person does (`run_afresh` and `bot_process_afresh` in `tests/test_main.py`), and
+`tests/support/test_launcher.py` checks that both ways end alike.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Process(Protocol):
 
 
 class Forked:
-    """A forked bot process, with the parts of `subprocess.Popen` the tests use."""
+    """A forked process, with the parts of `subprocess.Popen` the tests use."""
 
     def __init__(self, pid: int, args: list[str]) -> None:
         self.pid = pid
