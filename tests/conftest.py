@@ -2,8 +2,10 @@
 `app.dispatch` with the in-memory store (`bot`), or served over HTTP by waitress with the
 durable store (`served_bot`)."""
 
+import compileall
 import os
 import sys
+import sysconfig
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,8 +61,24 @@ LONDON = ZoneInfo("Europe/London")
 TUESDAY_1PM = datetime(2023, 3, 21, 13, 0, tzinfo=LONDON)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-xdist starts its test processes, compile what they import into the
+    shared cache once (the bot, the tests' helpers, the benchmarks and the installed
+    libraries), rather than each of them compiling it at the same moment: on a fresh clone,
+    about 35 s of CPU saved for 5 s spent. A no-op when the cache is already up to date."""
+    if (
+        not config.pluginmanager.has_plugin("xdist")
+        or getattr(config, "workerinput", None) is not None  # a test process itself
+        or not config.getoption("numprocesses")
+    ):
+        return
+    libraries = Path(sysconfig.get_paths()["purelib"])
+    for folder in (ROOT / "bot", ROOT / "tests", ROOT / "bench", libraries):
+        compileall.compile_dir(folder, quiet=2)
+
+
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    """`-n 4 --dist worksteal` is in the settings (pyproject.toml) for pytest-xdist. With
+    """`-n 8 --dist worksteal` is in the settings (pyproject.toml) for pytest-xdist. With
     xdist turned off (`-p no:xdist`), accept both and run in this one process."""
     if pluginmanager.is_blocked("xdist"):
         # `_addoption`, as xdist itself adds `-n`: pytest keeps short options for plugins.
