@@ -128,7 +128,7 @@ class PostgresCluster:
         TEMPLATES.mkdir(parents=True, exist_ok=True)
         with (TEMPLATES / f"postgres-{version}.lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            if not (cache / "data" / "PG_VERSION").exists():
+            if not (cache / "password").exists():  # written last: the template is whole
                 self._make_template(cache)
         return cache
 
