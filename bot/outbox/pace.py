@@ -21,12 +21,18 @@ def _moment(value: object, default: datetime) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else default
 
 
-def take_turn(tx: Tx, method: str, now: datetime, interval: float) -> datetime:
+def take_turn(
+    tx: Tx, method: str, now: datetime, interval: float, latest: datetime | None = None
+) -> datetime:
     """The moment this caller may call `method` (now or later); the next caller's turn comes
-    `interval` seconds after it, and never before a pause ends."""
+    `interval` seconds after it, and never before a pause ends. With `latest`, a turn that
+    would come after it is not taken: the moment it would come is returned, and the line is
+    left as it was (for a caller who cannot wait that long)."""
     tx.lock(f"{TABLE}:{method}")
     doc = tx.get(TABLE, method) or {}
     turn = max(now, _moment(doc.get("next"), now), _moment(doc.get("pause_until"), now))
+    if latest is not None and turn > latest:
+        return turn
     after = aware(turn + timedelta(seconds=interval))
     tx.put(TABLE, method, doc | {"next": after})
     return turn
@@ -73,9 +79,12 @@ class PaceRecords:
 
     engine: Engine
 
-    def take_turn(self, *, method: str, now: datetime, interval: float) -> datetime:
-        """When this process may next call `method`, on the pace every process shares."""
-        return self.engine.transaction(lambda tx: take_turn(tx, method, now, interval))
+    def take_turn(
+        self, *, method: str, now: datetime, interval: float, latest: datetime | None = None
+    ) -> datetime:
+        """When this process may next call `method`, on the pace every process shares (not
+        taken if after `latest`)."""
+        return self.engine.transaction(lambda tx: take_turn(tx, method, now, interval, latest))
 
     def try_turn(self, *, method: str, now: datetime, interval: float) -> bool:
         """Whether this process may call `method` now (its turn, then taken)."""

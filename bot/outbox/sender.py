@@ -273,8 +273,8 @@ class Outbox:
             self._settle(entry, "cancelled", "no longer applies")
             return
         sent_at = self._pacer.wait_turn()
-        if sent_at is None or not self._shared_turn():
-            return  # closing: it stays pending for the next start
+        if sent_at is None or not self._shared_turn(item):
+            return  # closing (it stays pending for the next start), or given back
         if self._clock() >= entry.deadline:
             self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
             return
@@ -338,18 +338,28 @@ class Outbox:
             self._requeue(item, attempts=item.attempts, delay=1.0)
             return False
 
-    def _shared_turn(self) -> bool:
+    def _shared_turn(self, item: _Item) -> bool:
         """With other processes sending too: wait for this call's turn on the pace they all
-        share. False if closing meanwhile."""
+        share. False if closing meanwhile, or if the turn would come after the entry's claim
+        runs short: the turn is then left to others (taken and given up, it would be lost
+        to everyone), and the entry given back, due a little before that turn."""
         if not self._shared:
             return True
+        now = datetime.now(UTC)
+        window = self._lease * LEASE_MARGIN
+        left = window - (time.monotonic() - item.claimed)
+        latest = now + timedelta(seconds=max(0.0, left))
         try:
             turn = self._store.take_turn(
-                method=METHOD, now=datetime.now(UTC), interval=1 / self._pacer.rate
+                method=METHOD, now=now, interval=1 / self._pacer.rate, latest=latest
             )
         except StoreError:
             logger.warning("Could not take a turn on the shared pace; going on at our own")
             return True
+        if turn > latest:
+            ahead = (turn - now).total_seconds()
+            self._requeue(item, attempts=item.attempts, delay=max(0.0, ahead - window / 2))
+            return False
         if turn > datetime.now(UTC):
             self._pacer.waited()  # held back by the shared pace: room to go faster
         while not self._stopping:

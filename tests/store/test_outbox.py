@@ -695,3 +695,25 @@ def test_closing_wakes_up_a_waiter(tmp_path: Path) -> None:
     waiter.join(timeout=2)
     assert not waiter.is_alive() and time.monotonic() - began < 1.0
     assert len(outcome) == 1
+
+
+# --- the pace every process shares ------------------------------------------------------------
+
+
+def test_turns_on_the_shared_pace_come_in_line_and_one_not_taken_keeps_its_place(
+    store: Store,
+) -> None:
+    """Turns come `interval` apart, never before a pause ends; a turn that would come after
+    the caller's `latest` is not taken, so the next caller gets it."""
+    method = "chat.postMessage"
+    assert store.take_turn(method=method, now=T0, interval=0.5) == T0
+    assert store.take_turn(method=method, now=T0, interval=0.5) == T0 + timedelta(seconds=0.5)
+    second = T0 + timedelta(seconds=1)
+    refused = store.take_turn(method=method, now=T0, interval=0.5, latest=T0)
+    assert refused == second  # after `latest`: said, not taken
+    assert store.take_turn(method=method, now=T0, interval=0.5, latest=second) == second
+    assert not store.try_turn(method=method, now=T0 + timedelta(seconds=1.2), interval=0.5)
+    assert store.try_turn(method=method, now=T0 + timedelta(seconds=1.5), interval=0.5)
+    store.pause_calls(method=method, until=T0 + timedelta(seconds=10))
+    later = store.take_turn(method=method, now=T0 + timedelta(seconds=2), interval=0.5)
+    assert later == T0 + timedelta(seconds=10)
