@@ -58,6 +58,25 @@ class Answer:
     through: tuple[tuple[str, str], ...] = ()
 
 
+_SHARED: LRUCache[str, Answerer] = LRUCache(maxsize=4)
+_SHARED_LOCK = threading.Lock()
+
+
+def answerer_for(programme: Programme) -> Answerer:
+    """An answerer for `programme`: the one built before for the same programme, if any (a
+    reload that changed nothing; the tests' many bots). Building one is the costly part of
+    loading a programme: 20 ms for the shipped one, half a second for 800 sessions, against
+    a fraction of a millisecond to tell two programmes apart."""
+    key = programme.model_dump_json()
+    with _SHARED_LOCK:
+        found = _SHARED.get(key)
+    if found is None:
+        built = Answerer(programme)
+        with _SHARED_LOCK:
+            found = _SHARED.setdefault(key, built)
+    return found
+
+
 class Answerer:
     """Answers questions about one programme."""
 

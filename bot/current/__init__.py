@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.answering import Answerer
+from bot.answering import Answerer, answerer_for
 from bot.current.examples import Examples, examples_for
 from bot.programme import Programme, ProgrammeError, Session, load_programme
 
@@ -28,7 +28,7 @@ class _Edition:
 
     def __init__(self, programme: Programme) -> None:
         self.programme = programme
-        self.answerer = Answerer(programme)
+        self.answerer = answerer_for(programme)
 
     @functools.cached_property
     def examples(self) -> Examples:

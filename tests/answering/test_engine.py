@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.answering import Answerer
+from bot.answering import Answerer, answerer_for
 from bot.programme import Programme
 
 LONDON = ZoneInfo("Europe/London")
@@ -168,3 +168,21 @@ def test_today_uses_the_event_timezone(answerer: Answerer, programme: Programme)
     assert answerer.answer("today", now=late_monday).heading == "Monday 20 March"
     tokyo_tuesday = datetime(2023, 3, 21, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))  # Mon 23:30 UTC
     assert answerer.answer("today", now=tokyo_tuesday).heading == "Monday 20 March"
+
+
+def test_an_answerer_is_built_once_per_programme_and_again_when_it_changes(
+    programme: Programme,
+) -> None:
+    """A programme read again unchanged (a reload, another bot) gets the answerer already
+    built; a changed one gets its own, which answers from the change."""
+    again = Programme.model_validate_json(programme.model_dump_json())
+    assert again is not programme
+    assert answerer_for(again) is answerer_for(programme)
+    first = programme.sessions[0]
+    renamed = first.model_copy(update={"title": "Quokka handling for beginners"})
+    changed = programme.model_copy(update={"sessions": (renamed, *programme.sessions[1:])})
+    other = answerer_for(changed)
+    assert other is not answerer_for(programme)
+    asked = datetime(2020, 1, 1, tzinfo=ZoneInfo("Europe/London"))
+    assert [s.title for s in other.answer("quokka", now=asked).sessions] == [renamed.title]
+    assert not answerer_for(programme).answer("quokka", now=asked).sessions
