@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 
 @pytest.mark.slow(seconds=5)
 def test_the_benchmark_runs_and_reports_the_three_apps() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ack_latency.py"), "--users", "3",
-         "--seconds", "0.5", "--rounds", "1", "--think", "0.02"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script(
+        "ack_latency.py", "--users", "3", "--seconds", "0.5", "--rounds", "1", "--think", "0.02"
+    )
     assert result.returncode == 0, result.stderr
     rows = re.findall(r"^(\w+)\s+1\s+(\d+)\s+\d+\s+(\d+)", result.stdout, re.MULTILINE)
     assert [kind for kind, _, _ in rows] == ["bare", "echo", "bot"]

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 from anyascii import anyascii
 
 from bot.programme import Programme, load_programme, parse_programme
+from tests.bench import run_script
 from tests.conftest import ROOT
 from tests.support.evaluation import (
     CATEGORIES,
@@ -32,11 +31,17 @@ def programme() -> Programme:
 
 def test_the_benchmark_runs_and_prints_its_tables() -> None:
     # On the shipped programme only: the real ones are scored in tests/answering.
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "answers.py"), "--per-category", "3",
-         "--repeat", "1", "--builds", "1", "--programmes", str(ROOT / "programme.json")],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script(
+        "answers.py",
+        "--per-category",
+        "3",
+        "--repeat",
+        "1",
+        "--builds",
+        "1",
+        "--programmes",
+        str(ROOT / "programme.json"),
+    )
     assert result.returncode == 0, result.stderr
     assert "programme.json: Social Work Week 2023, 24 sessions" in result.stdout
     generated, spoken = result.stdout.split("\nConversational questions")

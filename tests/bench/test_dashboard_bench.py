@@ -4,22 +4,17 @@ p90 and a first time for every page beside the target (no timing assertions)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 PAGES = ("week", "session", "broadcasts", "health", "registrants.csv", "feedback.csv")
 
 
 @pytest.mark.slow(seconds=2)
 def test_the_benchmark_prints_a_figure_for_each_page() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "dashboard.py"), "--quick"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script("dashboard.py", "--quick")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     rows = re.findall(r"^  (\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+< 200 ms (ok|MISSED)\s+"

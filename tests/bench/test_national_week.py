@@ -5,22 +5,17 @@ all stay (no timing assertions)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 PEOPLE = 2_000  # --quick
 
 
 @pytest.mark.slow(seconds=4)
 def test_the_benchmark_runs_and_queues_everyone_once() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "national_week.py"), "--quick"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script("national_week.py", "--quick")
     assert result.returncode == 0, result.stderr
     rows = re.findall(r"^  \s*(\S.*?)\s{2,}(-?[\d.]+)\s", result.stdout, re.MULTILINE)
     figures: dict[str, float] = {}

@@ -5,12 +5,10 @@ every registration made is found stored once afterwards (no timing assertions)."
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 ROW = (
     r"^\s*(\d+)\s+(TinyDBStore|stock-TinyDB|PG-1-process|PG-3-replicas)\s+(\d+)(?: \(bounded\))?"
@@ -19,10 +17,7 @@ ROW = (
 
 
 def run_bench(*options: str) -> str:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "registrations.py"), "--quick", *options],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script("registrations.py", "--quick", *options)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -5,12 +5,10 @@ assertions)."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 FIGURES = (
     "messages",
@@ -26,10 +24,7 @@ FIGURES = (
 
 def run_bench(*options: str) -> dict[str, str]:
     """The first column's figure for each row of the printed table."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "reminders.py"), "--quick", *options],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script("reminders.py", "--quick", *options)
     assert result.returncode == 0, result.stderr
     figures = dict(re.findall(r"^(\w[\w ]*?)\s{2,}([\d.+]+)", result.stdout, re.MULTILINE))
     assert set(FIGURES) <= set(figures), result.stdout

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from tests.conftest import ROOT
+from tests.bench import run_script
 
 
 def test_the_benchmark_runs_and_reports_both_apps_and_the_reply_size() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "reply_cost.py"), "--requests", "50",
-         "--rounds", "1"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
-    )  # fmt: skip
+    result = run_script("reply_cost.py", "--requests", "50", "--rounds", "1")
     assert result.returncode == 0, result.stderr
     rows = dict(re.findall(r"^(bare|bot)\s+1\s+\d+\s+\d+\s+(\d+)$", result.stdout, re.MULTILINE))
     assert set(rows) == {"bare", "bot"}

@@ -2,10 +2,11 @@
 than each starting Python and importing it again (about 0.4 s of CPU each).
 
 `python -m tests.support.forkserver FD` is that process: it imports what `python -m bot`
-imports, then, for each request on the socket FD (the module, usually `bot`, the command
-line's arguments, the environment, the working folder, and three descriptors as standard
-input, output and error), forks a child that runs `python -m MODULE` as a new interpreter
-would, and reports the child's number, then its exit code when it ends.
+imports (the PostgreSQL engine too) and reads the shipped thesaurus, then, for each request
+on the socket FD (the module, usually `bot`, the command line's arguments, the environment,
+the working folder, and three descriptors as standard input, output and error), forks a
+child that runs `python -m MODULE` (or a script, `python PATH.py`) as a new interpreter would, and reports the child's
+number, then its exit code when it ends.
 `tests.support.launcher` is the other end.
 """
 
@@ -24,6 +25,10 @@ import time
 import traceback
 
 import bot.__main__  # noqa: F401  (what a bot process imports, imported once here)
+import bot.store.postgres  # noqa: F401  (and the replicas' engine, imported when chosen)
+from bot.answering import thesaurus
+
+thesaurus.shipped()  # read and indexed once here, not in every bot that answers
 
 # Not the module itself, which each child runs afresh as `__main__` (runpy warns about one
 # already imported).
@@ -126,10 +131,14 @@ def _child(
 
 
 def _run(module: str) -> int:
-    """`python -m module`, and the exit code the interpreter would give (`-SIGINT`: killed by
-    SIGINT once the way out has run, after an uncaught KeyboardInterrupt)."""
+    """`python -m module` (`python module` for a script's path, ending `.py`), and the exit
+    code the interpreter would give (`-SIGINT`: killed by SIGINT once the way out has run,
+    after an uncaught KeyboardInterrupt)."""
     try:
-        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        if module.endswith(".py"):
+            runpy.run_path(module, run_name="__main__")
+        else:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
     except SystemExit as stop:
         if stop.code is None:
             return 0

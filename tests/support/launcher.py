@@ -113,7 +113,8 @@ class Launcher:
         module: str = "bot",
     ) -> Forked:
         """`python -m module *args` in `cwd` with `env`, its output to `stdout` and its
-        errors to `stderr` (`stdout` if None), reading `stdin` (empty if None)."""
+        errors to `stderr` (`stdout` if None), reading `stdin` (empty if None). A `module`
+        ending `.py` is a script's path, run as `python module *args`."""
         with open(os.devnull, "rb") as empty, self._lock:
             fds = [_fd(stdin if stdin is not None else empty), _fd(stdout)]
             fds.append(_fd(stderr) if stderr is not None else fds[1])
@@ -126,7 +127,8 @@ class Launcher:
                     raise RuntimeError(f"the fork server did not start a bot (exit code "
                                        f"{self._server.poll()})")  # fmt: skip
                 pid = self._pids.pop(0)
-        child = Forked(pid, ["python", "-m", module, *args])
+        script = module.endswith(".py")
+        child = Forked(pid, ["python", *([module] if script else ["-m", module]), *args])
         with self._started:
             self._children[pid] = child
             if pid in self._early:
