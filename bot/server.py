@@ -5,8 +5,10 @@ Mode by the health check's server on `HEALTH_PORT`."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,8 @@ from bot.health import Health, health_app
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
+CLOSE_TIMEOUT = 5.0
+"""Seconds the Socket Mode connection is given to close when the bot stops."""
 
 
 def wsgi_app(
@@ -129,6 +133,38 @@ def socket_mode_handler(app: App, *, app_token: str) -> SocketModeHandler:
     return SocketModeHandler(app, app_token=app_token, web_client=app.client)
 
 
+def close_socket_mode(handler: SocketModeHandler, *, timeout: float = CLOSE_TIMEOUT) -> None:
+    """Close the Socket Mode connection promptly, and in `timeout` seconds at most.
+
+    slack_sdk's builtin client (3.47) can otherwise wait forever: its session thread marks
+    the connection live just before it reads from it, and if `close()` marked it ended in
+    between (a stop right after connecting), that thread waits on the closed connection
+    while `close()` waits for that thread. So the connection is marked ended again until
+    `close()` returns. Its message thread, which looks for the end only once a second, is
+    woken at once."""
+    client = handler.client
+    client.closed = True
+    client.message_queue.put(None)  # wakes the message thread (an empty message is skipped)
+    closing = threading.Thread(target=_close, args=(handler,), name="socket-mode-close",
+                               daemon=True)  # fmt: skip
+    closing.start()
+    deadline = time.monotonic() + timeout
+    while closing.is_alive() and time.monotonic() < deadline:
+        client.current_session_state.terminated = True
+        closing.join(0.05)
+    if closing.is_alive():
+        logger.warning("The Socket Mode connection did not close in %.0f s; stopping anyway",
+                       timeout)  # fmt: skip
+
+
+def _close(handler: SocketModeHandler) -> None:
+    # The builtin connection checks its socket, then closes it: when Slack has just closed
+    # it, its receiving thread may have closed it in between, and this close then fails on
+    # None. The connection is closed either way.
+    with contextlib.suppress(AttributeError):
+        handler.close()
+
+
 def serve_health(
     health: Health, *, port: int, calendar: Feed | None = None, dashboard: Site | None = None
 ) -> BaseWSGIServer | MultiSocketServer:
@@ -169,6 +205,6 @@ def serve_socket_mode(
     except KeyboardInterrupt:
         logger.info("Stopping")
     finally:
-        handler.close()
+        close_socket_mode(handler)
         if health_server is not None:
             health_server.close()

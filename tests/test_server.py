@@ -8,16 +8,20 @@ import hashlib
 import hmac
 import http.client
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from slack_bolt import App
+from slack_sdk import WebClient
 
-from bot.server import http_server
+from bot.server import close_socket_mode, http_server, socket_mode_handler
 from bot.standin.slack_payloads import action_payload, command_payload
 from tests.conftest import SIGNING_SECRET, RunningBot
+from tests.support.fake_socket_mode import SocketModeSlack
 from tests.support.slack_requests import SignedRequests, get_json
 from tests.support.wsgi_server import WsgiServer
 
@@ -235,3 +239,55 @@ def test_a_connection_that_says_nothing_is_closed_once_its_silence_is_up(
         assert connection.recv(1) == b""  # closed by the server
         assert 0.9 <= time.monotonic() - started < 6.0
         connection.close()
+
+
+# --- Socket Mode: closing ---------------------------------------------------------------------
+
+
+class _HeldAtStart:
+    """The Socket Mode client's logger, holding its session thread where slack_sdk 3.47's
+    builtin client says it starts to receive (just before it marks the connection live)
+    until `close()` has marked the connection ended and closed it: the moment a stop right
+    after connecting can hit."""
+
+    def __init__(self, client: Any) -> None:
+        self._client, self._logger = client, client.logger
+        self.starting = threading.Event()
+        self.held = False
+
+    def info(self, message: str, *args: Any, **kwargs: Any) -> None:
+        if message.startswith("Starting to receive messages"):
+            self.starting.set()
+            session = self._client.current_session
+            closed = self._client.current_session_state
+            deadline = time.monotonic() + 5
+            while not (closed.terminated and not session.is_active()):
+                assert time.monotonic() < deadline, "close() never came"
+                time.sleep(0.01)
+            self.held = True
+        self._logger.info(message, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
+
+
+def test_socket_mode_closes_even_when_stopped_as_its_session_starts(
+    fake_slack: SocketModeSlack,
+) -> None:
+    """slack_sdk's own `close()` then waits forever (its session thread marks the closed
+    connection live again, and waits on it); the bot's stop returns."""
+    app = App(client=WebClient(token=fake_slack.bot_token, base_url=fake_slack.api_url),
+              signing_secret="unused-in-socket-mode", name="bot")  # fmt: skip
+    handler = socket_mode_handler(app, app_token=fake_slack.app_token)
+    held = _HeldAtStart(handler.client)
+    handler.client.logger = held  # type: ignore[assignment]
+    handler.connect()
+    assert held.starting.wait(5), "the session never started"
+    stopping = threading.Thread(target=close_socket_mode, args=(handler,), daemon=True)
+    started = time.monotonic()
+    stopping.start()
+    stopping.join(10)
+    assert held.held, "the session thread was not caught at its start: the test proves nothing"
+    assert not stopping.is_alive(), "the stop hung"
+    assert time.monotonic() - started < 2.0
+    assert not handler.client.current_session_runner.is_alive()

@@ -5,8 +5,8 @@ than each starting Python and importing it again (about 0.4 s of CPU each).
 imports (the PostgreSQL engine too) and reads the shipped thesaurus, then, for each request
 on the socket FD (the module, usually `bot`, the command line's arguments, the environment,
 the working folder, and three descriptors as standard input, output and error), forks a
-child that runs `python -m MODULE` (or a script, `python PATH.py`) as a new interpreter would, and reports the child's
-number, then its exit code when it ends.
+child that runs `python -m MODULE` (or a script, `python PATH.py`) as a new interpreter
+would, and reports the child's number, then its exit code when it ends.
 `tests.support.launcher` is the other end.
 """
 

@@ -9,9 +9,9 @@ from slack_bolt import Ack, App, Say
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
+from bot.server import close_socket_mode
 from bot.standin.slack_payloads import action_payload, command_payload, event_envelope
 from tests.support.fake_socket_mode import SocketModeSlack
-from tests.support.socket_mode_handler import close_handler
 from tests.support.waiting import wait_until
 
 
@@ -46,7 +46,7 @@ def handler(fake_slack: SocketModeSlack) -> Iterator[SocketModeHandler]:
     handler.connect()
     fake_slack.wait_socket_connected()
     yield handler
-    close_handler(handler)
+    close_socket_mode(handler)
 
 
 def test_connects_through_the_app_client(
@@ -102,7 +102,7 @@ def test_explicit_web_client_is_used_for_connections_open(fake_slack: SocketMode
     handler = SocketModeHandler(app, fake_slack.app_token, web_client=web_client)
     handler.connect()
     fake_slack.wait_socket_connected()
-    close_handler(handler)
+    close_socket_mode(handler)
     assert len(fake_slack.calls_to("apps.connections.open")) == 1
 
 
@@ -120,7 +120,7 @@ def test_stop_closes_connections_quickly() -> None:
     started = time.monotonic()
     fake.stop()
     assert time.monotonic() - started < 1.0
-    close_handler(handler)
+    close_socket_mode(handler)
     assert fake.violations == []
 
 
