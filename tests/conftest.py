@@ -103,7 +103,7 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `slow` start first, longest first, spread over the workers, so a
+    """Tests marked `slow` start early, longest first, spread over the workers, so a
     parallel run does not end with every worker idle but one, still waiting on one of them.
     First of the hooks: pytest's own reordering comes after, and keeps together the tests
     that share a module's parametrized fixture (else built again for each one moved)."""
@@ -119,19 +119,44 @@ def longest_first(item: pytest.Item) -> float:
     return -float(mark.kwargs.get("seconds", 1)) if mark else 0.0
 
 
+SLOW_SPAN = 0.8
+"""The part of each worker's first share its slow tests are spread over, between fast ones.
+The slow tests mostly wait on real time (rate limits, leases, restarts): the longest eight
+run all at once, first, left both cores idle for seconds at a time."""
+
+
 def spread(slow: list[Any], fast: list[Any], workers: int) -> list[Any]:
-    """`slow` then `fast`, in `workers` runs of the sizes xdist's work-stealing scheduler
-    first hands each worker (the whole list cut in even, consecutive parts), each run
-    starting with its share of `slow`. (With any other scheduler, still slow first.)"""
+    """`slow` and `fast`, in `workers` runs of the sizes xdist's work-stealing scheduler
+    first hands each worker (the whole list cut in even, consecutive parts). Each run's
+    share of `slow`, longest first, is spread evenly over the first `SLOW_SPAN` of it,
+    between its fast ones, each run's a little later than the one before, so that the
+    workers do not all wait at once. (With any other scheduler, slow tests still come
+    early.)"""
     remaining, runs = len(slow) + len(fast), []
     for n in range(workers):
         size = remaining // (workers - n)
         remaining -= size
         share = slow[n::workers]
-        runs.append(share + fast[: max(0, size - len(share))])
-        del fast[: max(0, size - len(share))]
+        taken = max(0, size - len(share))
+        runs.append(_between(share, fast[:taken], lag=n / workers))
+        del fast[:taken]
     runs[-1] += fast
     return [item for run in runs for item in run]
+
+
+def _between(slow: list[Any], fast: list[Any], *, lag: float) -> list[Any]:
+    """`slow` spread evenly over the first `SLOW_SPAN` of `fast`, the first `lag` of a gap
+    in."""
+    if not slow:
+        return fast
+    gap = len(fast) * SLOW_SPAN / len(slow)
+    places = [round(gap * (n + lag)) for n in range(len(slow))]
+    run: list[Any] = []
+    taken = 0
+    for place, item in zip(places, slow, strict=True):
+        run += [*fast[taken:place], item]
+        taken = place
+    return run + fast[taken:]
 
 
 @dataclass

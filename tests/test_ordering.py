@@ -1,5 +1,5 @@
-"""How `tests/conftest.py` shares the run out: the slow tests first, longest first, one by
-one at the head of each process's first share."""
+"""How `tests/conftest.py` shares the run out: the slow tests early, longest first, spread
+over the first part of each process's first share, between the fast ones."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, spread
+from tests.conftest import ROOT, SLOW_SPAN, spread
 
 
 def shares(order: list[str], workers: int) -> list[list[str]]:
@@ -23,17 +23,30 @@ def shares(order: list[str], workers: int) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("slow", "fast", "workers"), [(5, 15, 4), (3, 40, 4), (9, 2, 4), (2, 3, 1)]
+    ("slow", "fast", "workers"), [(5, 15, 4), (3, 40, 4), (9, 2, 4), (2, 3, 1), (16, 400, 8)]
 )
-def test_each_share_starts_with_its_slow_tests(slow: int, fast: int, workers: int) -> None:
+def test_each_share_spreads_its_slow_tests_over_its_first_part(
+    slow: int, fast: int, workers: int
+) -> None:
     slow_tests = [f"slow{n}" for n in range(slow)]
     fast_tests = [f"fast{n}" for n in range(fast)]
     order = spread(slow_tests, list(fast_tests), workers)
     assert sorted(order) == sorted(slow_tests + fast_tests)  # each test once
-    if slow <= fast:
-        for n, share in enumerate(shares(order, workers)):
-            assert share[: len(slow_tests[n::workers])] == slow_tests[n::workers], share
     assert [t for t in order if t.startswith("fast")] == fast_tests  # in their order
+    if slow > fast:
+        return
+    firsts = []
+    for n, share in enumerate(shares(order, workers)):
+        mine = [t for t in share if t.startswith("slow")]
+        assert mine == slow_tests[n::workers], share  # its own, longest first
+        places = [share.index(t) for t in mine]
+        if places:
+            assert places[-1] <= SLOW_SPAN * len(share), share  # all in its first part
+            firsts.append(places[0])
+    assert firsts[0] == 0  # the longest of all starts at once
+    assert firsts == sorted(firsts)  # the others a little later each: not all at once
+    if len(order) >= 100:
+        assert firsts[-1] > firsts[0] + 5, firsts
 
 
 def test_with_nothing_slow_the_order_is_the_collection_order() -> None:
