@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver import Chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -310,7 +311,9 @@ def follow(driver: Chrome, by: str, what: str) -> None:
     """Click the link or button found `by` `what`, and wait for the page it leads to."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, what).click()
-    WebDriverWait(driver, 10).until(staleness_of(page))
+    # Asked about the old page while it is being replaced, ChromeDriver may answer "Node with
+    # given id does not belong to the document" rather than that it is stale: ask again.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(staleness_of(page))
     WebDriverWait(driver, 10).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
