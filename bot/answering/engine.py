@@ -5,6 +5,7 @@ Serves `/sessions`, direct messages and @mentions alike.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections import Counter
@@ -58,7 +59,7 @@ class Answer:
     through: tuple[tuple[str, str], ...] = ()
 
 
-_SHARED: LRUCache[str, Answerer] = LRUCache(maxsize=4)
+_SHARED: LRUCache[bytes, Answerer] = LRUCache(maxsize=2)  # the programme in force, and one
 _SHARED_LOCK = threading.Lock()
 
 
@@ -66,8 +67,8 @@ def answerer_for(programme: Programme) -> Answerer:
     """An answerer for `programme`: the one built before for the same programme, if any (a
     reload that changed nothing; the tests' many bots). Building one is the costly part of
     loading a programme: 20 ms for the shipped one, half a second for 800 sessions, against
-    a fraction of a millisecond to tell two programmes apart."""
-    key = programme.model_dump_json()
+    a fraction of a millisecond to tell two programmes apart (5 ms for 800)."""
+    key = hashlib.sha256(programme.model_dump_json().encode()).digest()
     with _SHARED_LOCK:
         found = _SHARED.get(key)
     if found is None:
