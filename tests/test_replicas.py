@@ -392,6 +392,20 @@ def choose_and_send(replicas: Replicas, fake: FakeSlack, text: str, audience: st
     assert replicas.send().action([send_now], user_id=ORGANISER).status == 200
 
 
+def broadcast_under_a_limit(
+    launch: Launch, fake: FakeSlack, store: Store, people: list[str], per_second: int, text: str
+) -> Replicas:
+    """The replicas started with `people` registered for one big session, chat.postMessage
+    limited to `per_second` (429 above it, Retry-After 1 s), and a broadcast of `text` to
+    the session's registrants sent."""
+    for user in people:
+        store.register(user_id=user, session_id="big", capacity=None)
+    replicas = launch([later(id="big", title="Big plenary")])
+    fake.limit_rate("chat.postMessage", per_second=per_second, retry_after=1)
+    choose_and_send(replicas, fake, text, "session:big")
+    return replicas
+
+
 @pytest.mark.slow(seconds=13)
 def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     launch: Launch, fake_slack: FakeSlack, store: Store
@@ -402,11 +416,7 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     replica had claimed wait for it), exactly once, and at most a quarter of the calls are
     refused."""
     people = [f"UD{n:02d}" for n in range(60)]
-    for user in people:
-        store.register(user_id=user, session_id="big", capacity=None)
-    replicas = launch([later(id="big", title="Big plenary")])
-    fake_slack.limit_rate("chat.postMessage", per_second=10, retry_after=1)
-    choose_and_send(replicas, fake_slack, "Bring a pen", "session:big")
+    replicas = broadcast_under_a_limit(launch, fake_slack, store, people, 10, "Bring a pen")
     started = time.monotonic()
 
     def delivered() -> list[str]:
@@ -451,11 +461,7 @@ def test_a_broadcast_under_a_tight_limit_keeps_going_on_every_replica(
     the shared pace taken for an entry whose claim then ran short was lost to everyone, and
     the pace stalled for seconds at a time, 30 s with 24 people.)"""
     people = [f"UT{n:02d}" for n in range(16)]
-    for user in people:
-        store.register(user_id=user, session_id="big", capacity=None)
-    replicas = launch([later(id="big", title="Big plenary")])
-    fake_slack.limit_rate("chat.postMessage", per_second=2, retry_after=1)
-    choose_and_send(replicas, fake_slack, "Doors at nine", "session:big")
+    broadcast_under_a_limit(launch, fake_slack, store, people, 2, "Doors at nine")
 
     def accepted() -> list[float]:
         """When each post of the broadcast that Slack accepted arrived."""
