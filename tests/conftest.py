@@ -121,8 +121,8 @@ def longest_first(item: pytest.Item) -> float:
 
 SLOW_SPAN = 0.8
 """The part of each worker's first share its slow tests are spread over, between fast ones.
-The slow tests mostly wait on real time (rate limits, leases, restarts): the longest eight
-run all at once, first, left both cores idle for seconds at a time."""
+The slow tests mostly wait on real time (rate limits, leases, restarts): when each worker
+began with its own, the eight longest ran at once and left both cores idle for seconds."""
 
 
 def spread(slow: list[Any], fast: list[Any], workers: int) -> list[Any]:

@@ -56,7 +56,6 @@ def test_every_confirmed_registration_survives_kill_9(tmp_path: Path) -> None:
     for round_ in range(ROUNDS):
         delay = rng.uniform(0.05, 0.5)
         lines = run_until_killed(db, round_, delay)
-        assert lines, f"round {round_}: nothing confirmed in {delay:.3f} s (seed {seed})"
         confirmed += lines
         # Odd rounds check a copy, so the next child itself opens the files as the kill
         # left them; even rounds open (and close: a final snapshot) the files themselves.
@@ -94,7 +93,6 @@ def test_every_confirmed_promotion_keeps_its_outbox_entry_through_kill_9(tmp_pat
     for round_ in range(PROMOTION_ROUNDS):
         delay = rng.uniform(0.05, 0.4)
         lines = run_until_killed(db, round_, delay, "--promote")
-        assert lines, f"round {round_}: nothing confirmed in {delay:.3f} s (seed {seed})"
         confirmed += lines
         checked = db if round_ % 2 == 0 else crash_image(db, tmp_path / f"copy{round_}")
         store = TinyDBStore(checked)
