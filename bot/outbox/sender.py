@@ -161,12 +161,16 @@ class Outbox:
             thread.join(max(0.0, end - time.monotonic()))
         with self._cond:
             unsent, self._ready = self._ready, []
-        now = datetime.now(UTC)
         for item in unsent:
-            try:
-                self._store.postpone(key=item.entry.key, until=now)
-            except StoreError:
-                logger.warning("Could not give back %s; it is sent after its lease", item.entry.key)
+            self._give_back(item)
+
+    def _give_back(self, item: _Item) -> None:
+        """Closing: leave the entry pending and claimable at once (by another process, or
+        the next start), rather than held for the rest of its claim's lease."""
+        try:
+            self._store.postpone(key=item.entry.key, until=datetime.now(UTC))
+        except StoreError:
+            logger.warning("Could not give back %s; it is sent after its lease", item.entry.key)
 
     def paused(self) -> bool:
         """Whether this sender is holding back for a pause Slack asked for (a 429)."""
@@ -274,7 +278,9 @@ class Outbox:
             return
         sent_at = self._pacer.wait_turn()
         if sent_at is None or not self._shared_turn(item):
-            return  # closing (it stays pending for the next start), or given back
+            if self._stopping:
+                self._give_back(item)
+            return  # closing, or given back for a later turn
         if self._clock() >= entry.deadline:
             self._requeue(item, attempts=item.attempts)  # it expired while waiting its turn
             return

@@ -572,6 +572,9 @@ def test_close_returns_promptly_during_a_rate_limit_pause_and_sends_nothing_more
         "pending",
         Counter(),
     )
+    # Given back: another process's sender takes it at once, not after the closed one's lease.
+    taken = store.claim_entries(owner="another", now=datetime.now(UTC), lease=10.0, limit=5)
+    assert [e.key for e in taken] == [entry.key]
 
 
 def test_a_renderer_that_fails_is_logged_and_tried_again(
