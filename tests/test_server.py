@@ -259,9 +259,9 @@ class _HeldAtStart:
         if message.startswith("Starting to receive messages"):
             self.starting.set()
             session = self._client.current_session
-            closed = self._client.current_session_state
+            state = self._client.current_session_state
             deadline = time.monotonic() + 5
-            while not (closed.terminated and not session.is_active()):
+            while not (state.terminated and not session.is_active()):
                 assert time.monotonic() < deadline, "close() never came"
                 time.sleep(0.01)
             self.held = True

@@ -31,17 +31,8 @@ def programme() -> Programme:
 
 def test_the_benchmark_runs_and_prints_its_tables() -> None:
     # On the shipped programme only: the real ones are scored in tests/answering.
-    result = run_script(
-        "answers.py",
-        "--per-category",
-        "3",
-        "--repeat",
-        "1",
-        "--builds",
-        "1",
-        "--programmes",
-        str(ROOT / "programme.json"),
-    )
+    result = run_script("answers.py", "--per-category", "3", "--repeat", "1", "--builds", "1",
+                        "--programmes", str(ROOT / "programme.json"))  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "programme.json: Social Work Week 2023, 24 sessions" in result.stdout
     generated, spoken = result.stdout.split("\nConversational questions")
