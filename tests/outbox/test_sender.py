@@ -25,6 +25,7 @@ from bot.records import Counts, Entry, EntryStatus, MemoryStore, Store, TinyDBSt
 from bot.standin.fake_slack import FakeSlack
 from bot.standin.records import CONNECTION_DROPPED
 from bot.standin.slack_answers import JsonDict
+from bot.store import StoreError
 from tests.store.test_outbox import cancel
 from tests.support.waiting import wait_until
 
@@ -574,6 +575,37 @@ def test_close_returns_promptly_during_a_rate_limit_pause_and_sends_nothing_more
     )
     # Given back: another process's sender takes it at once, not after the closed one's lease.
     taken = store.claim_entries(owner="another", now=datetime.now(UTC), lease=10.0, limit=5)
+    assert [e.key for e in taken] == [entry.key]
+
+
+def test_close_with_the_store_down_says_so_and_leaves_the_entry_to_its_lease(
+    fake_slack: FakeSlack,
+    store: MemoryStore,
+    outbox: Outbox,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Giving an entry back needs the store: when it cannot be reached, closing still
+    returns at once, says which entry waits for its lease, and loses nothing."""
+    fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "3"})
+    entry = note("U0001")
+    store.enqueue(entries=[entry])
+    wait_until(outbox.paused, what="the pause Slack asked for")
+
+    def down(**_: Any) -> bool:
+        raise StoreError("PostgreSQL at 127.0.0.1:5432/bot does not answer (connection refused)")
+
+    monkeypatch.setattr(store, "postpone", down)
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="bot.outbox.sender"):
+        outbox.close()
+    assert time.monotonic() - started < 2.0
+    assert f"Could not give back {entry.key}; it is sent after its lease" in caplog.text
+    monkeypatch.undo()
+    assert status_of(store, entry) == "pending"
+    assert store.claim_entries(owner="another", now=datetime.now(UTC), lease=10.0, limit=5) == []
+    later = datetime.now(UTC) + timedelta(seconds=11)  # once the closed sender's lease is out
+    taken = store.claim_entries(owner="another", now=later, lease=10.0, limit=5)
     assert [e.key for e in taken] == [entry.key]
 
 
