@@ -374,7 +374,7 @@ def replica_main(config: dict[str, Any]) -> None:
     number = config["number"]
     plain = bot.app.web_client
 
-    def tagged(token: str, base_url: str, **options: bool) -> Any:
+    def tagged(token: str, base_url: str, **options: Any) -> Any:
         client = plain(token, base_url, **options)
         client.headers[REPLICA_HEADER] = str(number)  # who sent each message, for the figures
         return client

@@ -86,9 +86,15 @@ _TOKEN_FROM_CLIENT = _TokenFromClient()
 
 
 def web_client(
-    token: str, base_url: str, *, retries: bool = True, wait_for_limits: bool = False
+    token: str,
+    base_url: str,
+    *,
+    retries: bool = True,
+    wait_for_limits: bool = False,
+    timeout: int = 10,
 ) -> WebClient:
-    """A Web API client for `base_url`. With `retries`, one that retries connection and
+    """A Web API client for `base_url`, giving up on a call after `timeout` seconds
+    (`SLACK_TIMEOUT`). With `retries`, one that retries connection and
     server errors (briefly); with `wait_for_limits` too, one that waits out Slack's rate
     limits. Both sleep on the calling thread: the listeners' client never waits for a rate
     limit (a reply Slack refuses goes to the outbox, see `bot.listeners.later`); the cards'
@@ -99,7 +105,7 @@ def web_client(
                     ServerErrorRetryHandler(max_retry_count=2)]  # fmt: skip
     if retries and wait_for_limits:
         handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
-    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=handlers)
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=handlers)
 
 
 @dataclass
@@ -199,9 +205,10 @@ def build_bot(
     cards and the broadcast previews); Slack's limit unless a test says otherwise.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    client = web_client(token, settings.slack_api_url)
-    cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True)
-    outbox_client = web_client(token, settings.slack_api_url, retries=False)
+    timeout = int(settings.slack_timeout.total_seconds())
+    client = web_client(token, settings.slack_api_url, timeout=timeout)
+    cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True, timeout=timeout)
+    outbox_client = web_client(token, settings.slack_api_url, retries=False, timeout=timeout)
     bolt_logger = logging.getLogger("bot.bolt")
     bolt_logger.addFilter(_TOKEN_FROM_CLIENT)  # added once, however many apps are built
     app = App(
@@ -258,7 +265,9 @@ def build_bot(
         delay=settings.feedback_delay,
         clock=clock,
     )
-    shared = {"shared": settings.database_url is not None}
+    # A message being sent stays claimed for as long as its call may take: a replica that
+    # dies holds its messages back from the others that long, and no longer.
+    shared = {"shared": settings.database_url is not None, "lease": timeout}
     outbox = Outbox(store, outbox_client, clock=clock, **(shared | (outbox_options or {})))
     outbox.handle(FEEDBACK, render=feedback.render)
     outbox.handle(REMINDER, render=reminders.render)
@@ -365,7 +374,9 @@ def sign_in(
     )
     return SignIn(
         client=client,
-        web=web_client("", settings.slack_api_url),
+        web=web_client(
+            "", settings.slack_api_url, timeout=int(settings.slack_timeout.total_seconds())
+        ),
         records=records,
         organisers=frozenset(settings.organiser_ids),
         clock=clock,

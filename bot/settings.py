@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
     feedback_delay: Annotated[timedelta | None, NoDecode] = timedelta(minutes=10)
+    slack_timeout: Annotated[timedelta, NoDecode] = timedelta(seconds=10)
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -176,6 +177,16 @@ class Settings(BaseSettings):
             if expiry <= timedelta(0):
                 raise ValueError("must be more than zero, such as 24h")
             return expiry
+        return value
+
+    @field_validator("slack_timeout", mode="before")
+    @classmethod
+    def _slack_timeout(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            timeout = parse_duration(value)
+            if not timedelta(seconds=1) <= timeout <= timedelta(minutes=2):
+                raise ValueError("must be between 1s and 2m, such as 10s")
+            return timeout
         return value
 
     @field_validator("public_url", mode="before")

@@ -53,6 +53,10 @@ real database. It runs in the normal `uv run pytest` too."""
 
 REPLICAS = 3
 STARTUP_TIMEOUT = 40.0  # seconds for a replica to answer /healthz (three start at once)
+TAKEOVER = 3
+"""SLACK_TIMEOUT (seconds) where a test kills replicas while they send: it is also how long
+a message a killed replica was sending waits before another takes it over (the outbox's
+lease, 10 s by default)."""
 
 
 # --- the replicas ----------------------------------------------------------------------------
@@ -393,14 +397,20 @@ def choose_and_send(replicas: Replicas, fake: FakeSlack, text: str, audience: st
 
 
 def broadcast_under_a_limit(
-    launch: Launch, fake: FakeSlack, store: Store, people: list[str], per_second: int, text: str
+    launch: Launch,
+    fake: FakeSlack,
+    store: Store,
+    people: list[str],
+    per_second: int,
+    text: str,
+    **settings: str,
 ) -> Replicas:
-    """The replicas started with `people` registered for one big session, chat.postMessage
-    limited to `per_second` (429 above it, Retry-After 1 s), and a broadcast of `text` to
-    the session's registrants sent."""
+    """The replicas started (with `settings`) with `people` registered for one big session,
+    chat.postMessage limited to `per_second` (429 above it, Retry-After 1 s), and a
+    broadcast of `text` to the session's registrants sent."""
     for user in people:
         store.register(user_id=user, session_id="big", capacity=None)
-    replicas = launch([later(id="big", title="Big plenary")])
+    replicas = launch([later(id="big", title="Big plenary")], **settings)
     fake.limit_rate("chat.postMessage", per_second=per_second, retry_after=1)
     choose_and_send(replicas, fake, text, "session:big")
     return replicas
@@ -416,7 +426,9 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     replica had claimed wait for it), exactly once, and at most a quarter of the calls are
     refused."""
     people = [f"UD{n:02d}" for n in range(60)]
-    replicas = broadcast_under_a_limit(launch, fake_slack, store, people, 10, "Bring a pen")
+    replicas = broadcast_under_a_limit(
+        launch, fake_slack, store, people, 10, "Bring a pen", SLACK_TIMEOUT=f"{TAKEOVER}s"
+    )
     started = time.monotonic()
 
     def delivered() -> list[str]:
@@ -425,7 +437,7 @@ def test_a_rate_limited_broadcast_survives_a_killed_replica_once_each(
     wait_until(lambda: len(delivered()) >= 15, 20, "the broadcast under way")
     replicas.kill(1)
     killed_at = len(set(delivered()))
-    deadline = started + 6 + LEASE + 13
+    deadline = started + 6 + TAKEOVER + 13
     wait_until(lambda: set(delivered()) == set(people), max(0.0, deadline - time.monotonic()),
                lambda: f"{len(set(delivered()))} of {len(people)} reached")  # fmt: skip
     took = time.monotonic() - started
@@ -490,12 +502,13 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
 ) -> None:
     """Slack holds every replica's chat.postMessage calls; all three are killed while it
     does, then Slack takes what it held (the replicas never hear of it). The one replica
-    started after takes their entries over once their leases run out, finds in each
-    person's DM what Slack took, and sends only the rest: each person has it once."""
+    started after takes their entries over once their leases (SLACK_TIMEOUT) run out,
+    finds in each person's DM what Slack took, and sends only the rest: each person has it
+    once."""
     people = [f"UH{n:02d}" for n in range(20)]
     for user in people:
         store.register(user_id=user, session_id="big", capacity=None)
-    replicas = launch([later(id="big", title="Big plenary")])
+    replicas = launch([later(id="big", title="Big plenary")], SLACK_TIMEOUT=f"{TAKEOVER + 1}s")
     released = threading.Event()
     post = fake_slack.answers.handlers["chat.postMessage"]
     holding = [0]  # posts Slack is holding
@@ -523,12 +536,15 @@ def test_replicas_all_killed_while_slack_holds_their_posts_repeat_none(
     wait_until(lambda: len(posted(fake_slack, text="Room moved to B2")) == holding[0], 5,
                "held posts taken")  # fmt: skip
     held = len(posted(fake_slack, text="Room moved to B2"))
+    killed = time.monotonic()
     replicas.start(0)
     wait_until(
         lambda: set(posted(fake_slack, text="Room moved to B2")) == set(people),
         LEASE + 15,
         "everyone reached",
     )
+    # Taken over when the 4 s lease ran out, not the default 10 s.
+    assert time.monotonic() - killed < LEASE, f"{time.monotonic() - killed:.1f} s"
     wait_until(lambda: store.broadcasts()[0].status == "sent", 10, "the broadcast settled")
     wait_until(lambda: store.backlog() == 0, LEASE + 15, "the outbox settled")  # no repeat to come
     reached = Counter(posted(fake_slack, text="Room moved to B2"))

@@ -124,6 +124,25 @@ def test_feedback_delay(monkeypatch: pytest.MonkeyPatch, value: str, delay: obje
     assert load_settings(_env_file=None).feedback_delay == delay
 
 
+@pytest.mark.parametrize(
+    ("value", "timeout"),
+    [(None, timedelta(seconds=10)), ("3s", timedelta(seconds=3)), ("2m", timedelta(minutes=2))],
+)
+def test_slack_timeout(monkeypatch: pytest.MonkeyPatch, value: str | None, timeout: object) -> None:
+    if value is not None:
+        monkeypatch.setenv("SLACK_TIMEOUT", value)
+    assert load_settings(_env_file=None).slack_timeout == timeout
+
+
+@pytest.mark.parametrize("value", ["0s", "500ms", "3m", "soon"])
+def test_a_slack_timeout_out_of_bounds_is_named(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SLACK_TIMEOUT", value)
+    with pytest.raises(SettingsError, match="SLACK_TIMEOUT: "):
+        load_settings(_env_file=None)
+
+
 def test_a_bad_feedback_delay_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FEEDBACK_DELAY", "soon")
     with pytest.raises(SettingsError, match="FEEDBACK_DELAY: 'soon' is not a duration"):

@@ -63,7 +63,8 @@ Settled = Callable[[Entry], None]
 
 METHOD = "chat.postMessage"
 LEASE = 10.0
-"""Seconds an entry stays claimed: what a process that dies holds back from the others. A
+"""Seconds an entry stays claimed: what a process that dies holds back from the others (the
+bot gives its `SLACK_TIMEOUT`, the longest a call may take, as the lease). A
 sender claims only what its workers will take within a second or two, and gives back what
 waits longer (`LEASE_MARGIN`), so a short lease costs nothing while all is well."""
 LEASE_MARGIN = 0.75  # of a claim's lease, after which an entry not yet sent is given back
