@@ -590,8 +590,19 @@ def test_close_with_the_store_down_says_so_and_leaves_the_entry_to_its_lease(
     returns at once, says which entry waits for its lease, and loses nothing."""
     fake_slack.fail_next("chat.postMessage", status=429, headers={"Retry-After": "3"})
     entry = note("U0001")
+    claim = store.claim_entries
+    claims: list[str] = []
+
+    def counted(**kwargs: Any) -> list[Entry]:
+        taken = claim(**kwargs)
+        claims.extend(e.key for e in taken)
+        return taken
+
+    monkeypatch.setattr(store, "claim_entries", counted)
     store.enqueue(entries=[entry])
-    wait_until(outbox.paused, what="the pause Slack asked for")
+    # Claimed again after the 429 (put back, due at once): the sender holds it for its turn
+    # after the pause. Before that, it is the 429's own put-back that meets the store down.
+    wait_until(lambda: claims == [entry.key] * 2 and outbox.paused(), what="held for the pause")
 
     def down(**_: Any) -> bool:
         raise StoreError("PostgreSQL at 127.0.0.1:5432/bot does not answer (connection refused)")
