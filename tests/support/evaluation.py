@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -125,8 +126,10 @@ _EDGE = "'\"‘’“”*_.,!?:;()[]{}"
 _BREAK = re.compile(r"\s[-–—|/]\s|[:;,!?()\[\]{}\"“”–—]|\.(?=\s|$)")
 
 
+@cache
 def fold(text: str) -> str:
-    """Lower-case ASCII: `Zoë Ørsted` -> `zoe orsted`."""
+    """Lower-case ASCII: `Zoë Ørsted` -> `zoe orsted` (remembered: the same titles and names
+    are folded again and again)."""
     return anyascii(text).lower()
 
 
@@ -245,14 +248,24 @@ def _ordinary_words(programme: Programme, parts: _Parts) -> set[str]:
     """Words of the programme's text other than speakers' names (a name written out in a
     description, "with Rebekah Pierre", does not count)."""
     names = sorted((f" {key} " for key in parts.speakers), key=len, reverse=True)
+    # Only a name whose words are in the text can be in it: look for those alone, longest
+    # first as before.
+    rank = {name: n for n, name in enumerate(names)}
+    by_word: dict[str, set[str]] = {}
+    for name in names:
+        for word in name.split():
+            by_word.setdefault(word, set()).add(name)
     found: set[str] = set()
     for session in programme.sessions:
         texts = [session.title, session.type or "", session.description or ""]
         texts += [session.host or "", session.location or "", *session.tags]
         texts += [f"{s.role or ''} {s.organisation or ''}" for s in session.speakers]
         for text in texts:
-            padded = f" {' '.join(words(text))} "
-            for name in names:
+            folded = words(text)
+            padded = f" {' '.join(folded)} "
+            held = set(folded)
+            near = set().union(*(by_word.get(word, ()) for word in held))
+            for name in sorted(near, key=rank.__getitem__):
                 if name in padded:
                     padded = padded.replace(name, " ")
             found.update(padded.split())
@@ -263,6 +276,7 @@ def _surnames(programme: Programme, parts: _Parts) -> dict[str, str]:
     """Speaker key -> surname as published, for surnames that name one speaker only and are
     not ordinary words of the programme."""
     ordinary = _ordinary_words(programme, parts)
+    holders = Counter(word for key in parts.speakers for word in set(key.split()))
     found: dict[str, str] = {}
     for key, speaker in parts.speakers.items():
         if not _person_like(speaker.name):
@@ -271,8 +285,7 @@ def _surnames(programme: Programme, parts: _Parts) -> dict[str, str]:
         folded = words(last)
         if len(folded) != 1 or not _content(folded[0]) or folded[0] in _SUFFIXES:
             continue
-        others = (other for other in parts.speakers if other != key)
-        if any(folded[0] in other.split() for other in others):
+        if holders[folded[0]] > (folded[0] in key.split()):  # another speaker's name has it
             continue
         if forms(folded[0]) & ordinary:
             continue
@@ -456,7 +469,10 @@ def _speaker_cases(programme: Programme, parts: _Parts, rng: random.Random) -> I
 
 def _title_cases(programme: Programme, parts: _Parts, rng: random.Random) -> Iterable[Case]:
     name_words = {word for key in parts.speakers for word in key.split()}
-    indexed = [(s, _title_words(s)) for s in programme.sessions]
+    holding: dict[str, set[str]] = {}  # folded word -> the sessions whose title or tags hold it
+    for session in programme.sessions:
+        for held in _title_words(session):
+            holding.setdefault(held, set()).add(session.id)
     spelled = _spellings(text for s in programme.sessions for text in (s.title, *s.tags))
     seen: set[str] = set()
 
@@ -467,7 +483,7 @@ def _title_cases(programme: Programme, parts: _Parts, rng: random.Random) -> Ite
             return frozenset()
         seen.add(word)
         wanted = forms(word)
-        found = frozenset(s.id for s, held in indexed if wanted & held)
+        found = frozenset().union(*(holding.get(form, ()) for form in wanted))
         return found if len(found) <= 5 else frozenset()
 
     for group in parts.groups:
