@@ -162,7 +162,7 @@ def _check_bot_token(settings: Settings) -> str | None:
     or one line saying what to fix (a moment, not seven retry lines, when it is down)."""
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
     try:
-        timeout = int(settings.slack_timeout.total_seconds())
+        timeout = settings.slack_timeout_seconds
         web_client(token, settings.slack_api_url, retries=False, timeout=timeout).auth_test()
     except (SlackApiError, OSError) as error:
         return _slack_problem(error, settings, "SLACK_BOT_TOKEN")

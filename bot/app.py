@@ -205,7 +205,7 @@ def build_bot(
     cards and the broadcast previews); Slack's limit unless a test says otherwise.
     """
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    timeout = int(settings.slack_timeout.total_seconds())
+    timeout = settings.slack_timeout_seconds
     client = web_client(token, settings.slack_api_url, timeout=timeout)
     cards_client = web_client(token, settings.slack_api_url, wait_for_limits=True, timeout=timeout)
     outbox_client = web_client(token, settings.slack_api_url, retries=False, timeout=timeout)
@@ -374,9 +374,7 @@ def sign_in(
     )
     return SignIn(
         client=client,
-        web=web_client(
-            "", settings.slack_api_url, timeout=int(settings.slack_timeout.total_seconds())
-        ),
+        web=web_client("", settings.slack_api_url, timeout=settings.slack_timeout_seconds),
         records=records,
         organisers=frozenset(settings.organiser_ids),
         clock=clock,

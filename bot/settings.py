@@ -241,6 +241,11 @@ class Settings(BaseSettings):
         return missing
 
     @property
+    def slack_timeout_seconds(self) -> int:
+        """`SLACK_TIMEOUT` in whole seconds, as slack_sdk's clients take it."""
+        return int(self.slack_timeout.total_seconds())
+
+    @property
     def calendar_url(self) -> str | None:
         """Where people's calendar feeds are served (`PUBLIC_URL/calendar`), or None when the
         bot serves no HTTP (Socket Mode without `HEALTH_PORT`) or `PUBLIC_URL` is unset."""

@@ -128,10 +128,14 @@ def test_feedback_delay(monkeypatch: pytest.MonkeyPatch, value: str, delay: obje
     ("value", "timeout"),
     [(None, timedelta(seconds=10)), ("3s", timedelta(seconds=3)), ("2m", timedelta(minutes=2))],
 )
-def test_slack_timeout(monkeypatch: pytest.MonkeyPatch, value: str | None, timeout: object) -> None:
+def test_slack_timeout(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, timeout: timedelta
+) -> None:
     if value is not None:
         monkeypatch.setenv("SLACK_TIMEOUT", value)
-    assert load_settings(_env_file=None).slack_timeout == timeout
+    settings = load_settings(_env_file=None)
+    assert settings.slack_timeout == timeout
+    assert settings.slack_timeout_seconds == timeout.total_seconds()
 
 
 @pytest.mark.parametrize("value", ["0s", "500ms", "3m", "soon"])
