@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.outbox import records as outbox_records
 from bot.records import Entry, Store
+from tests.support.waiting import wait_until
 
 
 def pending(store: Store) -> list[Entry]:
@@ -18,6 +19,18 @@ def pending(store: Store) -> list[Entry]:
 
 def journal_of(db: Path) -> Path:
     return db.with_name(db.name + ".journal")
+
+
+def wait_compacted(db: Path, changes: int) -> None:
+    """Return once a snapshot of `db` is in place and its journal holds fewer than `changes`
+    lines: snapshots are written in the background, and on a loaded machine the first may
+    still be under way when the last change returns."""
+
+    def compacted() -> bool:
+        journal = journal_of(db)
+        return db.exists() and len(journal.read_bytes().splitlines()) < changes
+
+    wait_until(compacted, what=f"a snapshot of {db.name} in place, its journal shortened")
 
 
 def crash_image(db: Path, to: Path) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.records import Broadcast, Store, TinyDBStore
-from tests.store.helpers import crash_image, journal_of
+from tests.store.helpers import crash_image, journal_of, wait_compacted
 
 T0 = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -115,9 +115,10 @@ def test_broadcasts_survive_compaction(tmp_path: Path) -> None:
         store.save_broadcast(broadcast=broadcast)
         store.register(user_id=f"U{n}", session_id="s1", capacity=None)
         expected[broadcast.id] = broadcast
+    wait_compacted(db, 80)  # of 80 changes
     image = crash_image(db, tmp_path / "image")
     assert image.exists()  # a snapshot was written while open
-    assert len(journal_of(image).read_bytes().splitlines()) < 80  # of 80 changes
+    assert len(journal_of(image).read_bytes().splitlines()) < 80
     store.close()
     newest = sorted(expected.values(), key=lambda b: b.created_at, reverse=True)
     for path in (image, db):

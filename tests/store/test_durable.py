@@ -16,7 +16,7 @@ import pytest
 from bot.records import Card, Entry, Seat, Store, TinyDBStore, open_store
 from bot.store import StoreError
 from tests.conftest import ROOT
-from tests.store.helpers import crash_image, journal_of
+from tests.store.helpers import crash_image, journal_of, wait_compacted
 from tests.support.launcher import run
 
 
@@ -112,6 +112,7 @@ def test_compaction_keeps_everything(tmp_path: Path) -> None:
         s: (store.registrants(session_id=s), store.waitlist(session_id=s))
         for s in ["s0", "s1", "s2"]
     }
+    wait_compacted(db, changes)
     image = crash_image(db, tmp_path / "image")
     assert image.exists()  # a snapshot was written while open
     assert len(journal_of(image).read_bytes().splitlines()) < changes

@@ -27,7 +27,7 @@ from bot.records import (
     TinyDBStore,
 )
 from bot.store import StoreError
-from tests.store.helpers import crash_image, journal_of, pending
+from tests.store.helpers import crash_image, journal_of, pending, wait_compacted
 
 
 def cancel(store: Store, kind: str, subject: str, at: datetime) -> int:
@@ -606,6 +606,7 @@ def test_the_outbox_survives_compaction(tmp_path: Path) -> None:
     store = TinyDBStore(db, compact_after=3)
     fill_outbox(store)
     expected = outbox_of(store)
+    wait_compacted(db, CHANGES)
     image = crash_image(db, tmp_path / "image")
     assert image.exists()  # a snapshot was written while open
     assert len(journal_of(image).read_bytes().splitlines()) < CHANGES
